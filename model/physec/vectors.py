@@ -1,0 +1,163 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Golden vector sets: `$readmemh` hex taps per stage and a JSON manifest.
+
+Every tap file is plain text: ``//`` comment lines first (what it is, its width and
+bit order), then one word per line, as many hex digits as the width needs, most
+significant digit first.  ``$readmemh`` reads it directly into
+``logic [W-1:0] mem [N]``.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from . import __version__
+from .pcs66 import Blocks66, Cgmii
+from .xcode257 import Blocks257
+
+FORMAT = "physec-vectors/1"
+MANIFEST = "manifest.json"
+
+
+class VectorError(ValueError):
+    """A vector set that is missing, malformed or does not match its manifest."""
+
+
+@dataclass(frozen=True)
+class Tap:
+    name: str           # file stem and tap name
+    width: int
+    bit_order: str
+
+    @property
+    def file(self) -> str:
+        return f"{self.name}.hex"
+
+    @property
+    def digits(self) -> int:
+        return -(-self.width // 4)
+
+
+TAP_CGMII = Tap("cgmii", 72, "{ctrl[7:0], data[63:0]}; CGMII lane k = data[8k+7:8k] with ctrl[k]; "
+                "lane 0 first in time")
+TAP_66B = Tap("66b", 66, "tx_coded<65:0> (IEEE 802.3 Cl. 82); bit 0 first transmitted; "
+              "[1:0] sync header (2'b10 data, 2'b01 control), [9:2] block type")
+TAP_257B = Tap("257b", 257, "tx_xcoded<256:0> (IEEE 802.3 Cl. 91.5.2.5); bit 0 first transmitted; "
+               "[0] header (1 = all data), [4:1] data/control flags when [0] = 0")
+TAPS = {t.name: t for t in (TAP_CGMII, TAP_66B, TAP_257B)}
+
+
+def cgmii_to_ints(cg: Cgmii) -> list[int]:
+    words = np.ascontiguousarray(cg.data, np.uint8).view("<u8").reshape(-1)
+    ctrl = np.packbits(np.asarray(cg.ctrl, bool), axis=1, bitorder="little").reshape(-1)
+    return [int(c) << 64 | int(w) for w, c in zip(words, ctrl)]
+
+
+def cgmii_from_ints(values) -> Cgmii:
+    vals = list(values)
+    data = np.array([v & ((1 << 64) - 1) for v in vals], np.uint64).astype("<u8").view(np.uint8).reshape(-1, 8)
+    ctrl = np.unpackbits(np.array([v >> 64 for v in vals], np.uint8)[:, None], axis=1, bitorder="little")
+    return Cgmii(data, ctrl.astype(bool))
+
+
+def write_tap(directory: Path, tap: Tap, values: list[int], title: str) -> Path:
+    path = Path(directory) / tap.file
+    head = [f"// PHYSec golden vector tap '{tap.name}': {title}",
+            f"// {len(values)} words of {tap.width} bits, one per line, hex, MSB digit first",
+            f"// bit order: {tap.bit_order}"]
+    with open(path, "w") as f:
+        f.write("\n".join(head) + "\n")
+        f.write("\n".join(format(v, f"0{tap.digits}x") for v in values))
+        f.write("\n")
+    return path
+
+
+def read_tap(path: Path, tap: Tap) -> list[int]:
+    path = Path(path)
+    try:
+        lines = path.read_text().splitlines()
+    except OSError as e:
+        raise VectorError(f"{path}: cannot read: {e.strerror}") from None
+    except UnicodeDecodeError:
+        raise VectorError(f"{path}: not a text file") from None
+    out = []
+    for no, line in enumerate(lines, 1):
+        s = line.split("//", 1)[0].strip()
+        if not s:
+            continue
+        if len(s) != tap.digits:
+            raise VectorError(f"{path}:{no}: expected {tap.digits} hex digits for a {tap.width}-bit word, got {s[:80]!r}")
+        try:
+            v = int(s, 16)
+        except ValueError:
+            raise VectorError(f"{path}:{no}: {s[:80]!r} is not hexadecimal") from None
+        if v >> tap.width:
+            raise VectorError(f"{path}:{no}: {s!r} does not fit in {tap.width} bits")
+        out.append(v)
+    return out
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def tool_versions() -> dict:
+    import cryptography
+    import dpkt
+    return {"physec": __version__, "python": platform.python_version(), "numpy": np.__version__,
+            "cryptography": cryptography.__version__, "dpkt": dpkt.__version__}
+
+
+def write_manifest(directory: Path, meta: dict, files: dict[str, str]) -> Path:
+    """``files`` maps file name -> description; hashes are taken from the files on disk."""
+    directory = Path(directory)
+    man = {"format": FORMAT, "tools": tool_versions(), **meta,
+           "files": {name: {"sha256": sha256(directory / name), "bytes": (directory / name).stat().st_size,
+                            "description": desc, **({"tap": TAPS[Path(name).stem].name,
+                                                     "width": TAPS[Path(name).stem].width,
+                                                     "bit_order": TAPS[Path(name).stem].bit_order}
+                                                    if Path(name).stem in TAPS and name.endswith(".hex") else {})}
+                     for name, desc in sorted(files.items())}}
+    path = directory / MANIFEST
+    path.write_text(json.dumps(man, indent=2) + "\n")
+    return path
+
+
+def read_manifest(directory: Path) -> dict:
+    path = Path(directory) / MANIFEST
+    if not Path(directory).is_dir():
+        raise VectorError(f"{directory}: no such vector directory")
+    try:
+        man = json.loads(path.read_text())
+    except OSError as e:
+        raise VectorError(f"{path}: cannot read: {e.strerror}") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise VectorError(f"{path}: not valid JSON: {e}") from None
+    if not isinstance(man, dict) or man.get("format") != FORMAT:
+        raise VectorError(f"{path}: format is {man.get('format') if isinstance(man, dict) else None!r}, "
+                          f"expected {FORMAT!r}")
+    for key in ("files", "traffic", "seed", "frames"):
+        if key not in man:
+            raise VectorError(f"{path}: missing field {key!r}")
+    if not isinstance(man["files"], dict):
+        raise VectorError(f"{path}: 'files' must be an object")
+    return man
+
+
+def verify_hashes(directory: Path, man: dict) -> None:
+    for name, info in man["files"].items():
+        p = Path(directory) / name
+        if Path(name).name != name or not p.is_file():
+            raise VectorError(f"{directory}: file {name!r} listed in the manifest is missing")
+        if not isinstance(info, dict) or sha256(p) != info.get("sha256"):
+            raise VectorError(f"{p}: SHA-256 differs from the manifest (file changed or corrupted)")
+
+
+__all__ = ["Tap", "TAPS", "TAP_CGMII", "TAP_66B", "TAP_257B", "VectorError", "write_tap", "read_tap",
+           "write_manifest", "read_manifest", "verify_hashes", "cgmii_to_ints", "cgmii_from_ints",
+           "Blocks66", "Blocks257"]

@@ -1,0 +1,62 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Plainly written per-block reference implementations, used only as test oracles.
+
+They work on Python integers (tx_coded<65:0>, tx_xcoded<256:0>) and share no code
+with the vectorised model beyond the table of valid block types from the standard.
+"""
+from physec.pcs66 import VALID_TYPES
+
+EBLOCK = 0b01 | (0x1E << 2) | sum(0x1E << (2 + 8 + 7 * i) for i in range(8))
+
+
+def transcode_257b_one(blocks):
+    """Four 66b integers -> one 257b integer, following Clause 91.5.2.5 step by step."""
+    clean = []
+    for b in blocks:
+        sh, pl = b & 3, b >> 2
+        if sh == 0b10 or (sh == 0b01 and (pl & 0xFF) in VALID_TYPES):
+            clean.append(b)
+        else:
+            clean.append(EBLOCK)
+    if all(b & 3 == 0b10 for b in clean):
+        bits = "1" + "".join(format(b >> 2, "064b")[::-1] for b in clean)
+    else:
+        flags = "".join("1" if b & 3 == 0b10 else "0" for b in clean)
+        bits, first = "0" + flags, True
+        for b in clean:
+            payload = format(b >> 2, "064b")[::-1]          # payload bits in transmit order
+            if b & 3 == 0b01 and first:
+                payload = payload[:4] + payload[8:]          # drop tx_coded<9:6>
+                first = False
+            bits += payload
+    assert len(bits) == 257
+    return int(bits[::-1], 2)
+
+
+def detranscode_257b_one(x):
+    """One 257b integer -> (four 66b integers, err)."""
+    bits = format(x, "0257b")[::-1]                       # transmit order
+    if bits[0] == "1":
+        return [0b10 | int(bits[1 + 64 * j:65 + 64 * j][::-1], 2) << 2 for j in range(4)], False
+    flags = bits[1:5]
+    if flags == "1111":
+        return [EBLOCK] * 4, True
+    pos, out, first = 5, [], True
+    for j in range(4):
+        if flags[j] == "1":
+            out.append(0b10 | int(bits[pos:pos + 64][::-1], 2) << 2)
+            pos += 64
+        elif first:
+            nib = int(bits[pos:pos + 4][::-1], 2)
+            types = [t for t in VALID_TYPES if t & 0xF == nib]
+            if not types:
+                return [EBLOCK] * 4, True
+            rest = int(bits[pos + 4:pos + 60][::-1], 2)
+            out.append(0b01 | (types[0] | rest << 8) << 2)
+            pos += 60
+            first = False
+        else:
+            out.append(0b01 | int(bits[pos:pos + 64][::-1], 2) << 2)
+            pos += 64
+    assert pos == 257
+    return out, False
