@@ -13,7 +13,7 @@ from .pcapio import PcapError, read_frames, write_frames
 from .pcs import pcs_rx, pcs_tx
 from .pcs66 import decode_66b, encode_66b
 from .traffic import PROFILES, Traffic, expected_rx, make_traffic
-from .vectors import (TAP_66B, TAP_257B, TAP_CGMII, Blocks66, Blocks257, VectorError, cgmii_from_ints,
+from .vectors import (TAP_66B, TAP_257B, TAP_CGMII, Blocks66, Blocks257, HashMismatch, VectorError, cgmii_from_ints,
                       cgmii_to_ints, read_manifest, read_tap, verify_hashes, write_manifest, write_tap)
 from .xcode257 import detranscode_257b, transcode_257b
 
@@ -181,7 +181,7 @@ def main(argv=None) -> int:
         parser().error("--frames must be >= 0")
     try:
         return a.func(a)
-    except Mismatch as e:
+    except (Mismatch, HashMismatch) as e:
         print(f"FAIL: {e}", file=sys.stderr)
         return 1
     except (VectorError, PcapError, FrameError, ValueError, OSError) as e:

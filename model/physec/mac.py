@@ -5,9 +5,9 @@ Transmit: each frame (without FCS) is padded to 60 bytes, gets its FCS (CRC-32,
 sent least significant byte first, as zlib computes it) and is sent as
 /S/ 55 55 55 55 55 55 D5 <frame> <FCS> /T/, the /S/ always in lane 0.  The gap
 after a frame is the traffic's requested gap (>= 12 bytes counted from /T/),
-adjusted to the next lane-0 start by a deficit idle count (DIC) of at most 3 bytes:
-starts may come up to 3 bytes early while the deficit allows, otherwise idles are
-added; over a long run the mean gap equals the requested one (spec 3.1).
+moved to a lane-0 start by a deficit idle count (DIC) of at most 7 bytes: a start
+comes up to 7 bytes early while the deficit allows, otherwise idles are added, so
+every gap is >= 5 bytes and the mean gap equals the requested one (spec 3.1).
 
 Receive: frames are the characters between a lane-0 /S/ and the next /T/.  A frame
 is *errored* when it holds /E/ or any other control character, when a new /S/
@@ -29,7 +29,7 @@ PREAMBLE = bytes([0x55] * 6 + [0xD5])      # after /S/, which replaces the first
 MIN_FRAME = 60                              # without FCS (64 with it)
 MAX_FRAME = 9212                            # without FCS (9216 jumbo with it)
 MIN_GAP = 12
-DIC_MAX = 3
+DIC_MAX = 7                                 # one 8-byte transfer minus one
 
 
 class FrameError(ValueError):

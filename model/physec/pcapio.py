@@ -86,10 +86,10 @@ def _read_pcapng(path, buf) -> list[bytes]:
         elif btype == pcapng.PCAPNG_BT_EPB:
             epb = (pcapng.EnhancedPacketBlockLE if le else pcapng.EnhancedPacketBlock)(blk)
             n = len(frames)
-            if epb.iface >= len(links):
-                raise PcapError(f"{path}: packet {n} names interface {epb.iface}, which is not described")
-            if links[epb.iface] != DLT_EN10MB:
-                raise PcapError(f"{path}: packet {n} is on link type {links[epb.iface]}, not Ethernet (1)")
+            if epb.iface_id >= len(links):
+                raise PcapError(f"{path}: packet {n} names interface {epb.iface_id}, which is not described")
+            if links[epb.iface_id] != DLT_EN10MB:
+                raise PcapError(f"{path}: packet {n} is on link type {links[epb.iface_id]}, not Ethernet (1)")
             if len(epb.pkt_data) != epb.caplen or epb.caplen < epb.pkt_len:
                 raise PcapError(f"{path}: packet {n} holds {len(epb.pkt_data)} of the frame's {epb.pkt_len} bytes")
             frames.append(bytes(epb.pkt_data))

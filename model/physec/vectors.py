@@ -25,7 +25,11 @@ MANIFEST = "manifest.json"
 
 
 class VectorError(ValueError):
-    """A vector set that is missing, malformed or does not match its manifest."""
+    """A vector set that is missing or malformed."""
+
+
+class HashMismatch(VectorError):
+    """A file of a vector set differs from the SHA-256 its manifest records."""
 
 
 @dataclass(frozen=True)
@@ -155,9 +159,9 @@ def verify_hashes(directory: Path, man: dict) -> None:
         if Path(name).name != name or not p.is_file():
             raise VectorError(f"{directory}: file {name!r} listed in the manifest is missing")
         if not isinstance(info, dict) or sha256(p) != info.get("sha256"):
-            raise VectorError(f"{p}: SHA-256 differs from the manifest (file changed or corrupted)")
+            raise HashMismatch(f"{p}: SHA-256 differs from the manifest (file changed or corrupted)")
 
 
-__all__ = ["Tap", "TAPS", "TAP_CGMII", "TAP_66B", "TAP_257B", "VectorError", "write_tap", "read_tap",
+__all__ = ["Tap", "TAPS", "TAP_CGMII", "TAP_66B", "TAP_257B", "VectorError", "HashMismatch", "write_tap", "read_tap",
            "write_manifest", "read_manifest", "verify_hashes", "cgmii_to_ints", "cgmii_from_ints",
            "Blocks66", "Blocks257"]

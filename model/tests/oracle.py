@@ -60,3 +60,37 @@ def detranscode_257b_one(x):
             pos += 64
     assert pos == 257
     return out, False
+
+
+# --- 64b/66b, one CGMII transfer at a time (Clause 49/82 block formats as bit strings) ---
+_TERM = {0: 0x87, 1: 0x99, 2: 0xAA, 3: 0xB4, 4: 0xCC, 5: 0xD2, 6: 0xE1, 7: 0xFF}
+_C7 = {0x07: 0x00, 0xFE: 0x1E}
+
+
+def _bits(v, n):
+    return format(v, f"0{n}b")[::-1]                       # LSB first = transmit order
+
+
+def encode_66b_one(data, ctrl):
+    """(8 data bytes, 8 ctrl flags) -> 66b integer."""
+    if not any(ctrl):
+        s = "01" + "".join(_bits(b, 8) for b in data)
+        return int(s[::-1], 2)
+    body = None
+    if all(ctrl) and all(b in _C7 for b in data):
+        body = _bits(0x1E, 8) + "".join(_bits(_C7[b], 7) for b in data)
+    elif ctrl[0] and data[0] == 0xFB and not any(ctrl[1:]):
+        body = _bits(0x78, 8) + "".join(_bits(b, 8) for b in data[1:])
+    elif ctrl[0] and data[0] == 0x9C and not any(ctrl[1:]) and not any(data[4:]):
+        body = _bits(0x4B, 8) + "".join(_bits(b, 8) for b in data[1:4]) + "0" * 32
+    else:
+        for k in range(8):
+            if (not any(ctrl[:k]) and ctrl[k] and data[k] == 0xFD
+                    and all(ctrl[i] and data[i] in _C7 for i in range(k + 1, 8))):
+                body = (_bits(_TERM[k], 8) + "".join(_bits(b, 8) for b in data[:k]) + "0" * (7 - k)
+                        + "".join(_bits(_C7[data[i]], 7) for i in range(k + 1, 8)))
+                break
+    if body is None:
+        body = _bits(0x1E, 8) + _bits(0x1E, 7) * 8
+    assert len(body) == 64
+    return int(("10" + body)[::-1], 2)

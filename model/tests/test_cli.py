@@ -1,0 +1,92 @@
+# SPDX-License-Identifier: Apache-2.0
+"""The physec CLI: vectors + check, and clear errors (never a traceback) on bad input."""
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from physec.cli import main
+from physec.pcapio import write_frames
+
+
+def run(*args):
+    return subprocess.run([sys.executable, "-m", "physec.cli", *args], capture_output=True, text=True)
+
+
+@pytest.fixture(scope="module")
+def vset(tmp_path_factory):
+    d = tmp_path_factory.mktemp("v") / "set"
+    assert main(["vectors", "--traffic", "bulk", "--frames", "20", "--seed", "3", "--out", str(d)]) == 0
+    return d
+
+
+def test_check_passes(vset, capsys):
+    assert main(["check", "--vectors", str(vset)]) == 0
+    assert "PASS" in capsys.readouterr().out
+
+
+def _copy(vset, tmp_path):
+    d = tmp_path / "c"
+    shutil.copytree(vset, d)
+    return d
+
+
+def _rehash(d):
+    from physec.vectors import sha256
+    man = json.loads((d / "manifest.json").read_text())
+    for name in man["files"]:
+        man["files"][name]["sha256"] = sha256(d / name)
+    (d / "manifest.json").write_text(json.dumps(man))
+
+
+def test_check_reports_first_difference(vset, tmp_path, capsys):
+    d = _copy(vset, tmp_path)
+    lines = (d / "257b.hex").read_text().splitlines()
+    lines[10] = format(int(lines[10], 16) ^ (1 << 100), "065x")        # word 7 (3 comment lines)
+    (d / "257b.hex").write_text("\n".join(lines) + "\n")
+    assert main(["check", "--vectors", str(d)]) == 1
+    assert "SHA-256 differs" in capsys.readouterr().err
+    _rehash(d)
+    assert main(["check", "--vectors", str(d)]) == 1
+    err = capsys.readouterr().err
+    assert "word 7" in err and "FAIL" in err
+
+
+@pytest.mark.parametrize("damage,message,rehash", [
+    (lambda d: (d / "66b.hex").write_text("// x\nzzzzzzzzzzzzzzzzz\n"), "not hexadecimal", True),
+    (lambda d: (d / "66b.hex").write_text("123\n"), "expected 17 hex digits", True),
+    (lambda d: (d / "66b.hex").write_bytes(b"\xff\xfe\x00"), "not a text file", True),
+    (lambda d: (d / "manifest.json").write_text("{"), "not valid JSON", False),
+    (lambda d: (d / "manifest.json").write_text('{"format": "other"}'), "format is 'other'", False),
+    (lambda d: (d / "frames.pcap").write_bytes((d / "frames.pcap").read_bytes()[:-5]), "truncated", True),
+    (lambda d: (d / "cgmii.hex").unlink(), "missing", False),
+])
+def test_malformed_sets_give_clear_errors(vset, tmp_path, damage, message, rehash):
+    d = _copy(vset, tmp_path)
+    damage(d)
+    if rehash:
+        _rehash(d)
+    r = run("check", "--vectors", str(d))
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert message in r.stderr
+
+
+def test_bad_arguments(tmp_path):
+    r = run("vectors", "--traffic", "nosuch", "--out", str(tmp_path / "o"))
+    assert r.returncode == 2 and "neither a profile" in r.stderr and "Traceback" not in r.stderr
+    r = run("vectors", "--frames", "-1", "--out", str(tmp_path / "o"))
+    assert r.returncode == 2 and "--frames must be >= 0" in r.stderr
+    r = run("check", "--vectors", str(tmp_path / "none"))
+    assert r.returncode == 2 and "no such vector directory" in r.stderr
+    assert "golden vector set" in run("--help").stdout
+
+
+def test_pcap_traffic_and_roundtrip(tmp_path):
+    p = tmp_path / "in.pcapng"
+    write_frames(p, [bytes([i]) * (30 + 50 * i) for i in range(10)])
+    assert main(["vectors", "--traffic", str(p), "--frames", "0", "--out", str(tmp_path / "v")]) == 0
+    assert main(["check", "--vectors", str(tmp_path / "v")]) == 0
+    assert main(["roundtrip", "--pcap", str(p), "--out", str(tmp_path / "o.pcap")]) == 0
