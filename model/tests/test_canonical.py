@@ -1,0 +1,29 @@
+# SPDX-License-Identifier: Apache-2.0
+"""The committed canonical vector sets are exactly what the model generates today."""
+import json
+from pathlib import Path
+
+import pytest
+
+from physec.cli import main
+
+ROOT = Path(__file__).resolve().parents[2] / "vectors" / "pcs"
+SETS = sorted(p for p in ROOT.iterdir() if (p / "manifest.json").exists())
+
+
+def test_sets_exist():
+    assert {p.name for p in SETS} >= {"default", "bulk"}
+
+
+@pytest.mark.parametrize("vset", SETS, ids=lambda p: p.name)
+def test_canonical_set_regenerates_identically(vset, tmp_path):
+    man = json.loads((vset / "manifest.json").read_text())
+    out = tmp_path / vset.name
+    assert main(["vectors", "--traffic", man["traffic"], "--frames", str(man["frames"]),
+                 "--seed", str(man["seed"]), "--out", str(out)]) == 0
+    new = json.loads((out / "manifest.json").read_text())
+    man.pop("tools"), new.pop("tools")
+    assert new == man, "regenerate with `make vectors-canonical` after a deliberate format change"
+    for name in man["files"]:
+        assert (out / name).read_bytes() == (vset / name).read_bytes(), name
+    assert main(["check", "--vectors", str(vset)]) == 0
