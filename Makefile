@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 # PHYSec top-level Makefile.  Every target builds the pinned virtual environment first.
-#   make vectors   main job: generate the default golden vectors and check them end to end
+#   make vectors   main job: generate the default golden vectors, check them end to end
+#                  (model) and run the RTL on them (file-driven testbench, Verilator)
 #   make test      model tests + cocotb RTL tests (Verilator) + lint
 #   make lint      verilator --lint-only -Wall over rtl/
 #   make regress   long randomised runs
@@ -23,12 +24,12 @@ VERILATOR = $(VERILATOR_ROOT)/bin/verilator
 RTL_PKG  := $(sort $(shell find rtl -name '*_pkg.sv'))
 RTL_SRC  := $(sort $(shell find rtl -name '*.sv' ! -name '*_pkg.sv'))
 
-.PHONY: all venv vectors test test-model test-rtl lint regress bench clean distclean help
+.PHONY: all venv vectors vectors-canonical test test-model test-rtl lint regress bench clean distclean help
 
 all: vectors
 
 help:
-	@sed -n '2,8p' Makefile
+	@sed -n '2,9p' Makefile
 
 venv: $(STAMP)
 
@@ -42,6 +43,13 @@ $(STAMP): requirements.txt pyproject.toml
 vectors: $(STAMP)
 	$(VENV)/bin/physec vectors --traffic default --frames $(FRAMES) --seed $(SEED) --out $(OUT)
 	$(VENV)/bin/physec check --vectors $(OUT)
+	$(MAKE) --no-print-directory -C tb/vectors verilator VECDIR=$(abspath $(OUT)) BUILD=$(abspath build/tb-vectors)
+
+# Rewrite the committed canonical sets (after a deliberate change of the model or format).
+vectors-canonical: $(STAMP)
+	$(VENV)/bin/physec vectors --traffic default --frames 16 --seed 1 --out vectors/pcs/default
+	$(VENV)/bin/physec vectors --traffic bulk --frames 6 --seed 2 --out vectors/pcs/bulk
+	$(VENV)/bin/physec profile --sv > rtl/frame/physec_profile_pkg.sv
 
 lint: $(STAMP)
 	$(VERILATOR) --lint-only -Wall $(RTL_PKG) $(RTL_SRC)

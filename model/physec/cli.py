@@ -142,6 +142,19 @@ def cmd_roundtrip(a) -> int:
     return 0 if same else 1
 
 
+def cmd_profile(a) -> int:
+    from .profile import PROFILES, get_profile, to_sv_package
+    p = get_profile(a.name)
+    if a.sv:
+        sys.stdout.write(to_sv_package(p))
+        return 0
+    for q in [p]:
+        print(f"{q.name}: frame {q.frame_bits} bits = {q.words_per_frame} x {q.word_bits}-bit words; "
+              f"AM {q.am_bits} | PAD {q.pad_bits} | OH {q.oh_bits} | {q.n_slots} slots x {q.slot_bits} "
+              f"+ {q.fill_bits} fill; {q.frame_rate:,.2f} frames/s; nominal Cm {q.cm_nominal:.2f}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="physec", description=(
         "PHYSec reference model: Ethernet frames -> MAC/CGMII -> 64b/66b -> 256b/257b and back, "
@@ -166,6 +179,13 @@ def parser() -> argparse.ArgumentParser:
                                    "and FCS, and that the model regenerates the set identically from its manifest.")
     c.add_argument("--vectors", required=True, help="vector set directory (holds manifest.json)")
     c.set_defaults(func=cmd_check)
+
+    pr = sub.add_parser("profile", help="show a frame profile or emit its SystemVerilog package",
+                        description="Frame geometry and rates of a profile; --sv prints the package the RTL "
+                                    "takes its parameters from (rtl/frame/physec_profile_pkg.sv).")
+    pr.add_argument("--name", default="100g", help="profile name (default 100g)")
+    pr.add_argument("--sv", action="store_true", help="print the SystemVerilog package")
+    pr.set_defaults(func=cmd_profile)
 
     r = sub.add_parser("roundtrip", help="send a pcap through TX and RX and compare",
                        description="frames -> CGMII -> 66b -> 257b -> 66b -> CGMII -> frames; exit 1 if they differ.")

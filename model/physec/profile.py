@@ -1,0 +1,163 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Frame profiles: every number of the frame geometry, rates and thresholds, as data.
+
+A new geometry is a new :class:`Profile`, never a code change.  The RTL takes the
+same numbers from ``rtl/frame/physec_profile_pkg.sv``, which
+``physec profile --sv`` generates from here (a test keeps the two identical).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+# IEEE 802.3 Table 119-2 alignment markers, lanes 0..3, fields CM0..UM5 in IEEE
+# notation (each byte sent LSB first).  Converted to line order in frame.py only.
+AM_IEEE_100G = (
+    bytes.fromhex("9A4A26B665B5D9D90171F326FE8E0C"),
+    bytes.fromhex("9A4A260465B5D9675ADE7E98A52181"),
+    bytes.fromhex("9A4A264665B5D9FE3EF35601C10CA9"),
+    bytes.fromhex("9A4A265A65B5D9848680D07B797F2F"),
+)
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    frame_bits: int              # bits per frame on the line (header + payload)
+    word_bits: int               # RTL line word width
+    am_lanes: tuple              # alignment markers, IEEE notation, 15 bytes each
+    pad_bits: int                # PAD field (security parameters)
+    oh_bits: int                 # overhead (MFAS, STAT, JC1..JC6, reserved, CRC-16)
+    slot_bits: int               # GMP slot = one 257b block
+    n_slots: int                 # Pm,server: payload slots per frame
+    multiframe: int              # frames per multiframe
+    client_blocks_per_s: float   # nominal client rate in 257b blocks/s
+    line_rate: float             # line rate in b/s, of which frame_fraction carries frames
+    frame_fraction: Fraction = Fraction(5140, 5440)
+    fifo_depth: int = 64         # mapper client FIFO, 257b blocks
+    fifo_target: int = 16        # FIFO level the Cm rule steers to at frame starts
+    lock_good: int = 2           # consecutive good AMs at frame spacing to lock
+    lock_bad: int = 3            # consecutive bad AMs to lose lock
+    extra: dict = field(default_factory=dict, compare=False)
+
+    # ---- derived ----
+    @property
+    def am_bits(self) -> int:
+        return 120 * len(self.am_lanes)
+
+    @property
+    def header_bits(self) -> int:
+        return self.am_bits + self.pad_bits + self.oh_bits
+
+    @property
+    def payload_bits(self) -> int:
+        return self.frame_bits - self.header_bits
+
+    @property
+    def fill_bits(self) -> int:
+        return self.payload_bits - self.n_slots * self.slot_bits
+
+    @property
+    def words_per_frame(self) -> int:
+        return self.frame_bits // self.word_bits
+
+    @property
+    def header_words(self) -> int:
+        return self.header_bits // self.word_bits
+
+    @property
+    def pad_bytes(self) -> int:
+        return self.pad_bits // 8
+
+    @property
+    def oh_bytes(self) -> int:
+        return self.oh_bits // 8
+
+    @property
+    def frame_rate(self) -> float:
+        return self.line_rate * float(self.frame_fraction) / self.frame_bits
+
+    @property
+    def cm_nominal(self) -> float:
+        """Mean client blocks per frame at the nominal rates."""
+        return self.client_blocks_per_s / self.frame_rate
+
+    @property
+    def cm_init(self) -> int:
+        """Whole part of the nominal client blocks per frame: the Cm rule's feed-forward."""
+        return int(self.cm_nominal)
+
+    def validate(self) -> "Profile":
+        errs = []
+        if self.frame_bits % self.word_bits:
+            errs.append("frame_bits must be a multiple of word_bits")
+        if self.header_bits % self.word_bits:
+            errs.append("the header (AM + PAD + OH) must be whole line words")
+        if self.pad_bits % 8 or self.oh_bits % 8:
+            errs.append("PAD and OH must be whole bytes")
+        if self.oh_bytes < 10:
+            errs.append("OH needs at least 10 bytes (MFAS, STAT, JC1..JC6, CRC-16)")
+        if any(len(a) != 15 for a in self.am_lanes):
+            errs.append("each AM lane is 15 bytes (120 bits)")
+        if not 0 <= self.fill_bits < self.slot_bits:
+            errs.append(f"payload of {self.payload_bits} bits does not hold {self.n_slots} slots "
+                        f"with 0..{self.slot_bits - 1} fill bits")
+        if self.n_slots >= 1 << 14:
+            errs.append("Cm is 14 bits: n_slots must be < 16384")
+        if not 0 < self.cm_nominal < self.n_slots:
+            errs.append(f"nominal Cm {self.cm_nominal:.1f} must lie in (0, {self.n_slots})")
+        if not 0 < self.fifo_target < self.fifo_depth:
+            errs.append("fifo_target must lie in (0, fifo_depth)")
+        if errs:
+            raise ValueError(f"profile {self.name}: " + "; ".join(errs))
+        return self
+
+
+PROFILES = {
+    "100g": Profile("100g", frame_bits=128 * 5140, word_bits=256, am_lanes=AM_IEEE_100G, pad_bits=480,
+                    oh_bits=320, slot_bits=257, n_slots=2555, multiframe=8,
+                    client_blocks_per_s=100e9 / 256, line_rate=111.809973e9).validate(),
+    # Four times as wide, to prove that geometry is data: the 100G markers repeated
+    # for 16 lanes (the real 400G marker values are not used), 1024-bit words.
+    "400g": Profile("400g", frame_bits=4 * 128 * 5140, word_bits=1024, am_lanes=AM_IEEE_100G * 4,
+                    pad_bits=1920, oh_bits=1280, slot_bits=257, n_slots=10220, multiframe=8,
+                    client_blocks_per_s=400e9 / 256, line_rate=4 * 111.809973e9,
+                    fifo_depth=128, fifo_target=32).validate(),
+}
+DEFAULT_PROFILE = "100g"
+
+
+def get_profile(name: str) -> Profile:
+    try:
+        return PROFILES[name]
+    except KeyError:
+        raise ValueError(f"unknown profile {name!r}; choose one of {', '.join(PROFILES)}") from None
+
+
+def to_sv_package(p: Profile) -> str:
+    """The profile as the SystemVerilog package the RTL reads its parameters from."""
+    from .frame import am_line_bytes, OH_JC, OH_MFAS, OH_STAT
+    from .gmp import ERROR_257B
+    err = ERROR_257B.to_ints()[0]
+    ints = [("FRAME_BITS", p.frame_bits), ("WORD_BITS", p.word_bits), ("WORDS_PER_FRAME", p.words_per_frame),
+            ("AM_BITS", p.am_bits), ("PAD_BITS", p.pad_bits), ("OH_BITS", p.oh_bits),
+            ("HEADER_BITS", p.header_bits), ("HEADER_WORDS", p.header_words), ("SLOT_BITS", p.slot_bits),
+            ("N_SLOTS", p.n_slots), ("FILL_BITS", p.fill_bits), ("MF_FRAMES", p.multiframe),
+            ("CM_INIT", p.cm_init), ("FIFO_DEPTH", p.fifo_depth), ("FIFO_TARGET", p.fifo_target),
+            ("LOCK_GOOD", p.lock_good), ("LOCK_BAD", p.lock_bad),
+            ("OH_MFAS", OH_MFAS), ("OH_STAT", OH_STAT), ("OH_JC", OH_JC)]
+    lines = ["// SPDX-License-Identifier: Apache-2.0",
+             f"// Profile '{p.name}' for the RTL. Generated by `physec profile --name {p.name} --sv`",
+             "// from model/physec/profile.py; do not edit (a test compares it with the model).",
+             "// Vectors in line order: the first transmitted bit is the MSB.",
+             "`default_nettype none", "",
+             "// Not every design uses every number of the profile.",
+             "/* verilator lint_off UNUSEDPARAM */",
+             "package physec_profile_pkg;", ""]
+    lines += [f"  localparam int {k:<16} = {v};" for k, v in ints]
+    lines += ["",
+              f"  localparam logic [{p.am_bits - 1}:0] AM_LINE = {p.am_bits}'h{am_line_bytes(p).hex()};",
+              "  // Four EBLOCK_R transcoded (tx_xcoded<256:0>): sent for an empty FIFO, a lost frame.",
+              f"  localparam logic [256:0] ERROR_257B = 257'h{err:065x};",
+              "", "endpackage", "/* verilator lint_on UNUSEDPARAM */", "", "`default_nettype wire", ""]
+    return "\n".join(lines)

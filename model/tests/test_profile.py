@@ -1,0 +1,42 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Profiles: derived geometry, validation, and the RTL package generated from them."""
+from pathlib import Path
+
+import pytest
+
+from physec.frame import am_line_bytes
+from physec.profile import PROFILES, Profile, get_profile, to_sv_package
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_default_profile_matches_the_brief():
+    p = PROFILES["100g"]
+    assert (p.frame_bits, p.words_per_frame, p.header_bits, p.n_slots, p.fill_bits) == (657920, 2570, 1280, 2555, 5)
+    assert (p.am_bits, p.pad_bits, p.oh_bits, p.payload_bits) == (480, 480, 320, 656640)
+    assert p.payload_bits // 128 == 5130                      # AES blocks of payload
+    assert 160_570 < p.frame_rate < 160_575 and 2432 < p.cm_nominal < 2433
+
+
+def test_am_markers_keep_their_structure():
+    for lane in PROFILES["100g"].am_lanes:
+        assert bytes(~b & 0xFF for b in lane[0:3]) == lane[4:7]           # CM3..5 = ~CM0..2
+        assert bytes(~b & 0xFF for b in lane[8:11]) == lane[12:15]        # UM3..5 = ~UM0..2
+        assert lane[11] == ~lane[7] & 0xFF                                # UP2 = ~UP1
+    # IEEE bytes are sent LSB first: 0x9A = 10011010b is sent 0,1,0,1,1,0,0,1 -> line byte 0x59.
+    assert am_line_bytes(PROFILES["100g"])[:3] == bytes([0x59, 0x52, 0x64])
+
+
+def test_committed_rtl_package_is_generated_from_the_model():
+    assert (ROOT / "rtl/frame/physec_profile_pkg.sv").read_text() == to_sv_package(PROFILES["100g"]), \
+        "run: .venv/bin/physec profile --sv > rtl/frame/physec_profile_pkg.sv"
+
+
+def test_invalid_profiles_are_refused():
+    p = PROFILES["100g"]
+    with pytest.raises(ValueError, match="slots"):
+        Profile(**{**p.__dict__, "n_slots": 2600}).validate()
+    with pytest.raises(ValueError, match="whole line words"):
+        Profile(**{**p.__dict__, "oh_bits": 328}).validate()
+    with pytest.raises(ValueError, match="unknown profile"):
+        get_profile("10g")
