@@ -47,8 +47,8 @@ vectors: $(STAMP)
 
 # Rewrite the committed canonical sets (after a deliberate change of the model or format).
 vectors-canonical: $(STAMP)
-	$(VENV)/bin/physec vectors --traffic default --frames 16 --seed 1 --out vectors/pcs/default
-	$(VENV)/bin/physec vectors --traffic bulk --frames 6 --seed 2 --out vectors/pcs/bulk
+	$(VENV)/bin/physec vectors --traffic default --frames 16 --seed 1 --out vectors/default
+	$(VENV)/bin/physec vectors --traffic bulk --frames 6 --seed 2 --out vectors/bulk
 	$(VENV)/bin/physec profile --sv > rtl/frame/physec_profile_pkg.sv
 
 lint: $(STAMP)

@@ -29,8 +29,9 @@ class PcsRx:
     stats: RxStats
 
 
-def pcs_tx(traffic: Traffic) -> PcsTx:
-    cg, layout = mac_encode(traffic.frames, traffic.gaps, block_multiple=4)
+def pcs_tx(traffic: Traffic, lead_blocks: int = 0) -> PcsTx:
+    """``lead_blocks``: idle 257b blocks (32 CGMII characters each) before the first frame."""
+    cg, layout = mac_encode(traffic.frames, traffic.gaps, block_multiple=4, lead_idle=32 * lead_blocks)
     b66 = encode_66b(cg)
     return PcsTx(cg, b66, transcode_257b(b66), layout)
 

@@ -53,7 +53,6 @@ TAP_66B = Tap("66b", 66, "tx_coded<65:0> (IEEE 802.3 Cl. 82); bit 0 first transm
               "[1:0] sync header (2'b10 data, 2'b01 control), [9:2] block type")
 TAP_257B = Tap("257b", 257, "tx_xcoded<256:0> (IEEE 802.3 Cl. 91.5.2.5); bit 0 first transmitted; "
                "[0] header (1 = all data), [4:1] data/control flags when [0] = 0")
-TAPS = {t.name: t for t in (TAP_CGMII, TAP_66B, TAP_257B)}
 
 
 def cgmii_to_ints(cg: Cgmii) -> list[int]:
@@ -117,16 +116,18 @@ def tool_versions() -> dict:
             "cryptography": cryptography.__version__, "dpkt": dpkt.__version__}
 
 
-def write_manifest(directory: Path, meta: dict, files: dict[str, str]) -> Path:
-    """``files`` maps file name -> description; hashes are taken from the files on disk."""
+def write_manifest(directory: Path, meta: dict, files: dict[str, str], taps: dict[str, Tap]) -> Path:
+    """``files`` maps file name -> description, ``taps`` file name -> Tap for the hex
+    files; hashes are taken from the files on disk."""
     directory = Path(directory)
+
+    def entry(name, desc):
+        e = {"sha256": sha256(directory / name), "bytes": (directory / name).stat().st_size, "description": desc}
+        if name in taps:
+            e.update(tap=taps[name].name, width=taps[name].width, bit_order=taps[name].bit_order)
+        return e
     man = {"format": FORMAT, "tools": tool_versions(), **meta,
-           "files": {name: {"sha256": sha256(directory / name), "bytes": (directory / name).stat().st_size,
-                            "description": desc, **({"tap": TAPS[Path(name).stem].name,
-                                                     "width": TAPS[Path(name).stem].width,
-                                                     "bit_order": TAPS[Path(name).stem].bit_order}
-                                                    if Path(name).stem in TAPS and name.endswith(".hex") else {})}
-                     for name, desc in sorted(files.items())}}
+           "files": {name: entry(name, desc) for name, desc in sorted(files.items())}}
     path = directory / MANIFEST
     path.write_text(json.dumps(man, indent=2) + "\n")
     return path
@@ -162,6 +163,6 @@ def verify_hashes(directory: Path, man: dict) -> None:
             raise HashMismatch(f"{p}: SHA-256 differs from the manifest (file changed or corrupted)")
 
 
-__all__ = ["Tap", "TAPS", "TAP_CGMII", "TAP_66B", "TAP_257B", "VectorError", "HashMismatch", "write_tap", "read_tap",
+__all__ = ["Tap", "TAP_CGMII", "TAP_66B", "TAP_257B", "VectorError", "HashMismatch", "write_tap", "read_tap",
            "write_manifest", "read_manifest", "verify_hashes", "cgmii_to_ints", "cgmii_from_ints",
            "Blocks66", "Blocks257"]

@@ -94,3 +94,19 @@ def encode_66b_one(data, ctrl):
         body = _bits(0x1E, 8) + _bits(0x1E, 7) * 8
     assert len(body) == 64
     return int(("10" + body)[::-1], 2)
+
+
+# --- the frame, built slot by slot as bit strings (G.709 closed form written out) ---
+def build_frame_oracle(p, pad: bytes, oh: bytes, blocks: list, cm: int) -> bytes:
+    """AM | PAD | OH | slots | fill; ``blocks`` are tx_xcoded<256:0> integers for the data slots."""
+    am = "".join(format(b, "08b")[::-1] for lane in p.am_lanes for b in lane)   # IEEE bytes go LSB first
+    bits = am + "".join(format(b, "08b") for b in pad + oh)
+    it = iter(blocks)
+    for j in range(1, p.n_slots + 1):
+        if (j * cm) % p.n_slots < cm:
+            bits += format(next(it), "0257b")[::-1]          # tx_xcoded<0> first
+        else:
+            bits += "0" * p.slot_bits
+    bits += "0" * p.fill_bits
+    assert len(bits) == p.frame_bits
+    return int(bits, 2).to_bytes(p.frame_bits // 8, "big")

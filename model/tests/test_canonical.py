@@ -7,7 +7,7 @@ import pytest
 
 from physec.cli import main
 
-ROOT = Path(__file__).resolve().parents[2] / "vectors" / "pcs"
+ROOT = Path(__file__).resolve().parents[2] / "vectors"
 SETS = sorted(p for p in ROOT.iterdir() if (p / "manifest.json").exists())
 
 
@@ -19,8 +19,8 @@ def test_sets_exist():
 def test_canonical_set_regenerates_identically(vset, tmp_path):
     man = json.loads((vset / "manifest.json").read_text())
     out = tmp_path / vset.name
-    assert main(["vectors", "--traffic", man["traffic"], "--frames", str(man["frames"]),
-                 "--seed", str(man["seed"]), "--out", str(out)]) == 0
+    assert main(["vectors", "--traffic", man["traffic"], "--frames", str(man["frames"]), "--seed", str(man["seed"]),
+                 "--profile", man["profile"], "--ppm", str(man["ppm"]), "--out", str(out)]) == 0
     new = json.loads((out / "manifest.json").read_text())
     man.pop("tools"), new.pop("tools")
     assert new == man, "regenerate with `make vectors-canonical` after a deliberate format change"

@@ -90,3 +90,20 @@ def test_pcap_traffic_and_roundtrip(tmp_path):
     assert main(["vectors", "--traffic", str(p), "--frames", "0", "--out", str(tmp_path / "v")]) == 0
     assert main(["check", "--vectors", str(tmp_path / "v")]) == 0
     assert main(["roundtrip", "--pcap", str(p), "--out", str(tmp_path / "o.pcap")]) == 0
+
+
+def test_check_catches_a_corrupted_line_word(vset, tmp_path, capsys):
+    d = _copy(vset, tmp_path)
+    lines = (d / "line.hex").read_text().splitlines()
+    lines[3 + 2570 + 4] = format(int(lines[3 + 2570 + 4], 16) ^ (1 << 200), "064x")   # frame 1, word 4 (OH)
+    (d / "line.hex").write_text("\n".join(lines) + "\n")
+    _rehash(d)
+    assert main(["check", "--vectors", str(d)]) == 1
+    assert "line.hex: first difference at word 2574" in capsys.readouterr().err
+
+
+def test_vectors_for_other_profile_and_ppm(tmp_path):
+    d = tmp_path / "v400"
+    assert main(["vectors", "--traffic", "default", "--frames", "8", "--profile", "400g", "--ppm", "-150",
+                 "--out", str(d)]) == 0
+    assert main(["check", "--vectors", str(d)]) == 0

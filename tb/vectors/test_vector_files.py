@@ -9,7 +9,7 @@ import pytest
 
 import physec_tb as T
 
-SETS = sorted(p for p in (T.REPO / "vectors" / "pcs").iterdir() if (p / "257b.hex").exists())
+SETS = sorted(p for p in (T.REPO / "vectors").iterdir() if (p / "257b.hex").exists())
 
 
 @pytest.mark.parametrize("sim", ["verilator", "icarus"])

@@ -1,0 +1,211 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Golden vector sets of the whole implemented chain, and their end-to-end check.
+
+A set is generated from a recipe (traffic, frame count, seed, profile, client ppm):
+
+    frames.pcap -> cgmii.hex -> 66b.hex -> 257b.hex -> [GMP + framer] -> line.hex
+                                                        cm.hex, slotmap.hex, valid.hex, oh.hex, pad.hex
+
+The client stream starts with idle blocks covering line frame 0, which a receiver
+spends acquiring lock (spec 5.5), so every Ethernet frame is recoverable from the line.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .frame import FrameTx, TxFrame, deframe
+from .gmp import client_valid, slot_map
+from .pcapio import PcapError, read_frames, write_frames
+from .pcs import pcs_rx, pcs_tx
+from .pcs66 import decode_66b, encode_66b
+from .profile import Profile, get_profile
+from .traffic import PROFILES as TRAFFIC_PROFILES
+from .traffic import Traffic, expected_rx, make_traffic
+from .vectors import (TAP_66B, TAP_257B, TAP_CGMII, Blocks66, Blocks257, Tap, cgmii_from_ints, cgmii_to_ints,
+                      read_manifest, read_tap, verify_hashes, write_manifest, write_tap)
+from .xcode257 import detranscode_257b, transcode_257b
+
+PCAP_NAME = "frames.pcap"
+CHAR_RATE = 100e9 / 8          # CGMII characters per second, for pcap timestamps only
+
+
+class Mismatch(Exception):
+    """A check found a difference; the message names the first one."""
+
+
+@dataclass(frozen=True)
+class Recipe:
+    traffic: str               # traffic profile name, or "pcap" (frames come from frames.pcap)
+    frames: int                # Ethernet frames
+    seed: int | None
+    profile: str = "100g"
+    ppm: float = 0.0           # client rate offset
+
+
+def frame_taps(p: Profile) -> dict[str, Tap]:
+    per_clock = 1 if p.cm_nominal <= p.words_per_frame else 4
+    return {t.name: t for t in (
+        Tap("line", p.word_bits, f"line word; bit {p.word_bits - 1} first transmitted (ITU order); "
+                                 f"{p.words_per_frame} words per frame, word 0 starts with the AM"),
+        Tap("oh", p.oh_bits, f"OH of each frame, byte 0 (MFAS) in bits {p.oh_bits - 1}:{p.oh_bits - 8}"),
+        Tap("pad", p.pad_bits, f"PAD of each frame, byte 0 in bits {p.pad_bits - 1}:{p.pad_bits - 8}"),
+        Tap("cm", 16, "Cm of each frame (data slots)"),
+        Tap("slotmap", p.n_slots, "per frame: bit j-1 = 1 when slot j carries data"),
+        Tap("valid", per_clock * p.words_per_frame,
+            f"per frame: client blocks offered in clock c, {per_clock} bit(s) at bit {per_clock}*c"),
+    )}
+
+
+def lead_blocks(p: Profile) -> int:
+    """Idle 257b blocks before the traffic: more than frame 0 can carry."""
+    return p.cm_init + p.fifo_depth
+
+
+def load_traffic(spec: str, frames: int, seed: int | None) -> Traffic:
+    if spec in TRAFFIC_PROFILES:
+        return make_traffic(spec, frames, seed)
+    if not Path(spec).exists():
+        raise ValueError(f"traffic {spec!r} is neither a profile ({', '.join(TRAFFIC_PROFILES)}) "
+                         f"nor an existing pcap file")
+    fr = read_frames(spec)
+    if not fr:
+        raise PcapError(f"{spec}: the capture holds no frames")
+    fr = fr[:frames] if frames else fr
+    return Traffic(fr, [12] * len(fr), "pcap", None)
+
+
+def generate(recipe: Recipe, traffic: Traffic):
+    """All taps as integer lists, plus the PCS and frame transmit results."""
+    p = get_profile(recipe.profile)
+    tx = pcs_tx(traffic, lead_blocks=lead_blocks(p))
+    n_line = math.ceil(len(tx.b257) / p.cm_nominal) + 2
+    valid = client_valid(p, n_line, recipe.ppm)
+    ftx = FrameTx(p, tx.b257)
+    w = p.words_per_frame
+    frames = [ftx.frame(valid[i * w:(i + 1) * w]) for i in range(n_line)]
+    taps = {TAP_CGMII.name: cgmii_to_ints(tx.cgmii), TAP_66B.name: tx.b66.to_ints(), TAP_257B.name: tx.b257.to_ints()}
+    taps.update(frame_tap_values(p, frames, valid))
+    return taps, tx, frames
+
+
+def frame_tap_values(p: Profile, frames: list[TxFrame], valid: np.ndarray) -> dict[str, list[int]]:
+    wb = p.word_bits // 8
+    per_clock = frame_taps(p)["valid"].width // p.words_per_frame
+    w = p.words_per_frame
+    return {
+        "line": [int.from_bytes(f.line[i:i + wb], "big") for f in frames for i in range(0, len(f.line), wb)],
+        "oh": [int.from_bytes(f.oh, "big") for f in frames],
+        "pad": [int.from_bytes(f.pad, "big") for f in frames],
+        "cm": [f.map.cm for f in frames],
+        "slotmap": [_bits_le(slot_map(f.map.cm, p.n_slots)) for f in frames],
+        "valid": [sum(int(v) << (per_clock * c) for c, v in enumerate(valid[t * w:(t + 1) * w]))
+                  for t in range(len(frames))],
+    }
+
+
+def _bits_le(mask: np.ndarray) -> int:
+    return int.from_bytes(np.packbits(mask, bitorder="little").tobytes(), "little")
+
+
+def write_set(out: Path, recipe: Recipe, traffic: Traffic, log=lambda m: None) -> dict:
+    p = get_profile(recipe.profile)
+    taps, tx, frames = generate(recipe, traffic)
+    log(f"TX chain: {len(taps['cgmii'])} CGMII -> {len(taps['66b'])} 66b -> {len(taps['257b'])} 257b "
+        f"-> {len(frames)} line frames of {p.words_per_frame} words")
+    write_frames(out / PCAP_NAME, traffic.frames, [int(s * 1e9 / CHAR_RATE) for s in tx.layout.starts])
+    titles = {"cgmii": "MAC framing output (frames with preamble, FCS, IPG)", "66b": "64b/66b encoder output",
+              "257b": "256b/257b transcoder output = GMP client stream", "line": "framer output, the line",
+              "oh": "OH field per frame", "pad": "PAD field per frame", "cm": "GMP Cm per frame",
+              "slotmap": "GMP slot map per frame", "valid": "client valid schedule per frame"}
+    all_taps = {TAP_CGMII.name: TAP_CGMII, TAP_66B.name: TAP_66B, TAP_257B.name: TAP_257B, **frame_taps(p)}
+    for name, tap in all_taps.items():
+        write_tap(out, tap, taps[name], titles[name])
+    files = {PCAP_NAME: "transmitted Ethernet frames without FCS (pcap, ns timestamps of /S/ at 100 Gb/s)"}
+    files.update({t.file: f"tap {t.name}: {titles[t.name]}" for t in all_taps.values()})
+    meta = {"stage": "pcs+frame", **asdict(recipe), "lead_idle_blocks": lead_blocks(p),
+            "counts": {k: len(v) for k, v in taps.items()}}
+    write_manifest(out, meta, files, {t.file: t for t in all_taps.values()})
+    return taps
+
+
+def _first_diff(name: str, got: list[int], exp: list[int], width: int) -> None:
+    if got == exp:
+        return
+    if len(got) != len(exp):
+        raise Mismatch(f"{name}: {len(got)} words, expected {len(exp)}")
+    i = next(i for i, (g, e) in enumerate(zip(got, exp)) if g != e)
+    d = (width + 3) // 4
+    bit = (got[i] ^ exp[i]).bit_length() - 1
+    raise Mismatch(f"{name}: first difference at word {i}: got {got[i]:0{d}x}, expected {exp[i]:0{d}x} "
+                   f"(highest differing bit {bit})")
+
+
+def check_set(d: Path, log=lambda m: None) -> str:
+    """Check a set end to end; returns a one-line summary or raises Mismatch/VectorError."""
+    d = Path(d)
+    man = read_manifest(d)
+    verify_hashes(d, man)
+    recipe = Recipe(man["traffic"], int(man["frames"]), man["seed"], man.get("profile", "100g"),
+                    float(man.get("ppm", 0.0)))
+    p = get_profile(recipe.profile)
+    log(f"{d}: manifest and SHA-256 of {len(man['files'])} files ok")
+    ftaps = frame_taps(p)
+    vals = {t.name: read_tap(d / t.file, t) for t in (TAP_CGMII, TAP_66B, TAP_257B, *ftaps.values())}
+    pcap_frames = read_frames(d / PCAP_NAME)
+
+    # 1. Every PCS boundary both ways, from the files alone.
+    cg, b66 = cgmii_from_ints(vals["cgmii"]), Blocks66.from_ints(vals["66b"])
+    _first_diff("cgmii -> encode_66b vs 66b.hex", encode_66b(cg).to_ints(), vals["66b"], 66)
+    _first_diff("66b.hex -> decode_66b vs cgmii.hex", cgmii_to_ints(decode_66b(b66)), vals["cgmii"], 72)
+    _first_diff("66b.hex -> transcode_257b vs 257b.hex", transcode_257b(b66).to_ints(), vals["257b"], 257)
+    b257 = Blocks257.from_ints(vals["257b"])
+    back, err = detranscode_257b(b257)
+    if err.any():
+        raise Mismatch(f"257b.hex: block {int(err.argmax())} does not decode")
+    _first_diff("257b.hex -> detranscode_257b vs 66b.hex", back.to_ints(), vals["66b"], 66)
+
+    # 2. The framer from 257b.hex and valid.hex reproduces line/oh/pad/cm/slotmap.
+    w = p.words_per_frame
+    per_clock = ftaps["valid"].width // w
+    valid = np.array([(v >> (per_clock * c)) & ((1 << per_clock) - 1) for v in vals["valid"] for c in range(w)])
+    ftx = FrameTx(p, b257)
+    frames = [ftx.frame(valid[i * w:(i + 1) * w]) for i in range(len(vals["valid"]))]
+    for name, got in frame_tap_values(p, frames, valid).items():
+        _first_diff(f"framer(257b.hex, valid.hex) vs {name}.hex", got, vals[name], ftaps[name].width)
+    log(f"stage boundaries agree both ways; the framer reproduces {len(frames)} line frames")
+
+    # 3. The receiver: line.hex -> deframe -> 257b -> 66b -> frames == frames.pcap.
+    wb = p.word_bits
+    line = b"".join(v.to_bytes(wb // 8, "big") for v in vals["line"])
+    rx = deframe(p, np.unpackbits(np.frombuffer(line, np.uint8)))
+    c = rx.counters
+    if c.unusable_frames or c.lock_losses or c.am_bad or c.locks != 1:
+        raise Mismatch(f"RX: line not received cleanly: {c}")
+    skip = sum(len(f.map.slots) for f in frames[:1])
+    _first_diff("RX deframe(line.hex) vs 257b.hex after frame 0", rx.blocks.to_ints()[:len(vals['257b']) - skip],
+                vals["257b"][skip:], 257)
+    pcs = pcs_rx(Blocks257(np.concatenate((b257.hdr[:skip], rx.blocks.hdr)),
+                           np.concatenate((b257.body[:skip], rx.blocks.body))))
+    bad = [f for f in pcs.frames if not f.good]
+    if bad:
+        raise Mismatch(f"RX: frame at character {bad[0].start} is bad ({bad[0].reason or 'FCS error'})")
+    if [f.data for f in pcs.frames] != expected_rx(pcap_frames):
+        raise Mismatch(f"RX: received {len(pcs.frames)} frames differ from the {len(pcap_frames)} in {PCAP_NAME}")
+    log(f"RX locks on line.hex and recovers all {len(pcap_frames)} frames with good FCS")
+
+    # 4. The set is what this model generates from the manifest's recipe.
+    traffic = (Traffic(pcap_frames, [12] * len(pcap_frames), "pcap", None) if recipe.traffic == "pcap"
+               else make_traffic(recipe.traffic, recipe.frames, recipe.seed))
+    regen, _, _ = generate(recipe, traffic)
+    for name, got in vals.items():
+        width = ftaps[name].width if name in ftaps else {"cgmii": 72, "66b": 66, "257b": 257}[name]
+        _first_diff(f"regenerated {name}.hex vs file", got, regen[name], width)
+    if recipe.traffic != "pcap" and [bytes(f) for f in traffic.frames] != pcap_frames:
+        raise Mismatch(f"regenerated frames differ from {PCAP_NAME}")
+    log("regenerated from the manifest's recipe: identical")
+    return (f"{len(pcap_frames)} frames, {len(vals['66b'])} 66b, {len(vals['257b'])} 257b, "
+            f"{len(frames)} line frames ({len(vals['line'])} words)")
