@@ -19,6 +19,7 @@ import numpy as np
 from .crc import crc16_oh
 from .gmp import ERROR_257B, FrameMap, GmpMapper, JcResult, jc_decode, slot_map
 from .pad import Pad
+from .sec import RxFrameSec, SecRx, SecTx, TxFrameSec
 from .pcs66 import encode_66b, idle_cgmii
 from .profile import Profile
 from .xcode257 import Blocks257, transcode_257b
@@ -66,21 +67,22 @@ class TxFrame:
     oh: bytes
     pad: bytes
     line: bytes                 # frame_bits / 8 bytes, MSB first
+    plain: bytes                # the payload region before the security stage
+    sec: TxFrameSec | None = None
 
 
-def build_frame(p: Profile, pad: bytes, oh: bytes, slot_blocks: Blocks257, data: np.ndarray) -> bytes:
-    """Header and payload: data slots carry ``slot_blocks`` in order, stuff slots zero."""
+def build_payload(p: Profile, slot_blocks: Blocks257, data: np.ndarray) -> bytes:
+    """The payload region: data slots carry ``slot_blocks`` in order, stuff slots and fill zero."""
     slots = np.zeros((p.n_slots, p.slot_bits), np.uint8)
     slots[data] = block_bits(slot_blocks)
-    payload = np.concatenate((slots.reshape(-1), np.zeros(p.fill_bits, np.uint8)))
-    return am_line_bytes(p) + pad + oh + np.packbits(payload).tobytes()
+    return np.packbits(np.concatenate((slots.reshape(-1), np.zeros(p.fill_bits, np.uint8)))).tobytes()
 
 
 class FrameTx:
     """Streaming transmitter: client 257b blocks and per-clock valid in, frames out."""
 
-    def __init__(self, p: Profile, client: Blocks257):
-        self.p, self.client = p, client
+    def __init__(self, p: Profile, client: Blocks257, sec: SecTx | None = None):
+        self.p, self.client, self.sec = p, client, sec
         self.mapper = GmpMapper(p)
         self.stat = 0
 
@@ -95,23 +97,28 @@ class FrameTx:
             body = np.where(mask[:, None], fill.body[0], body)
         return Blocks257(hdr.astype(np.uint8), body.astype(np.uint64))
 
-    def frame(self, valid: np.ndarray, pad: Pad | bytes | None = None) -> TxFrame:
+    def frame(self, valid: np.ndarray) -> TxFrame:
+        """One frame; without a security stage the PAD is the placeholder Pad(pn=frame index)."""
         p = self.p
         fm = self.mapper.map_frame(valid)
         jc = self.mapper.jc(fm)
         oh = oh_encode(p, fm.index, self.stat, jc)
         self.stat = (STAT_UNDERFLOW if fm.underflows else 0) | (STAT_OVERFLOW if fm.overflows else 0)
-        pad_b = pad if isinstance(pad, bytes) else (pad or Pad(pn=fm.index)).encode(p.pad_bytes)
-        line = build_frame(p, pad_b, oh, self._slot_blocks(fm.slots), slot_map(fm.cm, p.n_slots))
-        return TxFrame(fm, jc, oh, pad_b, line)
+        plain = build_payload(p, self._slot_blocks(fm.slots), slot_map(fm.cm, p.n_slots))
+        if self.sec is None:
+            sec, pad, payload = None, Pad(pn=fm.index).encode(p.pad_bytes), plain
+        else:
+            sec = self.sec.frame(fm.index, oh, plain, p.pad_bytes)
+            pad, payload = sec.pad, sec.payload
+        return TxFrame(fm, jc, oh, pad, am_line_bytes(p) + pad + oh + payload, plain, sec)
 
 
-def frame_tx(p: Profile, client: Blocks257, valid: np.ndarray) -> list[TxFrame]:
+def frame_tx(p: Profile, client: Blocks257, valid: np.ndarray, sec: SecTx | None = None) -> list[TxFrame]:
     """Map a client stream into len(valid) / words_per_frame frames."""
     w = p.words_per_frame
     if len(valid) % w:
         raise ValueError(f"valid must cover whole frames ({w} clocks each)")
-    tx = FrameTx(p, client)
+    tx = FrameTx(p, client, sec)
     return [tx.frame(valid[i:i + w]) for i in range(0, len(valid), w)]
 
 
@@ -126,9 +133,15 @@ class RxFrameStatus:
     stat: int
     jc: JcResult
     cm: int                     # Cm used for demapping (the previous one when not usable)
-    usable: bool                # payload demapped (else Cm error blocks emitted)
+    usable: bool                # framing allowed demapping (Cm known, AM or OH CRC good)
     pad: bytes
     blocks: int                 # 257b blocks emitted for this frame
+    sec: RxFrameSec | None = None
+
+    @property
+    def delivered(self) -> bool:
+        """Its client data left the receiver as valid blocks."""
+        return self.usable and (self.sec is None or self.sec.released)
 
 
 @dataclass
@@ -142,7 +155,8 @@ class RxCounters:
     lock_losses: int = 0
     locks: int = 0
     lost_frames: int = 0        # frame periods skipped between a loss of lock and re-lock
-    error_blocks: int = 0       # ERROR_257B emitted for unusable or lost frames
+    error_blocks: int = 0       # ERROR_257B emitted for unusable, lost or security-failed frames
+    sec_dropped: int = 0        # usable frames not released by the security stage
 
 
 @dataclass
@@ -170,15 +184,19 @@ def find_am(bits: np.ndarray, am: np.ndarray, start: int) -> int | None:
     return best
 
 
-def deframe(p: Profile, bits: np.ndarray) -> RxResult:
-    """Find, lock and demap frames in a raw line bit stream (uint8 0/1, any offset)."""
+def deframe(p: Profile, bits: np.ndarray, sec: SecRx | None = None) -> RxResult:
+    """Find, lock, (decrypt,) and demap frames in a raw line bit stream (uint8 0/1, any offset).
+
+    With a security stage, a usable frame's blocks leave as valid data only if the stage
+    releases the frame (cut-through: unless it failed on arrival; store-and-forward: once
+    its tag verified); otherwise as many ERROR_257B blocks."""
     bits = np.asarray(bits, np.uint8)
     am = _am_bits(p)
     F, H = p.frame_bits, p.header_bits
     am_at = lambda q: q + len(am) <= len(bits) and np.array_equal(bits[q:q + len(am)], am)  # noqa: E731
     a0, a1 = p.am_bits // 8, (p.am_bits + p.pad_bits) // 8
     cnt = RxCounters()
-    out: list[Blocks257] = []
+    out: list = []              # Blocks257, or (RxFrameStatus, blocks) decided after the loop
     frames: list[RxFrameStatus] = []
     events = []
     cm_prev, cm_known, cursor, last = 0, False, 0, None
@@ -225,18 +243,37 @@ def deframe(p: Profile, bits: np.ndarray) -> RxResult:
         cnt.oh_crc_errors += not oh_ok
         cnt.jc_crc_errors += not jc.crc_ok
         cnt.jc_pattern_errors += jc.kind in ("pattern", "stale")
+        pad = hdr[a0:a1]
+        payload = bits[q + H:q + F]
+        rs = None
+        if sec is not None:
+            rs = sec.frame(oh[OH_MFAS], pad, oh, np.packbits(payload).tobytes())
+            payload = np.unpackbits(np.frombuffer(rs.payload, np.uint8))
         if usable:
             cm_prev = jc.cm
-            slots = bits[q + H:q + H + p.n_slots * p.slot_bits].reshape(p.n_slots, p.slot_bits)
-            out.append(bits_to_blocks(slots[slot_map(jc.cm, p.n_slots)]))
+        st = RxFrameStatus(q, good, oh_ok, oh[OH_MFAS], oh[OH_STAT], jc, cm_prev, usable, pad, cm_prev, rs)
+        if usable:
+            slots = payload[:p.n_slots * p.slot_bits].reshape(p.n_slots, p.slot_bits)
+            out.append((st, bits_to_blocks(slots[slot_map(jc.cm, p.n_slots)])))
         else:
             cnt.unusable_frames += 1
             emit_errors(cm_prev)
-        frames.append(RxFrameStatus(q, good, oh_ok, oh[OH_MFAS], oh[OH_STAT], jc, cm_prev, usable,
-                                    hdr[a0:a1], cm_prev))
+        frames.append(st)
         last, nxt = q, q + F
-    blocks = Blocks257(np.concatenate([b.hdr for b in out]) if out else np.zeros(0, np.uint8),
-                       np.concatenate([b.body for b in out]) if out else np.zeros((0, 4), np.uint64))
+    if sec is not None:
+        sec.finish()
+    parts = []
+    for item in out:
+        if not isinstance(item, Blocks257):
+            st, b = item
+            if not st.delivered:
+                cnt.sec_dropped += 1
+                cnt.error_blocks += len(b)
+                b = Blocks257(np.repeat(ERROR_257B.hdr, len(b)), np.repeat(ERROR_257B.body, len(b), axis=0))
+            item = b
+        parts.append(item)
+    blocks = Blocks257(np.concatenate([b.hdr for b in parts]) if parts else np.zeros(0, np.uint8),
+                       np.concatenate([b.body for b in parts]) if parts else np.zeros((0, 4), np.uint64))
     return RxResult(blocks, frames, cnt, events)
 
 
@@ -244,6 +281,6 @@ def line_bits(frames: list[TxFrame]) -> np.ndarray:
     return np.unpackbits(np.frombuffer(b"".join(f.line for f in frames), np.uint8))
 
 
-__all__ = ["am_line_bytes", "oh_encode", "block_bits", "bits_to_blocks", "build_frame", "FrameTx", "frame_tx",
+__all__ = ["am_line_bytes", "oh_encode", "block_bits", "bits_to_blocks", "build_payload", "FrameTx", "frame_tx",
            "deframe", "find_am", "line_bits", "RxResult", "RxFrameStatus", "RxCounters", "TxFrame",
            "IDLE_257B"]
