@@ -110,8 +110,12 @@ class SecTx:
         self.announce_left = 0                           # frames of announcement still to send
         self.trace = None
 
+    @staticmethod
+    def _fingerprint(key: SecKey) -> bytes:
+        return hashlib.sha256(key.key + key.salt).digest()
+
     def _install(self, key: SecKey) -> _Engine:
-        fp = hashlib.sha256(key.key + key.salt).digest()
+        fp = self._fingerprint(key)
         if fp in self.used:
             raise SecError("this key and salt were used before: PNs would repeat under them")
         self.used.add(fp)
@@ -123,6 +127,8 @@ class SecTx:
             raise SecError(f"the next AN must be 0..3 and differ from the current {self.an}")
         if self.pending:
             raise SecError("a key change is already under way")
+        if self._fingerprint(key) in self.used:
+            raise SecError("this key and salt were used before: PNs would repeat under them")
         self.pending = (an, key)
         self.announce_left = -1                          # starts at the next multiframe boundary
 
@@ -284,21 +290,23 @@ class SecRx:
         if f.verdict != "pending":
             self._close(f)
 
-        # 3. Prediction of the next frame's parameters.
-        if ok:
+        # 3. Prediction of the next frame's parameters: from this PAD; from the previous
+        # prediction when the PAD is unreadable; unchanged when the frame was refused
+        # outright (a replayed or foreign frame must not derail the receiver).
+        refused = ok and not set(f.reasons) <= {"PN not predicted"}
+        if ok and not refused:
             if fields.key_change_pending:
                 self.announced = fields.next_an
-            an, pn = fields.an, fields.pn
-        elif self.pred is not None:
-            an, pn = self.pred
+            nxt = (fields.an, fields.pn + 1)
+        elif not ok and self.pred is not None:
+            nxt = (self.pred[0], self.pred[1] + 1)
         else:
-            an = None
-        if an is not None:
+            nxt = self.pred
+        if nxt is not None and not refused:
             if (mfas + 1) % self.mf == 0 and self.announced is not None:
-                self.pred, self.announced = (self.announced, 1), None
+                nxt, self.announced = (self.announced, 1), None
                 c.key_switches += 1
-            else:
-                self.pred = (an, pn + 1)
+        self.pred = nxt
         self.prev = f
         return f
 

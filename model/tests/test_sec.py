@@ -1,0 +1,218 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Stage sec: PHYSec per-frame GCM on the frame, with every fault the receiver must catch."""
+import numpy as np
+import pytest
+from test_frame import ERR, check_no_garbage, sent, unique_client
+
+from physec.frame import deframe, frame_tx, line_bits
+from physec.gcm import gcm_fast
+from physec.gmp import client_valid
+from physec.pad import MODE_AUTH, MODE_BYPASS, MODE_ENCRYPT, Pad, security_header
+from physec.profile import PROFILES
+from physec.sec import CUT_THROUGH, PN_MAX, STORE_AND_FORWARD, SecError, SecKey, SecRx, SecTx, make_iv
+
+P = PROFILES["100g"]
+K0 = SecKey(bytes(range(32)), bytes(range(100, 112)))
+K1 = SecKey(bytes(range(32, 64)), bytes(range(200, 212)))
+LINK = 0x01020304
+
+
+def link(n, mode=MODE_ENCRYPT, key=K0, an=0, explicit=False, tx_hook=None):
+    client = unique_client(int(P.cm_nominal * (n + 2)), seed=n)
+    tx = SecTx(an, key, LINK, mode, explicit=explicit)
+    if tx_hook:
+        tx_hook(tx)
+    frames = frame_tx(P, client, client_valid(P, n), tx)
+    return client, frames
+
+
+def receive(bits, policy=CUT_THROUGH, keys=None, require=True):
+    rx = SecRx(keys or {0: K0}, LINK, policy, require_security=require)
+    return deframe(P, bits, rx), rx
+
+
+def verdicts(res):
+    return [f.sec.verdict for f in res.frames]
+
+
+@pytest.mark.parametrize("policy", [CUT_THROUGH, STORE_AND_FORWARD])
+def test_encrypted_loopback(policy):
+    client, frames = link(10)
+    res, rx = receive(line_bits(frames), policy)
+    assert verdicts(res) == ["pass"] * 8 + ["fail"]          # the last frame's tag never comes
+    tx = sent(client, frames)
+    exp = [b for fr in tx[1:9] for b in fr]
+    if policy == CUT_THROUGH:
+        exp += tx[9]
+    else:
+        exp += [ERR] * len(tx[9])
+    assert res.blocks.to_ints() == exp
+    assert rx.cnt.passed == 8 and rx.cnt.tags_lost == 1
+
+
+def test_line_is_the_gcm_of_the_frame():
+    """The payload on the line and the next PAD's TAG are AES-256-GCM of the plain frame,
+    computed independently with the library here."""
+    client, frames = link(3)
+    f, nxt = frames[1], frames[2]
+    iv = make_iv(K0.salt, LINK, 2)
+    assert iv == bytes(a ^ b for a, b in zip(K0.salt, LINK.to_bytes(4, "big") + (2).to_bytes(8, "big")))
+    ct, tag = gcm_fast(K0.key, iv, f.plain, security_header(f.pad) + f.oh)
+    assert f.line[160:] == ct and Pad.decode(nxt.pad)[0].tag == tag
+    fields, ok = Pad.decode(f.pad)
+    assert ok and (fields.mode, fields.an, fields.pn, fields.tag_valid) == (MODE_ENCRYPT, 0, 2, True)
+
+
+def test_explicit_and_fast_paths_make_the_same_line():
+    _, a = link(3, explicit=True)
+    _, b = link(3, explicit=False)
+    assert [f.line for f in a] == [f.line for f in b]
+
+
+def test_authenticate_only_keeps_payload_clear():
+    client, frames = link(5, MODE_AUTH)
+    assert frames[2].line[160:] == frames[2].plain
+    res, _ = receive(line_bits(frames))
+    assert verdicts(res)[:3] == ["pass"] * 3
+    bits = line_bits(frames)
+    bits[2 * P.frame_bits + 5000] ^= 1                       # payload bit of frame 2
+    assert verdicts(receive(bits)[0])[:3] == ["pass", "fail", "pass"]
+
+
+def test_bypass():
+    client, frames = link(4, MODE_BYPASS)
+    res, rx = receive(line_bits(frames), STORE_AND_FORWARD, require=True)
+    assert set(verdicts(res)) == {"fail"} and set(res.blocks.to_ints()) == {ERR}
+    res, rx = receive(line_bits(frames), STORE_AND_FORWARD, require=False)
+    assert set(verdicts(res)) == {"bypass"}
+    assert res.blocks.to_ints() == [b for fr in sent(client, frames)[1:] for b in fr]
+
+
+@pytest.mark.parametrize("policy", [CUT_THROUGH, STORE_AND_FORWARD])
+def test_payload_bit_flip_fails_that_frame_only(policy):
+    client, frames = link(8)
+    bits = line_bits(frames)
+    bits[4 * P.frame_bits + 300_000] ^= 1
+    res, rx = receive(bits, policy)
+    assert verdicts(res)[:6] == ["pass", "pass", "pass", "fail", "pass", "pass"]     # rx frame 3 = frame 4
+    assert rx.cnt.tag_failures == 1
+    out = res.blocks.to_ints()
+    tx = sent(client, frames)
+    n = [f.blocks for f in res.frames]
+    frame4 = out[sum(n[:3]):sum(n[:4])]
+    if policy == STORE_AND_FORWARD:
+        assert frame4 == [ERR] * len(tx[4])                  # nothing unverified leaves
+        assert res.counters.sec_dropped >= 1
+    else:
+        assert sum(a != b for a, b in zip(frame4, tx[4])) == 1   # released, marked bad
+    assert out[sum(n[:4]):sum(n[:6])] == tx[5] + tx[6]
+
+
+def test_pad_bit_flip():
+    client, frames = link(8)
+    bits = line_bits(frames)
+    bits[4 * P.frame_bits + P.am_bits + 5 * 8 + 1] ^= 1      # PN byte of frame 4's PAD
+    res, rx = receive(bits, STORE_AND_FORWARD)
+    v = verdicts(res)
+    assert v[2] == "fail" and v[3] == "fail" and v[4] == "pass"      # frame 3 lost its tag, 4 its PAD
+    assert rx.cnt.pad_errors == 1 and rx.cnt.tags_lost >= 1
+    check_no_garbage(res.blocks.to_ints(), [b for fr in sent(client, frames) for b in fr])
+
+
+def test_oh_bit_flip_is_caught_by_the_tag():
+    client, frames = link(8)
+    bits = line_bits(frames)
+    bits[4 * P.frame_bits + P.am_bits + P.pad_bits + 20 * 8] ^= 1    # reserved OH byte: framing still fine
+    res, rx = receive(bits, STORE_AND_FORWARD)
+    assert res.frames[3].usable and verdicts(res)[3] == "fail" and rx.cnt.tag_failures == 1
+
+
+def test_replayed_frame():
+    client, frames = link(10)
+    bits = line_bits(frames)
+    F = P.frame_bits
+    bits = np.concatenate((bits[:6 * F], bits[2 * F:3 * F], bits[6 * F:]))   # frame 2 again after frame 5
+    res, rx = receive(bits, STORE_AND_FORWARD)
+    v = verdicts(res)
+    assert "replay" in res.frames[5].sec.reasons and rx.cnt.replays == 1
+    assert v[4] == "fail"                       # frame 5's tag was displaced by the replayed PAD
+    assert v[:4] == ["pass"] * 4 and v[6:9] == ["pass"] * 3
+    check_no_garbage(res.blocks.to_ints(), [b for fr in sent(client, frames) for b in fr])
+
+
+def test_wrong_key():
+    _, frames = link(5)
+    res, rx = receive(line_bits(frames), STORE_AND_FORWARD, keys={0: K1})
+    assert "pass" not in verdicts(res) and rx.cnt.tag_failures == 3
+    assert set(res.blocks.to_ints()) == {ERR}
+
+
+def test_unannounced_an_change_fails_until_resync():
+    def hook(tx):
+        orig = tx.frame
+
+        def frame(mfas, oh, payload, pad_bytes):
+            if mfas == 4:                                  # switch to AN 1 without announcing it
+                tx.an, tx.eng, tx.pn = 1, tx._install(K1), 1
+            return orig(mfas, oh, payload, pad_bytes)
+        tx.frame = frame
+    _, frames = link(8, tx_hook=hook)
+    res, rx = receive(line_bits(frames), STORE_AND_FORWARD, keys={0: K0, 1: K1})
+    v = verdicts(res)
+    assert v[:2] == ["pass", "pass"] and v[3] == "fail" and "PN not predicted" in res.frames[3].sec.reasons
+    assert v[4:6] == ["pass", "pass"]
+    res, rx = receive(line_bits(frames), STORE_AND_FORWARD, keys={0: K0})
+    assert rx.cnt.unknown_an >= 3
+
+
+def test_hitless_rekey():
+    def hook(tx):
+        orig = tx.frame
+
+        def frame(mfas, oh, payload, pad_bytes):
+            if mfas == 3:
+                tx.rekey(1, K1)
+            return orig(mfas, oh, payload, pad_bytes)
+        tx.frame = frame
+    _, frames = link(20, tx_hook=hook)
+    pads = [Pad.decode(f.pad)[0] for f in frames]
+    assert [p.key_change_pending for p in pads[7:17]] == [False] + [True] * 8 + [False]
+    assert [(p.an, p.pn) for p in pads[15:18]] == [(0, 16), (1, 1), (1, 2)]
+    res, rx = receive(line_bits(frames), STORE_AND_FORWARD, keys={0: K0, 1: K1})
+    assert verdicts(res)[:-1] == ["pass"] * 18 and rx.cnt.key_switches == 1
+
+
+def test_transmitter_refuses_pn_and_key_reuse():
+    tx = SecTx(0, K0, LINK)
+    tx.pn = PN_MAX
+    tx.frame(0, bytes(40), bytes(100), 60)
+    with pytest.raises(SecError, match="exhausted"):
+        tx.frame(1, bytes(40), bytes(100), 60)
+    with pytest.raises(SecError, match="used before"):
+        tx.rekey(1, K0)
+    with pytest.raises(SecError, match="12 bytes"):
+        SecKey(bytes(32), bytes(8))
+
+
+def test_traffic_is_hidden():
+    """Chi-square of payload byte values against uniform (255 degrees of freedom): an
+    encrypted idle link and an encrypted loaded link both pass at the 0.1 % level
+    (threshold 330.5); the same idle link in bypass is far off."""
+    def chi2(frames):
+        data = np.frombuffer(b"".join(f.line[160:] for f in frames), np.uint8)
+        counts = np.bincount(data, minlength=256)
+        e = len(data) / 256
+        return float(((counts - e) ** 2 / e).sum())
+
+    from physec.frame import IDLE_257B
+    from physec.xcode257 import Blocks257
+    idle = Blocks257(np.repeat(IDLE_257B.hdr, 20000), np.repeat(IDLE_257B.body, 20000, axis=0))
+    for mode, expect_hidden in ((MODE_ENCRYPT, True), (MODE_BYPASS, False)):
+        stats = []
+        for client in (idle, unique_client(20000, 1)):
+            tx = SecTx(0, K0, LINK, mode)
+            stats.append(chi2(frame_tx(P, client, client_valid(P, 6), tx)))
+        if expect_hidden:
+            assert max(stats) < 330.5, stats
+        else:
+            assert stats[0] > 100 * 330.5, stats
