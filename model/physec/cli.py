@@ -27,9 +27,9 @@ def cmd_vectors(a) -> int:
         raise ValueError(f"{out} exists, is not empty and holds no vector set; use --force to write there")
     t0 = time.perf_counter()
     traffic = load_traffic(a.traffic, a.frames, a.seed)
-    recipe = Recipe(traffic.profile, len(traffic.frames), traffic.seed, a.profile, a.ppm)
+    recipe = Recipe(traffic.profile, len(traffic.frames), traffic.seed, a.profile, a.ppm, a.security)
     _log(f"{len(traffic.frames)} frames of '{traffic.profile}' traffic, seed {traffic.seed}, "
-         f"profile {a.profile}, client {a.ppm:+g} ppm")
+         f"profile {a.profile}, client {a.ppm:+g} ppm, security {a.security}")
     out.mkdir(parents=True, exist_ok=True)
     write_set(out, recipe, traffic, _log)
     _log(f"wrote {out}/ in {time.perf_counter() - t0:.2f} s")
@@ -81,7 +81,7 @@ def parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="cmd", required=True, metavar="COMMAND")
 
     v = sub.add_parser("vectors", help="generate a golden vector set (pcap, every stage tap as hex, manifest)",
-                       description="Run traffic through the model's TX chain (MAC, 64b/66b, 257b, GMP, framer) "
+                       description="Run traffic through the model's TX chain (MAC, 64b/66b, 257b, GMP, framer, AES-GCM) "
                                    "and write every stage tap as $readmemh hex, the frames as pcap, and "
                                    "manifest.json (recipe, tools, SHA-256 of every file).")
     v.add_argument("--traffic", default="default",
@@ -90,6 +90,8 @@ def parser() -> argparse.ArgumentParser:
     v.add_argument("--seed", type=int, default=1, help="random seed of the traffic profile (default 1)")
     v.add_argument("--profile", default="100g", choices=sorted(FRAME_PROFILES), help="frame profile (default 100g)")
     v.add_argument("--ppm", type=float, default=0.0, help="client rate offset in ppm (default 0)")
+    v.add_argument("--security", default="encrypt", choices=["encrypt", "auth", "bypass"],
+                   help="PHYSec mode (default encrypt; keys are test keys derived from --seed)")
     v.add_argument("--out", required=True, help="output directory")
     v.add_argument("--force", action="store_true", help="write into a non-empty directory that holds no vector set")
     v.set_defaults(func=cmd_vectors)

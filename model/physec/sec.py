@@ -16,7 +16,7 @@ import hashlib
 import hmac
 from dataclasses import dataclass, field
 
-from .gcm import GcmKey, gcm_encrypt, gcm_fast, gcm_open
+from .gcm import GcmKey, GcmTrace, gcm_encrypt, gcm_fast, gcm_open
 from .pad import MODE_AUTH, MODE_BYPASS, MODE_ENCRYPT, TAG_BYTES, VERSION, Pad, security_header
 
 PN_MAX = (1 << 64) - 1
@@ -92,6 +92,7 @@ class TxFrameSec:
     an: int
     pn: int
     iv: bytes | None
+    trace: GcmTrace | None = None   # intermediates, when the transmitter uses the explicit path
 
 
 class SecTx:
@@ -108,7 +109,6 @@ class SecTx:
         self.prev_tag: bytes | None = None
         self.pending: tuple[int, SecKey] | None = None   # requested rekey
         self.announce_left = 0                           # frames of announcement still to send
-        self.trace = None
 
     @staticmethod
     def _fingerprint(key: SecKey) -> bytes:
@@ -150,9 +150,10 @@ class SecTx:
         if kcp:
             self.announce_left -= 1
         iv = make_iv(self.eng.sk.salt, self.link_id, self.pn) if self.mode != MODE_BYPASS else None
-        out, tag = protect(self.eng, self.mode, iv, pad, oh, payload, self.tag_len, self.trace) \
+        trace = GcmTrace() if self.explicit and iv else None
+        out, tag = protect(self.eng, self.mode, iv, pad, oh, payload, self.tag_len, trace) \
             if iv else (payload, None)
-        res = TxFrameSec(pad, out, tag, self.an, self.pn, iv)
+        res = TxFrameSec(pad, out, tag, self.an, self.pn, iv, trace)
         self.prev_tag = tag
         self.pn += 1
         return res

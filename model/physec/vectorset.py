@@ -11,6 +11,7 @@ spends acquiring lock (spec 5.5), so every Ethernet frame is recoverable from th
 """
 from __future__ import annotations
 
+import hashlib
 import math
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -21,7 +22,9 @@ from .frame import FrameTx, TxFrame, deframe
 from .gmp import client_valid, slot_map
 from .pcapio import PcapError, read_frames, write_frames
 from .pcs import pcs_rx, pcs_tx
+from .pad import MODE_AUTH, MODE_BYPASS, MODE_ENCRYPT
 from .pcs66 import decode_66b, encode_66b
+from .sec import STORE_AND_FORWARD, SecKey, SecRx, SecTx
 from .profile import Profile, get_profile
 from .traffic import PROFILES as TRAFFIC_PROFILES
 from .traffic import Traffic, expected_rx, make_traffic
@@ -44,6 +47,25 @@ class Recipe:
     seed: int | None
     profile: str = "100g"
     ppm: float = 0.0           # client rate offset
+    mode: str = "encrypt"      # security mode: encrypt, auth, bypass
+
+
+MODES = {"encrypt": MODE_ENCRYPT, "auth": MODE_AUTH, "bypass": MODE_BYPASS}
+KS_SAMPLES = 4                 # keystream blocks per frame written to keystream.hex
+
+
+def test_keys(seed: int | None) -> tuple[int, dict[int, SecKey]]:
+    """Link ID and the AN 0 key/salt of a vector set, derived from its seed with SHA-256.
+    Published test keys: never use them on a real link."""
+    d = lambda label: hashlib.sha256(f"physec-{label}-{seed or 0}".encode()).digest()  # noqa: E731
+    return int.from_bytes(d("link")[:4], "big"), {0: SecKey(d("key"), d("salt")[:12])}
+
+
+def sec_tx(recipe: Recipe) -> SecTx:
+    if recipe.mode not in MODES:
+        raise ValueError(f"security mode {recipe.mode!r} is not one of {', '.join(MODES)}")
+    link, keys = test_keys(recipe.seed)
+    return SecTx(0, keys[0], link, MODES[recipe.mode], explicit=True)
 
 
 def frame_taps(p: Profile) -> dict[str, Tap]:
@@ -57,7 +79,23 @@ def frame_taps(p: Profile) -> dict[str, Tap]:
         Tap("slotmap", p.n_slots, "per frame: bit j-1 = 1 when slot j carries data"),
         Tap("valid", per_clock * p.words_per_frame,
             f"per frame: client blocks offered in clock c, {per_clock} bit(s) at bit {per_clock}*c"),
+        Tap("line_plain", p.word_bits, "the line before the security stage (payload in clear), as line.hex"),
     )}
+
+
+def sec_taps(mode: str) -> dict[str, Tap]:
+    """Per-frame GCM intermediates; 128-bit blocks have byte 0 in bits 127:120."""
+    if mode == "bypass":
+        return {}
+    taps = [Tap("iv", 96, "IV = salt xor (link ID || PN) of each frame, byte 0 in bits 95:88"),
+            Tap("h", 128, "H = E_K(0^128) of the frame's key"),
+            Tap("ekj0", 128, "E_K(J0) of each frame"),
+            Tap("ghash", 128, "S = GHASH_H(AAD, C) of each frame"),
+            Tap("tag", 128, "tag of each frame (carried in the next frame's PAD)")]
+    if mode == "encrypt":
+        taps.append(Tap("keystream", 128 * KS_SAMPLES,
+                        f"Ek_1..Ek_{KS_SAMPLES} = E_K(inc32^i(J0)) of each frame, Ek_1 in the top 128 bits"))
+    return {t.name: t for t in taps}
 
 
 def lead_blocks(p: Profile) -> int:
@@ -84,12 +122,26 @@ def generate(recipe: Recipe, traffic: Traffic):
     tx = pcs_tx(traffic, lead_blocks=lead_blocks(p))
     n_line = math.ceil(len(tx.b257) / p.cm_nominal) + 2
     valid = client_valid(p, n_line, recipe.ppm)
-    ftx = FrameTx(p, tx.b257)
+    ftx = FrameTx(p, tx.b257, sec_tx(recipe))
     w = p.words_per_frame
     frames = [ftx.frame(valid[i * w:(i + 1) * w]) for i in range(n_line)]
     taps = {TAP_CGMII.name: cgmii_to_ints(tx.cgmii), TAP_66B.name: tx.b66.to_ints(), TAP_257B.name: tx.b257.to_ints()}
     taps.update(frame_tap_values(p, frames, valid))
+    taps.update(sec_tap_values(recipe.mode, frames))
     return taps, tx, frames
+
+
+def sec_tap_values(mode: str, frames: list[TxFrame]) -> dict[str, list[int]]:
+    if mode == "bypass":
+        return {}
+    tr = [f.sec.trace for f in frames]
+    out = {"iv": [int.from_bytes(f.sec.iv, "big") for f in frames], "h": [t.h for t in tr],
+           "ekj0": [t.ek_j0 for t in tr], "ghash": [t.s for t in tr],
+           "tag": [int.from_bytes(t.tag.ljust(16, b"\0"), "big") for t in tr]}
+    if mode == "encrypt":
+        out["keystream"] = [sum(k << (128 * (KS_SAMPLES - 1 - i)) for i, k in enumerate(t.keystream[:KS_SAMPLES]))
+                            for t in tr]
+    return out
 
 
 def frame_tap_values(p: Profile, frames: list[TxFrame], valid: np.ndarray) -> dict[str, list[int]]:
@@ -104,6 +156,8 @@ def frame_tap_values(p: Profile, frames: list[TxFrame], valid: np.ndarray) -> di
         "slotmap": [_bits_le(slot_map(f.map.cm, p.n_slots)) for f in frames],
         "valid": [sum(int(v) << (per_clock * c) for c, v in enumerate(valid[t * w:(t + 1) * w]))
                   for t in range(len(frames))],
+        "line_plain": [int.from_bytes(b[i:i + wb], "big") for f in frames
+                       for b in [f.line[:p.header_bits // 8] + f.plain] for i in range(0, len(b), wb)],
     }
 
 
@@ -118,15 +172,23 @@ def write_set(out: Path, recipe: Recipe, traffic: Traffic, log=lambda m: None) -
         f"-> {len(frames)} line frames of {p.words_per_frame} words")
     write_frames(out / PCAP_NAME, traffic.frames, [int(s * 1e9 / CHAR_RATE) for s in tx.layout.starts])
     titles = {"cgmii": "MAC framing output (frames with preamble, FCS, IPG)", "66b": "64b/66b encoder output",
-              "257b": "256b/257b transcoder output = GMP client stream", "line": "framer output, the line",
-              "oh": "OH field per frame", "pad": "PAD field per frame", "cm": "GMP Cm per frame",
-              "slotmap": "GMP slot map per frame", "valid": "client valid schedule per frame"}
-    all_taps = {TAP_CGMII.name: TAP_CGMII, TAP_66B.name: TAP_66B, TAP_257B.name: TAP_257B, **frame_taps(p)}
+              "257b": "256b/257b transcoder output = GMP client stream", "line": "the line (after security)",
+              "line_plain": "framer output before the security stage", "oh": "OH field per frame",
+              "pad": "PAD field per frame", "cm": "GMP Cm per frame", "slotmap": "GMP slot map per frame",
+              "valid": "client valid schedule per frame", "iv": "GCM IV per frame", "h": "GHASH key per frame",
+              "ekj0": "E_K(J0) per frame", "ghash": "GHASH output per frame", "tag": "GCM tag per frame",
+              "keystream": f"first {KS_SAMPLES} keystream blocks per frame"}
+    all_taps = {TAP_CGMII.name: TAP_CGMII, TAP_66B.name: TAP_66B, TAP_257B.name: TAP_257B, **frame_taps(p),
+                **sec_taps(recipe.mode)}
     for name, tap in all_taps.items():
         write_tap(out, tap, taps[name], titles[name])
     files = {PCAP_NAME: "transmitted Ethernet frames without FCS (pcap, ns timestamps of /S/ at 100 Gb/s)"}
     files.update({t.file: f"tap {t.name}: {titles[t.name]}" for t in all_taps.values()})
-    meta = {"stage": "pcs+frame", **asdict(recipe), "lead_idle_blocks": lead_blocks(p),
+    link, keys = test_keys(recipe.seed)
+    meta = {"stage": "pcs+frame+sec", **asdict(recipe), "lead_idle_blocks": lead_blocks(p),
+            "security": {"mode": recipe.mode, "link_id": f"{link:08x}", "tag_bytes": 16,
+                         "keys": {str(an): {"key": k.key.hex(), "salt": k.salt.hex()} for an, k in keys.items()},
+                         "note": "test keys derived from the seed with SHA-256; never use them on a real link"},
             "counts": {k: len(v) for k, v in taps.items()}}
     write_manifest(out, meta, files, {t.file: t for t in all_taps.values()})
     return taps
@@ -150,10 +212,10 @@ def check_set(d: Path, log=lambda m: None) -> str:
     man = read_manifest(d)
     verify_hashes(d, man)
     recipe = Recipe(man["traffic"], int(man["frames"]), man["seed"], man.get("profile", "100g"),
-                    float(man.get("ppm", 0.0)))
+                    float(man.get("ppm", 0.0)), man.get("mode", "encrypt"))
     p = get_profile(recipe.profile)
     log(f"{d}: manifest and SHA-256 of {len(man['files'])} files ok")
-    ftaps = frame_taps(p)
+    ftaps = {**frame_taps(p), **sec_taps(recipe.mode)}
     vals = {t.name: read_tap(d / t.file, t) for t in (TAP_CGMII, TAP_66B, TAP_257B, *ftaps.values())}
     pcap_frames = read_frames(d / PCAP_NAME)
 
@@ -172,22 +234,28 @@ def check_set(d: Path, log=lambda m: None) -> str:
     w = p.words_per_frame
     per_clock = ftaps["valid"].width // w
     valid = np.array([(v >> (per_clock * c)) & ((1 << per_clock) - 1) for v in vals["valid"] for c in range(w)])
-    ftx = FrameTx(p, b257)
+    ftx = FrameTx(p, b257, sec_tx(recipe))
     frames = [ftx.frame(valid[i * w:(i + 1) * w]) for i in range(len(vals["valid"]))]
-    for name, got in frame_tap_values(p, frames, valid).items():
+    for name, got in {**frame_tap_values(p, frames, valid), **sec_tap_values(recipe.mode, frames)}.items():
         _first_diff(f"framer(257b.hex, valid.hex) vs {name}.hex", got, vals[name], ftaps[name].width)
-    log(f"stage boundaries agree both ways; the framer reproduces {len(frames)} line frames")
+    log(f"stage boundaries agree both ways; framer and security stage reproduce {len(frames)} line frames")
 
     # 3. The receiver: line.hex -> deframe -> 257b -> 66b -> frames == frames.pcap.
     wb = p.word_bits
     line = b"".join(v.to_bytes(wb // 8, "big") for v in vals["line"])
-    rx = deframe(p, np.unpackbits(np.frombuffer(line, np.uint8)))
+    link, keys = test_keys(recipe.seed)
+    srx = SecRx(keys, link, STORE_AND_FORWARD, require_security=recipe.mode != "bypass")
+    rx = deframe(p, np.unpackbits(np.frombuffer(line, np.uint8)), srx)
     c = rx.counters
     if c.unusable_frames or c.lock_losses or c.am_bad or c.locks != 1:
         raise Mismatch(f"RX: line not received cleanly: {c}")
+    verdicts = [f.sec.verdict for f in rx.frames]
+    want = ["bypass"] * len(verdicts) if recipe.mode == "bypass" else ["pass"] * (len(verdicts) - 1) + ["fail"]
+    if verdicts != want:
+        raise Mismatch(f"RX security verdicts {verdicts}, expected {want} (the last frame's tag never arrives)")
     skip = sum(len(f.map.slots) for f in frames[:1])
-    _first_diff("RX deframe(line.hex) vs 257b.hex after frame 0", rx.blocks.to_ints()[:len(vals['257b']) - skip],
-                vals["257b"][skip:], 257)
+    _first_diff("RX deframe(line.hex), store-and-forward, vs 257b.hex after frame 0",
+                rx.blocks.to_ints()[:len(vals['257b']) - skip], vals["257b"][skip:], 257)
     pcs = pcs_rx(Blocks257(np.concatenate((b257.hdr[:skip], rx.blocks.hdr)),
                            np.concatenate((b257.body[:skip], rx.blocks.body))))
     bad = [f for f in pcs.frames if not f.good]
@@ -195,7 +263,8 @@ def check_set(d: Path, log=lambda m: None) -> str:
         raise Mismatch(f"RX: frame at character {bad[0].start} is bad ({bad[0].reason or 'FCS error'})")
     if [f.data for f in pcs.frames] != expected_rx(pcap_frames):
         raise Mismatch(f"RX: received {len(pcs.frames)} frames differ from the {len(pcap_frames)} in {PCAP_NAME}")
-    log(f"RX locks on line.hex and recovers all {len(pcap_frames)} frames with good FCS")
+    log(f"RX locks on line.hex, verifies every tag (library AES-GCM) and recovers all {len(pcap_frames)} "
+        f"frames with good FCS")
 
     # 4. The set is what this model generates from the manifest's recipe.
     traffic = (Traffic(pcap_frames, [12] * len(pcap_frames), "pcap", None) if recipe.traffic == "pcap"
@@ -208,4 +277,4 @@ def check_set(d: Path, log=lambda m: None) -> str:
         raise Mismatch(f"regenerated frames differ from {PCAP_NAME}")
     log("regenerated from the manifest's recipe: identical")
     return (f"{len(pcap_frames)} frames, {len(vals['66b'])} 66b, {len(vals['257b'])} 257b, "
-            f"{len(frames)} line frames ({len(vals['line'])} words)")
+            f"{len(frames)} line frames ({len(vals['line'])} words), security {recipe.mode}")

@@ -20,7 +20,8 @@ def test_canonical_set_regenerates_identically(vset, tmp_path):
     man = json.loads((vset / "manifest.json").read_text())
     out = tmp_path / vset.name
     assert main(["vectors", "--traffic", man["traffic"], "--frames", str(man["frames"]), "--seed", str(man["seed"]),
-                 "--profile", man["profile"], "--ppm", str(man["ppm"]), "--out", str(out)]) == 0
+                 "--profile", man["profile"], "--ppm", str(man["ppm"]), "--security", man["mode"],
+                 "--out", str(out)]) == 0
     new = json.loads((out / "manifest.json").read_text())
     man.pop("tools"), new.pop("tools")
     assert new == man, "regenerate with `make vectors-canonical` after a deliberate format change"
