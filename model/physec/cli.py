@@ -14,7 +14,7 @@ from .pcs import pcs_rx, pcs_tx
 from .profile import PROFILES as FRAME_PROFILES
 from .traffic import PROFILES, Traffic, expected_rx
 from .vectors import HashMismatch, VectorError
-from .vectorset import Mismatch, Recipe, check_set, load_traffic, write_set
+from .vectorset import Mismatch, Recipe, check_set, inspect_frame, load_traffic, verify_line, write_set
 
 
 def _log(msg: str) -> None:
@@ -39,6 +39,16 @@ def cmd_vectors(a) -> int:
 def cmd_check(a) -> int:
     summary = check_set(Path(a.vectors), _log)
     print(f"PASS {a.vectors}: {summary}")
+    return 0
+
+
+def cmd_verify(a) -> int:
+    print(f"PASS {a.line}: {verify_line(Path(a.vectors), Path(a.line), a.skip)}")
+    return 0
+
+
+def cmd_inspect(a) -> int:
+    print(inspect_frame(Path(a.vectors), a.frame))
     return 0
 
 
@@ -102,6 +112,22 @@ def parser() -> argparse.ArgumentParser:
                                    "FCS, and that the model regenerates the set identically from its manifest.")
     c.add_argument("--vectors", required=True, help="vector set directory (holds manifest.json)")
     c.set_defaults(func=cmd_check)
+
+    vf = sub.add_parser("verify", help="compare a line-word capture from your RTL with a golden set",
+                        description="Compare a capture of line words (hex, one 256-bit word per line, first "
+                                    "transmitted bit = MSB, starting at word 0 of frame 0, as line.hex) with the "
+                                    "set's line.hex; the first difference is named by frame, word, bit and field "
+                                    "(AM, PAD.PN, OH.JC1, payload slot k ...).")
+    vf.add_argument("--vectors", required=True, help="golden vector set directory")
+    vf.add_argument("--line", required=True, help="the capture to check")
+    vf.add_argument("--skip", type=int, default=0, help="words to drop from the start of the capture")
+    vf.set_defaults(func=cmd_verify)
+
+    ins = sub.add_parser("inspect", help="pretty-print one frame of a vector set",
+                         description="Header fields (OH, JC/Cm, PAD), Cm and the GCM values of one frame.")
+    ins.add_argument("--vectors", required=True, help="vector set directory")
+    ins.add_argument("--frame", type=int, default=1, help="frame index (default 1)")
+    ins.set_defaults(func=cmd_inspect)
 
     pr = sub.add_parser("profile", help="show a frame profile or emit its SystemVerilog package",
                         description="Frame geometry and rates of a profile; --sv prints the package the RTL "

@@ -278,3 +278,79 @@ def check_set(d: Path, log=lambda m: None) -> str:
     log("regenerated from the manifest's recipe: identical")
     return (f"{len(pcap_frames)} frames, {len(vals['66b'])} 66b, {len(vals['257b'])} 257b, "
             f"{len(frames)} line frames ({len(vals['line'])} words), security {recipe.mode}")
+
+
+PAD_FIELDS = [(0, 1, "version"), (1, 2, "mode"), (2, 3, "AN/flags"), (3, 4, "reserved"), (4, 12, "PN"),
+              (12, 40, "reserved"), (40, 56, "TAG"), (56, 60, "CRC")]
+
+
+def field_at(p: Profile, bit: int) -> str:
+    """Name of the frame field that holds frame bit ``bit`` (0 = first transmitted)."""
+    pad0, oh0 = p.am_bits, p.am_bits + p.pad_bits
+    if bit < pad0:
+        return f"AM lane {bit // 120} byte {bit % 120 // 8}"
+    if bit < oh0:
+        b = (bit - pad0) // 8
+        n = p.pad_bytes
+        spans = [(a if a < 40 else n - 60 + a, z if z <= 40 else n - 60 + z, f) for a, z, f in PAD_FIELDS]
+        name = next(f for a, z, f in spans if a <= b < z)
+        return f"PAD.{name} (byte {b})"
+    if bit < p.header_bits:
+        b = (bit - oh0) // 8
+        names = {0: "MFAS", 1: "STAT", **{2 + i: f"JC{i + 1}" for i in range(6)},
+                 p.oh_bytes - 2: "CRC16", p.oh_bytes - 1: "CRC16"}
+        return f"OH.{names.get(b, 'reserved')} (byte {b})"
+    k = bit - p.header_bits
+    if k >= p.n_slots * p.slot_bits:
+        return "payload fill"
+    return f"payload slot {k // p.slot_bits + 1} bit {k % p.slot_bits}"
+
+
+def verify_line(d: Path, capture: Path, skip: int = 0) -> str:
+    """Compare a line-word capture (hex, one word per line, like line.hex) with a set's
+    line.hex; raise Mismatch naming frame, word, bit and field of the first difference."""
+    man = read_manifest(d)
+    p = get_profile(man.get("profile", "100g"))
+    tap = frame_taps(p)["line"]
+    gold = read_tap(Path(d) / tap.file, tap)
+    got = read_tap(Path(capture), tap)[skip:]
+    n = min(len(gold), len(got))
+    for i in range(n):
+        if got[i] != gold[i]:
+            x = got[i] ^ gold[i]
+            wbit = p.word_bits - x.bit_length()            # first differing bit in transmission order
+            frame, word = divmod(i, p.words_per_frame)
+            fbit = word * p.word_bits + wbit
+            raise Mismatch(f"frame {frame}, word {word}, bit {wbit} of the word (frame bit {fbit}, "
+                           f"{field_at(p, fbit)}): got {got[i]:0{tap.digits}x}, expected {gold[i]:0{tap.digits}x}")
+    if len(got) < len(gold):
+        raise Mismatch(f"the capture ends after {len(got)} words; the golden line has {len(gold)}")
+    return f"{n} line words ({n // p.words_per_frame} frames) identical"
+
+
+def inspect_frame(d: Path, frame: int) -> str:
+    """Human-readable header fields, Cm and GCM values of one frame of a set."""
+    from .gmp import jc_decode
+    from .pad import Pad
+    man = read_manifest(d)
+    p = get_profile(man.get("profile", "100g"))
+    taps = frame_taps(p)
+    oh_v, pad_v, cm_v = (read_tap(Path(d) / taps[n].file, taps[n]) for n in ("oh", "pad", "cm"))
+    if not 0 <= frame < len(oh_v):
+        raise ValueError(f"frame {frame} is not in the set (0..{len(oh_v) - 1})")
+    oh = oh_v[frame].to_bytes(p.oh_bytes, "big")
+    pad = pad_v[frame].to_bytes(p.pad_bytes, "big")
+    f, crc_ok = Pad.decode(pad)
+    jc = jc_decode(oh[2:8], cm_v[frame - 1] if frame else 0)
+    lines = [f"frame {frame} of {d} (profile {p.name}, security {man.get('mode', 'encrypt')})",
+             f"  OH   MFAS {oh[0]}  STAT {oh[1]:02x}  JC {oh[2:8].hex()} -> Cm {jc.cm} ({jc.kind}), CnD {jc.cnd}"
+             f"  CRC16 {oh[-2:].hex()}",
+             f"  GMP  Cm {cm_v[frame]} of {p.n_slots} slots",
+             f"  PAD  version {f.version} mode {f.mode} AN {f.an} PN {f.pn} tag-valid {int(f.tag_valid)} "
+             f"key-change-pending {int(f.key_change_pending)} next-AN {f.next_an} CRC {'ok' if crc_ok else 'BAD'}",
+             f"       TAG (previous frame) {f.tag.hex()}"]
+    for name in ("iv", "ekj0", "ghash", "tag"):
+        st = sec_taps(man.get("mode", "encrypt")).get(name)
+        if st:
+            lines.append(f"  GCM  {name:5} {read_tap(Path(d) / st.file, st)[frame]:0{st.digits}x}")
+    return "\n".join(lines)

@@ -107,3 +107,25 @@ def test_vectors_for_other_profile_and_ppm(tmp_path):
     assert main(["vectors", "--traffic", "default", "--frames", "8", "--profile", "400g", "--ppm", "-150",
                  "--out", str(d)]) == 0
     assert main(["check", "--vectors", str(d)]) == 0
+
+
+@pytest.mark.parametrize("fbit,field", [(5, "AM lane 0 byte 0"), (560, "PAD.PN (byte 10)"),
+                                        (480 + 45 * 8, "PAD.TAG (byte 45)"), (960 + 3 * 8, "OH.JC2 (byte 3)"),
+                                        (1280 + 257 * 4 + 3, "payload slot 5 bit 3"), (657917, "payload fill")])
+def test_verify_names_the_field(vset, tmp_path, fbit, field, capsys):
+    lines = (vset / "line.hex").read_text().splitlines()
+    i = 3 + 2570 + fbit // 256
+    lines[i] = format(int(lines[i], 16) ^ (1 << (255 - fbit % 256)), "064x")
+    cap = tmp_path / "cap.hex"
+    cap.write_text("\n".join(lines) + "\n")
+    assert main(["verify", "--vectors", str(vset), "--line", str(cap)]) == 1
+    err = capsys.readouterr().err
+    assert f"frame 1, word {fbit // 256}, bit {fbit % 256}" in err and field in err
+    assert main(["verify", "--vectors", str(vset), "--line", str(vset / "line.hex")]) == 0
+
+
+def test_inspect(vset, capsys):
+    assert main(["inspect", "--vectors", str(vset), "--frame", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "MFAS 1" in out and "PN 2" in out and "GCM  tag" in out
+    assert main(["inspect", "--vectors", str(vset), "--frame", "99"]) == 2
