@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from physec.mac import DIC_MAX, MIN_GAP, FrameError, fcs, mac_decode, mac_encode
-from physec.pcs66 import CH_ERROR, CH_IDLE, CH_START, CH_TERM, Cgmii
+from physec.pcs66 import CH_ERROR, CH_IDLE, CH_SEQ, CH_START, CH_TERM, Cgmii
 from physec.traffic import default_traffic
 
 
@@ -76,3 +76,12 @@ def test_truncated_stream_and_stray_characters():
     d[lay.ends[0] + 8:lay.ends[0] + 16], c[lay.ends[0] + 8:lay.ends[0] + 16] = 0xAB, False
     out, st = _decode(d, c)
     assert st.good == 1 and st.stray_data == 8
+
+
+def test_ordered_set_between_frames_is_counted_not_stray():
+    d, c, lay = _stream([bytes(100), bytes(100)])
+    q = (lay.ends[0] // 8 + 1) * 8                          # an idle transfer after frame 0
+    assert q + 8 <= lay.starts[1]
+    d[q:q + 8], c[q:q + 8] = [CH_SEQ, 0, 0, 1, 0, 0, 0, 0], [True] + [False] * 7   # local fault
+    out, st = _decode(d, c)
+    assert st.good == 2 and st.ordered_sets == 1 and st.stray_data == 0 and st.stray_control == 0
