@@ -79,7 +79,8 @@ def test_truncated_stream_and_stray_characters():
 
 
 def test_ordered_set_between_frames_is_counted_not_stray():
-    d, c, lay = _stream([bytes(100), bytes(100)])
+    cg, lay = mac_encode([bytes(100), bytes(100)], gaps=[40, 12])
+    d, c = cg.data.reshape(-1).copy(), cg.ctrl.reshape(-1).copy()
     q = (lay.ends[0] // 8 + 1) * 8                          # an idle transfer after frame 0
     assert q + 8 <= lay.starts[1]
     d[q:q + 8], c[q:q + 8] = [CH_SEQ, 0, 0, 1, 0, 0, 0, 0], [True] + [False] * 7   # local fault
