@@ -28,3 +28,15 @@ def test_canonical_set_regenerates_identically(vset, tmp_path):
     for name in man["files"]:
         assert (out / name).read_bytes() == (vset / name).read_bytes(), name
     assert main(["check", "--vectors", str(vset)]) == 0
+
+
+def test_manifests_follow_the_schema():
+    import jsonschema
+    schema = json.loads((ROOT.parent / "docs" / "manifest.schema.json").read_text())
+    jsonschema.Draft202012Validator.check_schema(schema)
+    for vset in SETS:
+        jsonschema.validate(json.loads((vset / "manifest.json").read_text()), schema)
+    bad = json.loads((SETS[0] / "manifest.json").read_text())
+    bad["files"]["line.hex"]["sha256"] = "xyz"
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(bad, schema)
