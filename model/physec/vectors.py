@@ -146,12 +146,17 @@ def read_manifest(directory: Path) -> dict:
     if not isinstance(man, dict) or man.get("format") != FORMAT:
         raise VectorError(f"{path}: format is {man.get('format') if isinstance(man, dict) else None!r}, "
                           f"expected {FORMAT!r}")
-    for key in ("files", "traffic", "seed", "frames"):
-        if key not in man:
-            raise VectorError(f"{path}: missing field {key!r}")
-    if not isinstance(man["files"], dict):
-        raise VectorError(f"{path}: 'files' must be an object")
+    import jsonschema
+    err = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(manifest_schema()).iter_errors(man))
+    if err is not None:
+        where = "/".join(str(x) for x in err.absolute_path) or "(top)"
+        raise VectorError(f"{path}: {where}: {err.message[:200]}")
     return man
+
+
+def manifest_schema() -> dict:
+    """The JSON schema of manifest.json (model/physec/manifest.schema.json)."""
+    return json.loads((Path(__file__).parent / "manifest.schema.json").read_text())
 
 
 def verify_hashes(directory: Path, man: dict) -> None:

@@ -32,7 +32,7 @@ def test_canonical_set_regenerates_identically(vset, tmp_path):
 
 def test_manifests_follow_the_schema():
     import jsonschema
-    schema = json.loads((ROOT.parent / "docs" / "manifest.schema.json").read_text())
+    schema = json.loads((ROOT.parent / "model" / "physec" / "manifest.schema.json").read_text())
     jsonschema.Draft202012Validator.check_schema(schema)
     for vset in SETS:
         jsonschema.validate(json.loads((vset / "manifest.json").read_text()), schema)

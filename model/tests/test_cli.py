@@ -129,3 +129,12 @@ def test_inspect(vset, capsys):
     out = capsys.readouterr().out
     assert "MFAS 1" in out and "PN 2" in out and "GCM  tag" in out
     assert main(["inspect", "--vectors", str(vset), "--frame", "99"]) == 2
+
+
+def test_manifest_schema_violation_is_named(vset, tmp_path):
+    d = _copy(vset, tmp_path)
+    man = json.loads((d / "manifest.json").read_text())
+    man["security"]["keys"]["0"]["salt"] = "00"
+    (d / "manifest.json").write_text(json.dumps(man))
+    r = run("check", "--vectors", str(d))
+    assert r.returncode == 2 and "security/keys/0/salt" in r.stderr and "Traceback" not in r.stderr
