@@ -102,6 +102,8 @@ class Profile:
         if not 0 <= self.fill_bits < self.slot_bits:
             errs.append(f"payload of {self.payload_bits} bits does not hold {self.n_slots} slots "
                         f"with 0..{self.slot_bits - 1} fill bits")
+        if self.slot_bits - 1 > self.word_bits:
+            errs.append("the RTL gearbox needs slot_bits - 1 <= word_bits (a slot spans at most two words)")
         if self.n_slots >= 1 << 14:
             errs.append("Cm is 14 bits: n_slots must be < 16384")
         if not 0 < self.cm_nominal < self.n_slots:
