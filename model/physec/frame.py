@@ -219,9 +219,12 @@ def deframe(p: Profile, bits: np.ndarray, sec: SecRx | None = None) -> RxResult:
             events.append((nxt, "lock"))
             if last is not None:
                 # Frame-period ticks last + k*F + F/2 (k >= 1) that passed before the new frame.
-                lost = max(0, (nxt - last - F // 2) // F)
-                cnt.lost_frames += lost
-                emit_errors(lost * cm_prev)
+                cnt.lost_frames += max(0, (nxt - last - F // 2) // F)
+                # Error blocks continue the lost frames' slot grid with Cm': every data
+                # slot that would have ended before the new frame's payload (spec 5.5).
+                gap = nxt - (last + F)
+                k = min(p.n_slots, (gap % F) // p.slot_bits)
+                emit_errors((gap // F) * cm_prev + k * cm_prev // p.n_slots)
         q = nxt
         if q + F > len(bits):
             break
@@ -237,7 +240,7 @@ def deframe(p: Profile, bits: np.ndarray, sec: SecRx | None = None) -> RxResult:
         oh = hdr[a1:]
         oh_ok = crc16_oh(oh[:-2]) == int.from_bytes(oh[-2:], "big")
         jc = jc_decode(oh[OH_JC:OH_JC + 6], cm_prev, cm_known)
-        usable = jc.cm is not None and jc.cm <= p.n_slots and (good or oh_ok)
+        usable = jc.cm is not None and 0 <= jc.cm <= p.n_slots and (good or oh_ok)
         cm_known = usable
         cnt.frames += 1
         cnt.oh_crc_errors += not oh_ok

@@ -182,3 +182,41 @@ def test_400g_profile_loopback():
     client, frames = transmit(4, 100, p=p)
     rx = deframe(p, line_bits(frames))
     assert rx.blocks.to_ints() == [b for fr in sent(client, frames)[1:] for b in fr]
+
+
+def test_phase_jump_error_blocks_follow_the_lost_slot_grid():
+    """A 0.3-frame bit loss: lock is lost and regained at a new phase; the error blocks
+    continue the lost frames' slot grid (spec 5.5), and nothing corrupted leaks."""
+    client, frames = transmit(14)
+    bits = line_bits(frames)
+    cut = 6 * P.frame_bits + 1000
+    bits = np.delete(bits, np.arange(cut, cut + int(0.3 * P.frame_bits)))
+    rx = deframe(P, bits)
+    assert rx.counters.lock_losses == 1 and rx.counters.locks == 2
+    lock2 = rx.events[-1][0]
+    last = max(f.pos for f in rx.frames if f.pos < lock2)
+    gap = lock2 - (last + P.frame_bits)
+    cm = frames[5].map.cm
+    k = min(P.n_slots, (gap % P.frame_bits) // P.slot_bits)
+    expect_lost = (gap // P.frame_bits) * cm + k * cm // P.n_slots
+    unusable = sum(f.blocks for f in rx.frames if not f.usable)
+    assert rx.counters.error_blocks == expect_lost + unusable
+    tx = [b for fr in sent(client, frames) for b in fr]
+    out = rx.blocks.to_ints()
+    n_before = sum(f.blocks for f in rx.frames[:5])
+    check_no_garbage(out[n_before + rx.frames[5].blocks:], tx)
+
+
+def test_decrement_below_zero_is_not_usable():
+    from physec.frame import oh_encode
+    from physec.gmp import jc_encode
+    client, frames = transmit(4)
+    bits = line_bits(frames)
+    # Frame 2 claims Cm = 0 plainly, frame 3 then signals -1: Cm would be -1.
+    for t, jc in ((2, jc_encode(0, 2433, 0)), (3, jc_encode(0, 1, 0))):
+        oh = oh_encode(P, t, 0, jc)
+        start = t * P.frame_bits + P.am_bits + P.pad_bits
+        bits[start:start + P.oh_bits] = np.unpackbits(np.frombuffer(oh, np.uint8))
+    rx = deframe(P, bits)
+    assert rx.frames[1].usable and rx.frames[1].cm == 0
+    assert rx.frames[2].jc.cm == -1 and not rx.frames[2].usable
