@@ -1,0 +1,432 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// physec_aligner: AM search, lock and frame alignment of a raw line (spec 5.5).
+// Together with physec_gmp_demap this module = the model's physec.frame.deframe:
+// the search / lock / loss part, the lost-frame ticks and the lost frames' grid are
+// here.
+//
+// Ports (rst: synchronous, active high; clears all state):
+//   line_valid, line_word[WORD_BITS-1:0]  raw line words at any bit offset,
+//                 line_word[WORD_BITS-1] first transmitted.  Words without line_valid
+//                 do not exist for the receiver (the line simply pauses).
+//   fw_valid, fw_word[WORD_BITS-1:0], fw_idx  frame word fw_idx (0..WORDS_PER_FRAME-1)
+//                 of a processed frame: frame bits [WORD_BITS*fw_idx, +WORD_BITS), the
+//                 first of them in fw_word[WORD_BITS-1].  Every processed frame comes
+//                 out whole, words 0, 1, .. in order (the frame at which lock is lost is
+//                 not processed and does not come out at all).
+//   fw_am_good    the AM of the frame fw_word belongs to matched exactly.
+//   vw_valid, vw_idx, vw_lim[$clog2(WORD_BITS+1)-1:0]  virtual frame word vw_idx
+//                 of the lost frames' grid (no data), in the same pipeline position as
+//                 the fw_* word of the same line word: from the loss frame's word 0 to
+//                 the last word with a bit before the new frame's first payload bit
+//                 q' + H; only the first vw_lim (1..WORD_BITS) bits of a word lie
+//                 before q' + H (fewer than WORD_BITS at most in that last word).
+//   locked        1 from the lock decision to the loss decision.
+//   ev_lock, ev_loss   one-clock pulses: lock gained (first processed frame starts) /
+//                 lost (at the LOCK_BAD-th consecutive bad AM).
+//   ev_am_bad     one-clock pulse per bad AM at a frame position while locked,
+//                 including the one that loses lock (the model's counter am_bad).
+//   lost_tick     one-clock pulse per lost frame (the model's lost_frames), see below.
+//
+// Parameters: HEADER_WORDS (H = HEADER_WORDS * WORD_BITS) only sets where the virtual
+// grid ends; all others as in physec_profile_pkg.
+//
+// Pipeline: the window moves on valid words ("beats"); the stages after it flow,
+// each with a valid bit, so a pause costs nothing but the pause.
+//   win  the last NW line words; start-word S = the oldest: its WORD_BITS start
+//        offsets o are the AM candidates x = WORD_BITS*S + o.
+//   eq   per offset and AM_CHUNK-bit chunk: chunk equal (W x NCH compares).
+//   m    per offset: whole AM equal (AND of the chunks), find-first encoders and the
+//        per-candidate/grid selects, registered.
+//   dec  search, lock and frame-grid state machine; emits frame word fw_idx of the
+//        frame whose start-word is S (its bits lie in words S, S+1 of the window),
+//        and the virtual word vw_idx of the old grid.
+//   out  barrel shift of those two words by the grid offset.
+// TIMING: the compare bank (WORD_BITS offsets x AM_BITS-bit equality: 122,880 bit
+// compares at 100g, 412.7 MHz) and the find-first encoders over WORD_BITS offsets are
+// the hard paths; they have a clock each (eq, m).  More stages fit between eq and m
+// (a second AND level) without touching the state machine, which only sees
+// registered flags.
+//
+// Search (model: find_am from the cursor, confirm, restart at p + 1).  The model
+// locks at the smallest match position c >= cursor whose next LOCK_GOOD - 1 AMs at
+// frame spacing also match.  Chains complete in the order of their c, so streaming
+// that rule is: every match >= cursor opens a candidate, a candidate dies at its first
+// missing AM, and the first candidate whose chain completes wins.  Exact as long as
+// at most NCAND candidates live at once (normally 1; 2 when the line slips during a
+// search; more only with AM patterns in the payload, and a match that finds the table
+// full is ignored) and no two matches share a start-word (only the first is opened;
+// the 100g AM cannot match twice within 479 bits).
+//
+// Lost frames (spec 5.5; model: the block under `if last is not None:`).  With q the
+// last processed frame before a loss (the loss frame is at q + F) and q' the first
+// frame after relock:
+//   * virtual grid: from the loss frame on, the old frame grid keeps running as
+//     "virtual" frame words vw_idx (no data) on the vw_* lane, until the new frame's
+//     first payload bit q' + H.  physec_gmp_demap runs the slot accumulator over them
+//     with Cm' and emits ERROR_257B at each virtual data slot that ends before q' + H,
+//     as it passes: the model's floor(D/F) Cm' + floor(k Cm' / Pm) blocks, never more
+//     than one per clock, no lookahead.  The relock decision is taken at the line
+//     word holding q', HEADER_WORDS words before the one holding q' + H, so the end
+//     of the grid is known in time: from then on vrem counts the virtual bits left
+//     before q' + H, and vw_lim = min(vrem, WORD_BITS).  The virtual grid and the new
+//     frame overlap for up to HEADER_WORDS + 1 words (the new frame's header and, when
+//     the new grid's offset is the larger, its first payload word, in which no slot
+//     ends), hence a separate lane.
+//   * ticks: lost_tick pulses at each q + kF + F/2 (k >= 1) as it passes (for the
+//     counter), the one in the relock beat only if it is at or before q'.  The model
+//     counts them at relock; the sums agree whenever the stream relocks.
+
+`default_nettype none
+
+module physec_aligner #(
+  parameter int WORD_BITS       = physec_profile_pkg::WORD_BITS,
+  parameter int WORDS_PER_FRAME = physec_profile_pkg::WORDS_PER_FRAME,
+  parameter int AM_BITS         = physec_profile_pkg::AM_BITS,
+  parameter int HEADER_WORDS    = physec_profile_pkg::HEADER_WORDS,
+  parameter int LOCK_GOOD       = physec_profile_pkg::LOCK_GOOD,
+  parameter int LOCK_BAD        = physec_profile_pkg::LOCK_BAD,
+  parameter logic [AM_BITS-1:0] AM_LINE = physec_profile_pkg::AM_LINE,
+  parameter int NCAND           = 4,      // search candidates tracked at once
+  parameter int AM_CHUNK        = 60,     // compare stage 1 chunk width
+  localparam int IDXW = $clog2(WORDS_PER_FRAME),
+  localparam int OFFW = $clog2(WORD_BITS),
+  localparam int LIMW = $clog2(WORD_BITS + 1)
+) (
+  input  wire logic                 clk,
+  input  wire logic                 rst,
+  input  wire logic                 line_valid,
+  input  wire logic [WORD_BITS-1:0] line_word,
+  output logic                      fw_valid,
+  output logic [WORD_BITS-1:0]      fw_word,
+  output logic [IDXW-1:0]           fw_idx,
+  output logic                      fw_am_good,
+  output logic                      vw_valid,
+  output logic [IDXW-1:0]           vw_idx,
+  output logic [LIMW-1:0]           vw_lim,
+  output logic                      locked,
+  output logic                      ev_lock,
+  output logic                      ev_loss,
+  output logic                      ev_am_bad,
+  output logic                      lost_tick
+);
+
+  localparam int W   = WORD_BITS;
+  localparam int WPF = WORDS_PER_FRAME;
+  // Words holding an AM that starts at any of the W offsets of the oldest one.
+  localparam int NWIN = (AM_BITS + 2 * W - 2) / W;
+  localparam int NW   = (NWIN < 2) ? 2 : NWIN;
+  localparam int NCH  = (AM_BITS + AM_CHUNK - 1) / AM_CHUNK;
+  // Tick position: F/2 bits after a grid frame start (same offset when WPF is even).
+  localparam int HALF_BITS  = WPF * W / 2;
+  localparam int HALF_WORDS = HALF_BITS / W;
+  localparam int HALF_REM   = HALF_BITS % W;
+  localparam int CW   = $clog2(LOCK_GOOD + 1);   // confirmations: 0..LOCK_GOOD
+  localparam int FILW = $clog2(NW + 1);
+  localparam int CIW  = (NCAND > 1) ? $clog2(NCAND) : 1;
+  localparam int REMW = $clog2((HEADER_WORDS + 1) * W);   // virtual bits left after relock
+
+  if (W < 2 || WPF < 4 || AM_BITS < 1 || AM_BITS > WPF * W || HEADER_WORDS < 2 ||
+      HEADER_WORDS + 2 > WPF || LOCK_GOOD < 2 || LOCK_BAD < 1 || NCAND < LOCK_GOOD - 1 ||
+      AM_CHUNK < 1) begin : g_bad_params
+`ifdef __ICARUS__
+    initial $fatal(1, "physec_aligner: illegal parameters (need WORD_BITS >= 2, WORDS_PER_FRAME >= 4, 1 <= AM_BITS <= frame, 2 <= HEADER_WORDS <= WORDS_PER_FRAME - 2, LOCK_GOOD >= 2 (a match is confirmed one frame later), LOCK_BAD >= 1, NCAND >= LOCK_GOOD - 1, AM_CHUNK >= 1)");
+`else
+    $fatal(1, "physec_aligner: illegal parameters (need WORD_BITS >= 2, WORDS_PER_FRAME >= 4, 1 <= AM_BITS <= frame, 2 <= HEADER_WORDS <= WORDS_PER_FRAME - 2, LOCK_GOOD >= 2 (a match is confirmed one frame later), LOCK_BAD >= 1, NCAND >= LOCK_GOOD - 1, AM_CHUNK >= 1)");
+`endif
+  end
+
+  // ---------------------------------------------------------------- win: the last NW words
+  logic [NW*W-1:0] win_q;            // oldest word (the start-word) in the top W bits
+  logic [FILW-1:0] fill_q;           // words received, saturating at NW - 1
+  logic            v0_q;             // win_q holds NW real words and just moved
+
+  always_ff @(posedge clk) begin
+    if (rst) begin
+      fill_q <= '0;
+      v0_q   <= 1'b0;
+    end else begin
+      v0_q <= line_valid && (int'(fill_q) == NW - 1);
+      if (line_valid && int'(fill_q) < NW - 1) fill_q <= fill_q + 1'b1;
+    end
+  end
+
+  always_ff @(posedge clk) begin
+    if (line_valid) win_q <= {win_q[(NW-1)*W-1:0], line_word};
+  end
+
+  // ---------------------------------------------------------------- eq: chunk compares
+  logic [W-1:0][NCH-1:0] eq_d, eq_q;
+  logic [2*W-1:0]        hi1_q;      // start-word and the next: the frame word's bits
+  logic                  v1_q;
+
+  for (genvar o = 0; o < W; o++) begin : g_off
+    for (genvar c = 0; c < NCH; c++) begin : g_chunk
+      localparam int LO  = c * AM_CHUNK;
+      localparam int LEN = (AM_BITS - LO < AM_CHUNK) ? AM_BITS - LO : AM_CHUNK;
+      assign eq_d[o][c] = win_q[NW*W-1-o-LO -: LEN] == AM_LINE[AM_BITS-1-LO -: LEN];
+    end
+  end
+
+  always_ff @(posedge clk) begin
+    eq_q  <= eq_d;
+    hi1_q <= win_q[NW*W-1 -: 2*W];
+  end
+
+  // ---------------------------------------------------------------- m: matches, selects
+  // State of the dec stage used here (grid offset, candidate offsets) changes at least
+  // WORDS_PER_FRAME beats before it is next looked at, so reading it one stage early
+  // is safe.
+  logic [OFFW-1:0]       grid_off_q;              // dec state: offset of the frame grid
+  logic [NCAND-1:0][OFFW-1:0] c_off_q;            // dec state: candidate offsets
+
+  logic [W-1:0]    m;
+  logic [W-1:0]    m_after;                       // matches after the grid offset
+  logic [OFFW:0]   first_d, after_d;              // {found, offset}
+  logic [NCAND-1:0] c_hit_d;
+
+  function automatic logic [OFFW:0] first_one(input logic [W-1:0] v);
+    first_one = '0;
+    for (int o = W - 1; o >= 0; o--) begin
+      if (v[o]) first_one = {1'b1, OFFW'(o)};
+    end
+  endfunction
+
+  for (genvar o = 0; o < W; o++) begin : g_m
+    assign m[o] = &eq_q[o];
+  end
+  assign m_after = m & ({W{1'b1}} << (int'(grid_off_q) + 1));
+  assign first_d = first_one(m);
+  assign after_d = first_one(m_after);
+  for (genvar i = 0; i < NCAND; i++) begin : g_chit
+    assign c_hit_d[i] = m[c_off_q[i]];
+  end
+
+  logic             v2_q, grid_hit_q, first_any_q, after_any_q;
+  logic [OFFW-1:0]  first_off_q, after_off_q;
+  logic [NCAND-1:0] c_hit_q;
+  logic [2*W-1:0]   hi2_q;
+
+  always_ff @(posedge clk) begin
+    if (rst) begin
+      v1_q <= 1'b0;
+      v2_q <= 1'b0;
+    end else begin
+      v1_q <= v0_q;
+      v2_q <= v1_q;
+    end
+    grid_hit_q  <= m[grid_off_q];
+    {first_any_q, first_off_q} <= first_d;
+    {after_any_q, after_off_q} <= after_d;
+    c_hit_q     <= c_hit_d;
+    hi2_q       <= hi1_q;
+  end
+
+  // ---------------------------------------------------------------- dec: state machine
+  // Frame grid (locked): fidx = frame word index of the current start-word on the
+  // grid at offset grid_off.  Candidate i: live, offset, beats to its next AM (cd),
+  // AMs matched so far (cnt).  Virtual grid (from a loss to the new frame's payload):
+  // vidx = the old grid's frame word index of the start-word (the old offset stays in
+  // grid_off until the relock); outage = lost and not yet relocked; vwin = relocked,
+  // vrem virtual bits (from the start-word's virtual word on) left before q' + H.
+  logic                  locked_q, outage_q, vwin_q, am_good_q;
+  logic [IDXW-1:0]       fidx_q, vidx_q, tick_idx_q;
+  logic [OFFW-1:0]       tick_off_q;
+  logic [REMW-1:0]       vrem_q;
+  logic [$clog2(LOCK_BAD+1)-1:0] bad_q;
+  logic [NCAND-1:0]      c_live_q;
+  logic [NCAND-1:0][IDXW-1:0] c_cd_q;
+  logic [NCAND-1:0][CW-1:0]   c_cnt_q;
+
+  logic                  locked_d, outage_d, vwin_d, am_good_d;
+  logic [IDXW-1:0]       fidx_d, vidx_d, tick_idx_d;
+  logic [OFFW-1:0]       grid_off_d, tick_off_d;
+  logic [REMW-1:0]       vrem_d;
+  logic [$clog2(LOCK_BAD+1)-1:0] bad_d;
+  logic [NCAND-1:0]      c_live_d;
+  logic [NCAND-1:0][OFFW-1:0] c_off_d;
+  logic [NCAND-1:0][IDXW-1:0] c_cd_d;
+  logic [NCAND-1:0][CW-1:0]   c_cnt_d;
+  logic                  emit_d, emit_good_d, lock_d, loss_d, am_bad_d, tick_d;
+  logic [OFFW-1:0]       emit_off_d;
+  logic [IDXW-1:0]       emit_idx_d;
+  logic                  vemit_d;
+  logic [IDXW-1:0]       vemit_idx_d;
+  logic [LIMW-1:0]       vemit_lim_d;
+
+  function automatic logic [IDXW-1:0] idx_next(input logic [IDXW-1:0] i);
+    return (int'(i) == WPF - 1) ? '0 : i + 1'b1;
+  endfunction
+
+  always_comb begin
+    logic            done_any, free_any;
+    logic [CIW-1:0]  win_i, free_i;
+    logic            alloc;
+    logic [OFFW-1:0] alloc_off;
+    int              tsum;
+
+    locked_d = locked_q;   outage_d = outage_q;  vwin_d = vwin_q;   am_good_d = am_good_q;
+    fidx_d = fidx_q;       vidx_d = vidx_q;      tick_idx_d = tick_idx_q; tick_off_d = tick_off_q;
+    grid_off_d = grid_off_q; vrem_d = vrem_q;    bad_d = bad_q;
+    c_live_d = c_live_q;   c_off_d = c_off_q;    c_cd_d = c_cd_q;   c_cnt_d = c_cnt_q;
+    emit_d = 1'b0;         emit_good_d = am_good_q; emit_off_d = grid_off_q;
+    emit_idx_d = fidx_q;   lock_d = 1'b0;        loss_d = 1'b0;     am_bad_d = 1'b0;
+    tick_d = 1'b0;
+    vemit_d = 1'b0;        vemit_idx_d = vidx_q; vemit_lim_d = LIMW'(W);
+    done_any = 1'b0;       free_any = 1'b0;
+    win_i = '0;            free_i = '0;
+    alloc = 1'b0;          alloc_off = first_off_q;
+    tsum = 0;
+
+    if (v2_q && locked_q) begin
+      fidx_d = idx_next(fidx_q);
+      emit_d = 1'b1;
+      if (fidx_q == '0) begin
+        am_bad_d    = !grid_hit_q;
+        am_good_d   = grid_hit_q;
+        emit_good_d = grid_hit_q;
+        bad_d       = grid_hit_q ? '0 : bad_q + 1'b1;
+        if (!grid_hit_q && int'(bad_q) + 1 >= LOCK_BAD) begin
+          // Loss: this frame is not processed; search from one bit after its start.
+          // The virtual grid starts with it (virtual word 0 now).
+          emit_d      = 1'b0;
+          loss_d      = 1'b1;
+          locked_d    = 1'b0;
+          outage_d    = 1'b1;
+          vemit_d     = 1'b1;
+          vemit_idx_d = '0;
+          vidx_d      = idx_next('0);
+          tsum        = int'(grid_off_q) + HALF_REM;
+          tick_off_d  = OFFW'((tsum >= W) ? tsum - W : tsum);
+          tick_idx_d  = IDXW'((tsum >= W) ? HALF_WORDS + 1 : HALF_WORDS);
+          alloc       = after_any_q;
+          alloc_off   = after_off_q;
+        end
+      end
+    end else if (v2_q) begin
+      for (int i = 0; i < NCAND; i++) begin
+        if (c_live_q[i]) begin
+          if (c_cd_q[i] == '0) begin
+            c_cd_d[i]  = IDXW'(WPF - 1);
+            c_cnt_d[i] = c_cnt_q[i] + 1'b1;
+            if (!c_hit_q[i]) begin
+              c_live_d[i] = 1'b0;
+            end else if (int'(c_cnt_q[i]) + 1 == LOCK_GOOD &&
+                         (!done_any || c_off_q[i] < c_off_q[win_i])) begin
+              done_any = 1'b1;    // equal start-words: the smaller offset is the smaller c
+              win_i    = CIW'(i);
+            end
+          end else begin
+            c_cd_d[i] = c_cd_q[i] - 1'b1;
+          end
+        end
+      end
+      if (done_any) begin
+        // Lock: the frame whose AM completed the chain is the first one processed.
+        lock_d      = 1'b1;
+        locked_d    = 1'b1;
+        outage_d    = 1'b0;
+        grid_off_d  = c_off_q[win_i];
+        fidx_d      = IDXW'(1);
+        bad_d       = '0;
+        am_good_d   = 1'b1;
+        emit_d      = 1'b1;
+        emit_good_d = 1'b1;
+        emit_off_d  = c_off_q[win_i];
+        emit_idx_d  = '0;
+        c_live_d    = '0;
+      end else begin
+        alloc = first_any_q;
+      end
+      if (outage_q) begin
+        // Virtual word of this beat, and the tick in it (counted if at or before q').
+        vemit_d = 1'b1;
+        vidx_d  = idx_next(vidx_q);
+        tick_d  = vidx_q == tick_idx_q && !(done_any && tick_off_q > c_off_q[win_i]);
+        if (done_any) begin
+          // q' = this start-word + c_off; the virtual word starts at + grid_off (old).
+          vwin_d = 1'b1;
+          vrem_d = REMW'(HEADER_WORDS * W + int'(c_off_q[win_i]) - int'(grid_off_q) - W);
+        end
+      end
+    end
+
+    // After the relock: the virtual words up to q' + H (the last one or two cut).
+    if (v2_q && vwin_q) begin
+      vemit_d     = 1'b1;
+      vidx_d      = idx_next(vidx_q);
+      vemit_lim_d = (int'(vrem_q) < W) ? LIMW'(vrem_q) : LIMW'(W);
+      vrem_d      = (int'(vrem_q) <= W) ? '0 : vrem_q - REMW'(W);
+      vwin_d      = int'(vrem_q) > W;
+    end
+
+    // Open a candidate at the first new match (search beats and the loss beat).
+    if (alloc) begin
+      for (int i = NCAND - 1; i >= 0; i--) begin
+        if (!c_live_d[i]) begin
+          free_any = 1'b1;
+          free_i   = CIW'(i);
+        end
+      end
+      if (free_any) begin
+        c_live_d[free_i] = 1'b1;
+        c_off_d[free_i]  = alloc_off;
+        c_cd_d[free_i]   = IDXW'(WPF - 1);
+        c_cnt_d[free_i]  = CW'(1);
+      end
+    end
+  end
+
+  always_ff @(posedge clk) begin
+    if (rst) begin
+      locked_q <= 1'b0;  outage_q <= 1'b0;  vwin_q <= 1'b0;    am_good_q <= 1'b0;
+      fidx_q <= '0;      vidx_q <= '0;      tick_idx_q <= '0;  tick_off_q <= '0;
+      grid_off_q <= '0;  vrem_q <= '0;      bad_q <= '0;
+      c_live_q <= '0;    c_off_q <= '0;     c_cd_q <= '0;      c_cnt_q <= '0;
+    end else begin
+      locked_q <= locked_d;  outage_q <= outage_d;  vwin_q <= vwin_d;  am_good_q <= am_good_d;
+      fidx_q <= fidx_d;      vidx_q <= vidx_d;      tick_idx_q <= tick_idx_d;
+      tick_off_q <= tick_off_d;  grid_off_q <= grid_off_d;  vrem_q <= vrem_d;  bad_q <= bad_d;
+      c_live_q <= c_live_d;  c_off_q <= c_off_d;    c_cd_q <= c_cd_d;  c_cnt_q <= c_cnt_d;
+    end
+  end
+
+  // ---------------------------------------------------------------- out: events, shift
+  logic            v3_q, good3_q, vv3_q;
+  logic [OFFW-1:0] off3_q;
+  logic [IDXW-1:0] idx3_q, vidx3_q;
+  logic [LIMW-1:0] vlim3_q;
+  logic [2*W-1:0]  hi3_q;
+
+  always_ff @(posedge clk) begin
+    if (rst) begin
+      v3_q <= 1'b0;  fw_valid <= 1'b0;  vv3_q <= 1'b0;  vw_valid <= 1'b0;
+      ev_lock <= 1'b0;  ev_loss <= 1'b0;  ev_am_bad <= 1'b0;  lost_tick <= 1'b0;
+    end else begin
+      v3_q      <= emit_d;
+      fw_valid  <= v3_q;
+      vv3_q     <= vemit_d;
+      vw_valid  <= vv3_q;
+      ev_lock   <= lock_d;
+      ev_loss   <= loss_d;
+      ev_am_bad <= v2_q && am_bad_d;
+      lost_tick <= tick_d;
+    end
+    good3_q    <= emit_good_d;
+    off3_q     <= emit_off_d;
+    idx3_q     <= emit_idx_d;
+    hi3_q      <= hi2_q;
+    fw_word    <= hi3_q[2*W-1 - int'(off3_q) -: W];
+    fw_idx     <= idx3_q;
+    fw_am_good <= good3_q;
+    vidx3_q    <= vemit_idx_d;
+    vlim3_q    <= vemit_lim_d;
+    vw_idx     <= vidx3_q;
+    vw_lim     <= vlim3_q;
+  end
+
+  assign locked = locked_q;
+
+endmodule
+
+`default_nettype wire
