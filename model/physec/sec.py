@@ -198,7 +198,8 @@ class SecRx:
     The receiver precomputes the keystream of the frame it expects next: the AN and PN
     of the last frame whose PAD it could read, PN + 1, or the announced AN with PN = 1
     at the multiframe boundary after an announcement.  A frame that arrives with other
-    parameters cannot be decrypted in time and fails ("pn_unpredicted"), as in the RTL.
+    parameters, or the first frame (nothing predicted yet), cannot be decrypted in time
+    and fails ("pn_unpredicted"), as in the RTL; its PAD seeds the prediction.
     """
 
     def __init__(self, keys: dict[int, SecKey], link_id: int, policy: str = CUT_THROUGH,
@@ -273,7 +274,7 @@ class SecRx:
         elif fields.pn <= self.last_pn.get(fields.an, 0):
             c.replays += 1
             self._fail(f, "replay")
-        elif self.pred is not None and (fields.an, fields.pn) != self.pred:
+        elif (fields.an, fields.pn) != self.pred:          # also the first frame: nothing predicted yet
             c.pn_unpredicted += 1
             self._fail(f, "PN not predicted")
         else:
