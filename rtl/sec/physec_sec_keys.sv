@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// physec_sec_keys: the per-AN key registers of the security stage (spec 6.1: a key
+// and its salt belong to an association number AN = 0..3).  Write-only from outside:
+// there is no read-back port; the values go only to the AES key expansion and the IV
+// logic of the stage that instantiates this module.  Model: the `keys` dict of
+// physec.sec.SecRx / the installed SecKey of physec.sec.SecTx.
+//
+// Ports (rst: synchronous, active high; clears the valid bits only):
+//   key_we        install {key, key_len, salt} into slot key_an at this edge, unless
+//                 key_an is in wr_lock (then nothing is written and wr_refused = 1 in
+//                 the next clock).
+//   key[255:0]    AES key, byte k in key[255-8k -: 8] (physec_aes_keyexp order);
+//                 AES-128 uses key[255:128], key[127:0] is then ignored.
+//   key_len       physec_aes_pkg::KEY_LEN_128 (0) or KEY_LEN_256 (1).
+//   salt[95:0]    the 12-byte salt, byte 0 in salt[95:88] (IV = salt xor (link ID ||
+//                 PN), all big-endian: byte 0 of the IV in bit 95).
+//   wr_lock[3:0]  slots that may not be written now (the caller's keys in use).
+//   valid[a]      slot a holds a key.
+//   ver[a]        toggles at each write of slot a: a caller that cached something
+//                 derived from the key (the AES round keys) sees that it changed.
+//   fresh[a]      slot a was written and not yet consumed; consume[a] clears it (the
+//                 transmitter uses a key once, so its PNs never repeat under it).
+//   wr_done[a]    one-clock pulse: slot a was written at the last edge.
+//   slot_key / slot_len / slot_salt  all four slots, slot a at [256*a +: 256] etc.
+
+`default_nettype none
+
+module physec_sec_keys (
+  input  wire logic         clk,
+  input  wire logic         rst,
+  input  wire logic         key_we,
+  input  wire logic [1:0]   key_an,
+  input  wire logic [255:0] key,
+  input  wire logic         key_len,
+  input  wire logic [95:0]  salt,
+  input  wire logic [3:0]   wr_lock,
+  input  wire logic [3:0]   consume,
+  output logic              wr_refused,
+  output logic [3:0]        wr_done,
+  output logic [3:0]        valid,
+  output logic [3:0]        ver,
+  output logic [3:0]        fresh,
+  output logic [4*256-1:0]  slot_key,
+  output logic [3:0]        slot_len,
+  output logic [4*96-1:0]   slot_salt
+);
+
+  wire logic [3:0] sel = 4'b0001 << key_an;
+  wire logic [3:0] wr  = (key_we ? sel : 4'b0000) & ~wr_lock;
+
+  always_ff @(posedge clk) begin
+    if (rst) begin
+      valid      <= '0;
+      ver        <= '0;
+      fresh      <= '0;
+      wr_refused <= 1'b0;
+      wr_done    <= '0;
+    end else begin
+      valid      <= valid | wr;
+      ver        <= ver ^ wr;
+      fresh      <= (fresh & ~consume) | wr;
+      wr_refused <= key_we && (sel & wr_lock) != 4'b0000;
+      wr_done    <= wr;
+    end
+  end
+
+  // Data registers: no reset (meaningless while !valid).
+  logic [255:0] key_q  [4];
+  logic         len_q  [4];
+  logic [95:0]  salt_q [4];
+
+  for (genvar a = 0; a < 4; a++) begin : g_slot
+    always_ff @(posedge clk) begin
+      if (wr[a]) begin
+        key_q[a]  <= key;
+        len_q[a]  <= key_len;
+        salt_q[a] <= salt;
+      end
+    end
+    assign slot_key[256*a +: 256] = key_q[a];
+    assign slot_len[a]            = len_q[a];
+    assign slot_salt[96*a +: 96]  = salt_q[a];
+  end
+
+endmodule
+
+`default_nettype wire

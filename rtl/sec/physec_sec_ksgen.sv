@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// physec_sec_ksgen: the GCM keystream of whole frames, run ahead of the data through a
+// keystream FIFO (spec 6.1; design brief 5: two pipelined AES engines, 2 blocks per
+// clock).  Per job (one frame) it computes, with J0 = IV || 0^31 || 1 and
+// inc32^i(J0) = IV || (1 + i) (32-bit counter; never wraps here):
+//
+//   entry 0          {E_K(J0), E_K(0^128)}   = {the tag mask, H}
+//   entry k, k >= 1  {E_K(inc32^(2k-1)(J0)), E_K(inc32^(2k)(J0))}
+//                    = keystream blocks Ek_(2k-1), Ek_(2k) of the model's
+//                    physec.gcm.GcmKey.keystream(J0, n): payload line word 4 + k.
+//
+// i.e. the model's GcmTrace values ek_j0, h and keystream[2k-2], keystream[2k-1].
+// A full job has ENTRIES = 1 + (payload words) entries (2566 at 100g), a short job
+// (job_full = 0) only entry 0 (authenticate-only frames need no keystream).
+//
+// Ports (rst: synchronous, active high; drops the FIFO, the job and the loaded key):
+//   job_valid / job_ready  valid/ready: a job is taken at an edge with both high; the
+//                 job_* inputs are sampled then.  job_ready = 1 only when the previous
+//                 job has issued its last entry (jobs are done strictly in order).
+//   job_iv[95:0]  IV, byte 0 in job_iv[95:88] (SP 800-38D block order, as physec_aes_pipe).
+//   job_key[255:0], job_key_len  AES key (physec_aes_keyexp order and codes).
+//   job_key_id    opaque: when it differs from the id of the key last loaded (or no key
+//                 was loaded since reset), the key is expanded first (one clock while the
+//                 expansion is idle, physec_aes_keyexp's hitless install); otherwise the
+//                 loaded schedule is reused.  The caller changes the id when a key changes.
+//   ks_valid, ks_first, ks_data[255:0]  FIFO head (show-ahead): ks_data[255:128] the
+//                 first block of the entry, ks_data[127:0] the second; ks_first = 1 for
+//                 entry 0 of a job.
+//   ks_pop        remove the head (at most one per clock); with ks_valid = 0 it is an
+//                 underrun: nothing is removed, err_underrun = 1 in the next clock.
+//
+// Flow control: an entry is issued to the two AES pipes only while fewer than DEPTH
+// entries are issued and not yet popped, so the FIFO never overflows and the pipes
+// never stall.  Throughput: one entry (two blocks) per clock while credits last; a job
+// start costs one clock, a key change one more.  Consumption at 100g is 2566 entries
+// per 2570-clock frame, so the generator keeps up with a margin of 2 clocks per frame
+// and stays DEPTH - LAT entries ahead (LAT = 1 + 14*RPR AES latency + 1 FIFO write).
+//
+// Timing: the FIFO read is a DEPTH:1 mux of 257 bits (registers or LUT RAM); the
+// counter-block forming is an adder of 12 bits; the AES pipes are as documented there.
+
+`default_nettype none
+
+module physec_sec_ksgen #(
+  parameter int DEPTH   = 32,       // keystream FIFO entries (credits)
+  parameter int RPR     = 1,        // AES registers per round (physec_aes_pipe)
+  parameter int ENTRIES = 2566,     // entries of a full job: 1 + payload words
+  parameter int KID_W   = 4         // width of job_key_id
+) (
+  input  wire logic             clk,
+  input  wire logic             rst,
+  input  wire logic             job_valid,
+  output logic                  job_ready,
+  input  wire logic [95:0]      job_iv,
+  input  wire logic             job_full,
+  input  wire logic [255:0]     job_key,
+  input  wire logic             job_key_len,
+  input  wire logic [KID_W-1:0] job_key_id,
+  output logic                  ks_valid,
+  output logic                  ks_first,
+  output logic [255:0]          ks_data,
+  input  wire logic             ks_pop,
+  output logic                  err_underrun
+);
+
+  localparam int AW = (DEPTH <= 2) ? 1 : $clog2(DEPTH);
+  localparam int CW = $clog2(ENTRIES + 1);
+
+  if (DEPTH < 4 || ENTRIES < 2 || 2 * ENTRIES + 2 >= (1 << 30)) begin : g_bad_params
+`ifdef __ICARUS__
+    initial $fatal(1, "physec_sec_ksgen: DEPTH must be >= 4 and ENTRIES in 2 .. 2^29");
+`else
+    $fatal(1, "physec_sec_ksgen: DEPTH must be >= 4 and ENTRIES in 2 .. 2^29");
+`endif
+  end
+
+  typedef enum logic [1:0] {S_IDLE, S_LOAD, S_RUN} state_t;
+
+  state_t           st_q;
+  logic [95:0]      iv_q;
+  logic [CW-1:0]    cnt_q;         // entry issued next
+  logic [CW-1:0]    last_q;        // last entry of the job
+  logic [255:0]     key_q;
+  logic             key_len_q;
+  logic [KID_W-1:0] kid_q;         // id of the loaded (or loading) key
+  logic             kid_ok_q;      // kid_q is loaded
+  logic [AW:0]      credit_q;      // entries issued and not yet popped
+
+  // ---- AES key expansion and the two pipes.
+  logic                                  kx_busy, kx_ready, kx_rk_len;
+  logic [physec_aes_pkg::NSLOT*128-1:0]  kx_rk;
+  wire logic kx_valid = (st_q == S_LOAD);
+
+  physec_aes_keyexp #(.RPR(RPR)) u_keyexp (
+    .clk       (clk),
+    .rst       (rst),
+    .key_valid (kx_valid),
+    .key_len   (key_len_q),
+    .key       (key_q),
+    .busy      (kx_busy),
+    .ready     (kx_ready),
+    .rk_len    (kx_rk_len),
+    .round_keys(kx_rk)
+  );
+
+  wire logic pop   = ks_pop && ks_valid;
+  wire logic issue = (st_q == S_RUN) && (credit_q < (AW+1)'(DEPTH));
+
+  // Counter blocks of entry cnt_q (entry 0: J0 and the zero block for H).
+  wire logic [CW:0]   c2    = {cnt_q, 1'b0};
+  wire logic [127:0]  blk_a = (cnt_q == '0) ? {iv_q, 32'd1} : {iv_q, 32'(c2)};
+  wire logic [127:0]  blk_b = (cnt_q == '0) ? 128'd0        : {iv_q, 32'(c2) + 32'd1};
+
+  logic         a_valid, b_valid, a_first, b_first, a_drop, b_drop;
+  logic [127:0] a_blk, b_blk;
+
+  physec_aes_pipe #(.RPR(RPR), .TAG_W(1)) u_aes_a (
+    .clk       (clk),
+    .rst       (rst),
+    .key_ready (kx_ready),
+    .rk_len    (kx_rk_len),
+    .round_keys(kx_rk),
+    .in_valid  (issue),
+    .in_blk    (blk_a),
+    .in_tag    (cnt_q == '0),
+    .in_drop   (a_drop),
+    .out_valid (a_valid),
+    .out_blk   (a_blk),
+    .out_tag   (a_first)
+  );
+
+  physec_aes_pipe #(.RPR(RPR), .TAG_W(1)) u_aes_b (
+    .clk       (clk),
+    .rst       (rst),
+    .key_ready (kx_ready),
+    .rk_len    (kx_rk_len),
+    .round_keys(kx_rk),
+    .in_valid  (issue),
+    .in_blk    (blk_b),
+    .in_tag    (cnt_q == '0),
+    .in_drop   (b_drop),
+    .out_valid (b_valid),
+    .out_blk   (b_blk),
+    .out_tag   (b_first)
+  );
+
+  // The pipes run in lock step: B's valid and tag equal A's; a drop cannot happen
+  // (issue waits for a loaded key).
+  wire logic unused_b = &{1'b0, b_valid, b_first, a_drop, b_drop};
+
+  // ---- Job control.
+  assign job_ready = (st_q == S_IDLE);
+
+  always_ff @(posedge clk) begin
+    if (rst) begin
+      st_q     <= S_IDLE;
+      kid_ok_q <= 1'b0;
+    end else begin
+      case (st_q)
+        S_IDLE: if (job_valid) begin
+          // A different key: expand it first (the pipes keep the old schedule for every
+          // block taken up to the accepting edge, so nothing in flight is affected).
+          st_q     <= (kid_ok_q && job_key_id == kid_q) ? S_RUN : S_LOAD;
+          kid_ok_q <= kid_ok_q && job_key_id == kid_q;
+        end
+        S_LOAD: if (!kx_busy) begin     // accepted at this edge; blocks from the next on
+          st_q     <= S_RUN;
+          kid_ok_q <= 1'b1;
+        end
+        S_RUN: if (issue && cnt_q == last_q) st_q <= S_IDLE;
+        default: st_q <= S_IDLE;
+      endcase
+    end
+  end
+
+  always_ff @(posedge clk) begin
+    if (st_q == S_IDLE && job_valid) begin
+      iv_q      <= job_iv;
+      last_q    <= job_full ? CW'(ENTRIES - 1) : '0;
+      cnt_q     <= '0;
+      key_q     <= job_key;
+      key_len_q <= job_key_len;
+      kid_q     <= job_key_id;
+    end else if (issue) begin
+      cnt_q <= cnt_q + CW'(1);
+    end
+  end
+
+  always_ff @(posedge clk) begin
+    if (rst) credit_q <= '0;
+    else     credit_q <= credit_q + (AW+1)'(issue) - (AW+1)'(pop);
+  end
+
+  // ---- Keystream FIFO (show-ahead).  Data registers have no reset.
+  logic [256:0] mem [DEPTH];
+  logic [AW-1:0] wr_q, rd_q;
+  logic [AW:0]   cnt_f_q;
+
+  function automatic logic [AW-1:0] nxt(input logic [AW-1:0] p);
+    return (p == AW'(DEPTH - 1)) ? '0 : p + AW'(1);
+  endfunction
+
+  always_ff @(posedge clk) begin
+    if (a_valid) mem[wr_q] <= {a_first, a_blk, b_blk};
+  end
+
+  always_ff @(posedge clk) begin
+    if (rst) begin
+      wr_q         <= '0;
+      rd_q         <= '0;
+      cnt_f_q      <= '0;
+      err_underrun <= 1'b0;
+    end else begin
+      if (a_valid) wr_q <= nxt(wr_q);
+      if (pop)     rd_q <= nxt(rd_q);
+      cnt_f_q      <= cnt_f_q + (AW+1)'(a_valid) - (AW+1)'(pop);
+      err_underrun <= ks_pop && !ks_valid;
+    end
+  end
+
+  wire logic [256:0] head = mem[rd_q];
+  assign ks_valid = (cnt_f_q != '0);
+  assign ks_first = head[256];
+  assign ks_data  = head[255:0];
+
+endmodule
+
+`default_nettype wire
