@@ -180,22 +180,12 @@ module physec_sec_rx #(
   wire logic unused_keys = &{1'b0, k_fresh, k_refused};
 
   // ====================================================================== input side
-  logic [IW-1:0] idx_q;
-  logic          started_q;
-  wire logic     beat = in_valid && (in_sof || (started_q && idx_q <= IW'(LASTW)));
-  wire logic [IW-1:0] widx = in_sof ? '0 : idx_q;
-
-  always_ff @(posedge clk) begin
-    if (rst) begin
-      idx_q     <= '0;
-      started_q <= 1'b0;
-    end else if (in_valid && in_sof) begin
-      idx_q     <= IW'(1);
-      started_q <= 1'b1;
-    end else if (beat) begin
-      idx_q     <= idx_q + IW'(1);
-    end
-  end
+  logic          beat;
+  logic [IW-1:0] widx;
+  logic          unused_started;
+  physec_word_index #(.WORDS(WORDS_PER_FRAME), .IW(IW)) u_widx (
+    .clk, .rst, .in_valid, .in_sof, .beat, .widx, .started(unused_started)
+  );
 
   wire logic sof_beat  = beat && in_sof;
   wire logic w1_beat   = beat && widx == IW'(1);

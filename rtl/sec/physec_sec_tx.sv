@@ -182,22 +182,12 @@ module physec_sec_tx #(
   assign err_key_refused = k_refused;
 
   // ====================================================================== input side
-  logic [IW-1:0] idx_q;          // index of the next input word in its frame
+  logic          beat;
+  logic [IW-1:0] widx;
   logic          started_q;      // an in_sof was seen
-  wire logic     beat   = in_valid && (in_sof || (started_q && idx_q <= IW'(LASTW)));
-  wire logic [IW-1:0] widx = in_sof ? '0 : idx_q;
-
-  always_ff @(posedge clk) begin
-    if (rst) begin
-      idx_q     <= '0;
-      started_q <= 1'b0;
-    end else if (in_valid && in_sof) begin
-      idx_q     <= IW'(1);
-      started_q <= 1'b1;
-    end else if (beat) begin
-      idx_q     <= idx_q + IW'(1);
-    end
-  end
+  physec_word_index #(.WORDS(WORDS_PER_FRAME), .IW(IW)) u_widx (
+    .clk, .rst, .in_valid, .in_sof, .beat, .widx, .started(started_q)
+  );
 
   wire logic sof_beat = beat && in_sof;
   wire logic w1_beat  = beat && widx == IW'(1);

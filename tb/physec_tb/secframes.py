@@ -33,6 +33,14 @@ PAD_OFF = P.am_bits // 8                     # frame byte offset of the PAD
 OH_OFF = PAD_OFF + P.pad_bytes               # of the OH
 PL_OFF = P.header_bits // 8                  # of the payload
 
+# RTL of the security stage, packages first (both testbenches build all of it: the RX
+# testbench holds a TX for the loopback).
+SEC_RTL = ["rtl/frame/physec_profile_pkg.sv", "rtl/aes/physec_aes_pkg.sv", "rtl/ghash/physec_gf128_pkg.sv",
+           "rtl/sec/physec_sec_pkg.sv", "rtl/common/physec_pipe.sv", "rtl/common/physec_word_index.sv",
+           "rtl/aes/physec_aes_keyexp.sv", "rtl/aes/physec_aes_pipe.sv", "rtl/ghash/physec_gf128_mul.sv",
+           "rtl/ghash/physec_ghash.sv", "rtl/sec/physec_sec_keys.sv", "rtl/sec/physec_sec_ksgen.sv",
+           "rtl/sec/physec_sec_tx.sv", "rtl/sec/physec_sec_rx.sv"]
+
 
 def make_key(name: str, nbytes: int = 32) -> SecKey:
     """A deterministic test key and salt derived from ``name`` (never a real key)."""

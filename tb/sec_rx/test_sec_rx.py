@@ -61,15 +61,11 @@ import pytest
 import physec_tb as T
 from physec.pad import MODE_AUTH, MODE_BYPASS, MODE_ENCRYPT
 from physec.sec import CUT_THROUGH, SecTx
-from physec_tb.secframes import (COUNTERS, LINK, OH_OFF, PAD_OFF, PL_OFF, P, W, WB, SecFrame, SecRx,
+from physec_tb.secframes import (SEC_RTL, COUNTERS, LINK, OH_OFF, PAD_OFF, PL_OFF, P, W, WB, SecFrame, SecRx,
                                  first_diff, key_int, make_key, plain_frames, play, read_hex, secure, words)
 
 TOPLEVEL = "physec_sec_rx_tb"
-SOURCES = ["rtl/frame/physec_profile_pkg.sv", "rtl/aes/physec_aes_pkg.sv", "rtl/ghash/physec_gf128_pkg.sv",
-           "rtl/sec/physec_sec_pkg.sv", "rtl/common/physec_pipe.sv", "rtl/aes/physec_aes_keyexp.sv",
-           "rtl/aes/physec_aes_pipe.sv", "rtl/ghash/physec_gf128_mul.sv", "rtl/ghash/physec_ghash.sv",
-           "rtl/sec/physec_sec_keys.sv", "rtl/sec/physec_sec_ksgen.sv", "rtl/sec/physec_sec_tx.sv",
-           "rtl/sec/physec_sec_rx.sv", "tb/sec_rx/physec_sec_rx_tb.sv"]
+SOURCES = SEC_RTL + ["tb/sec_rx/physec_sec_rx_tb.sv"]
 LATENCY = 1
 STIM_W, TAIL = 269, 16
 R_RST, R_LOOP, R_REQ, R_FIN, R_TREKEY, R_RKWE, R_TKWE, R_AN, R_KSEL, R_VALID, R_SOF = \

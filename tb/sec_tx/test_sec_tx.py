@@ -51,15 +51,11 @@ import pytest
 import physec_tb as T
 from physec.pad import MODE_AUTH, MODE_BYPASS, MODE_ENCRYPT
 from physec.sec import PN_MAX, SecError, SecTx
-from physec_tb.secframes import (LINK, P, PAD_OFF, W, WB, SecFrame, blank_pad, first_diff, key_int, plain_frames,
+from physec_tb.secframes import (SEC_RTL, LINK, P, PAD_OFF, W, WB, SecFrame, blank_pad, first_diff, key_int, plain_frames,
                                  play, read_hex, secure, make_key, words)
 
 TOPLEVEL = "physec_sec_tx_tb"
-SOURCES = ["rtl/frame/physec_profile_pkg.sv", "rtl/aes/physec_aes_pkg.sv", "rtl/ghash/physec_gf128_pkg.sv",
-           "rtl/sec/physec_sec_pkg.sv", "rtl/common/physec_pipe.sv", "rtl/aes/physec_aes_keyexp.sv",
-           "rtl/aes/physec_aes_pipe.sv", "rtl/ghash/physec_gf128_mul.sv", "rtl/ghash/physec_ghash.sv",
-           "rtl/sec/physec_sec_keys.sv", "rtl/sec/physec_sec_ksgen.sv", "rtl/sec/physec_sec_tx.sv",
-           "tb/sec_tx/physec_sec_tx_tb.sv"]
+SOURCES = SEC_RTL + ["tb/sec_tx/physec_sec_tx_tb.sv"]
 LATENCY = 2
 
 
