@@ -90,6 +90,7 @@ def sec_taps(mode: str) -> dict[str, Tap]:
         return {}
     taps = [Tap("iv", 96, "IV = salt xor (link ID || PN) of each frame, byte 0 in bits 95:88"),
             Tap("h", 128, "H = E_K(0^128) of the frame's key"),
+            Tap("j0", 128, "J0 = IV || 0^31 || 1 of each frame"),
             Tap("ekj0", 128, "E_K(J0) of each frame"),
             Tap("ghash", 128, "S = GHASH_H(AAD, C) of each frame"),
             Tap("tag", 128, "tag of each frame (carried in the next frame's PAD)")]
@@ -137,6 +138,7 @@ def sec_tap_values(mode: str, frames: list[TxFrame]) -> dict[str, list[int]]:
         return {}
     tr = [f.sec.trace for f in frames]
     out = {"iv": [int.from_bytes(f.sec.iv, "big") for f in frames], "h": [t.h for t in tr],
+           "j0": [t.j0 for t in tr],
            "ekj0": [t.ek_j0 for t in tr], "ghash": [t.s for t in tr],
            "tag": [int.from_bytes(t.tag.ljust(16, b"\0"), "big") for t in tr]}
     if mode == "encrypt":
@@ -177,7 +179,8 @@ def write_set(out: Path, recipe: Recipe, traffic: Traffic, log=lambda m: None) -
               "line_plain": "framer output before the security stage", "oh": "OH field per frame",
               "pad": "PAD field per frame", "cm": "GMP Cm per frame", "slotmap": "GMP slot map per frame",
               "valid": "client valid schedule per frame", "iv": "GCM IV per frame", "h": "GHASH key per frame",
-              "ekj0": "E_K(J0) per frame", "ghash": "GHASH output per frame", "tag": "GCM tag per frame",
+              "j0": "GCM J0 per frame", "ekj0": "E_K(J0) per frame", "ghash": "GHASH output per frame",
+              "tag": "GCM tag per frame",
               "keystream": f"first {KS_SAMPLES} keystream blocks per frame"}
     all_taps = {TAP_CGMII.name: TAP_CGMII, TAP_66B.name: TAP_66B, TAP_257B.name: TAP_257B, **frame_taps(p),
                 **sec_taps(recipe.mode)}
@@ -353,7 +356,7 @@ def inspect_frame(d: Path, frame: int) -> str:
              f"  PAD  version {f.version} mode {f.mode} AN {f.an} PN {f.pn} tag-valid {int(f.tag_valid)} "
              f"key-change-pending {int(f.key_change_pending)} next-AN {f.next_an} CRC {'ok' if crc_ok else 'BAD'}",
              f"       TAG (previous frame) {f.tag.hex()}"]
-    for name in ("iv", "ekj0", "ghash", "tag"):
+    for name in ("iv", "j0", "ekj0", "ghash", "tag"):
         st = sec_taps(man.get("mode", "encrypt")).get(name)
         if st:
             lines.append(f"  GCM  {name:5} {read_tap(Path(d) / st.file, st)[frame]:0{st.digits}x}")
