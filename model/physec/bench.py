@@ -1,87 +1,205 @@
 # SPDX-License-Identifier: Apache-2.0
-"""`make bench`: model throughput on one core (a benchmark, never a test).
+"""`make bench`: model throughput on one core, and the memory of the streaming path
+(a benchmark, never a test).
 
-Each row is one stage on the same traffic, best of --repeat runs.  Figures are Gb/s of
-client frame bytes (what the link carries for its user); the machine is shared and
-noisy, so compare the ratios taken in the same run, above all model / raw AES-GCM.
+Each row is one stage on the same traffic, best of --repeat runs, timed in CPU seconds
+of this process (time.process_time: what one core spends, whatever else the shared
+machine runs).  Figures are Gb/s of client frame bytes (what the link carries for its
+user).  The headline is the ratio to raw AES-GCM of the `cryptography` library on the
+same payload bytes, measured in the same run.
+
+The memory rows run the streaming loopback (traffic pieces -> pcs_tx_stream ->
+FrameTx -> line bytes -> Deframer -> PcsRxStream, AES-256-GCM, cut-through) for N
+line frames in a fresh process each: peak RSS and tracemalloc peak must not grow with N.
 """
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import platform
+import resource
+import subprocess
+import sys
 import time
 
+import cryptography
 import numpy as np
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from .frame import deframe, frame_tx, line_bits
+from .frame import Deframer, FrameTx, deframe_bytes, frame_tx
 from .gmp import client_valid
 from .mac import mac_decode, mac_encode
-from .pcs import pcs_rx, pcs_tx
+from .pcs import PcsRxStream, pcs_rx, pcs_tx, pcs_tx_stream
 from .pcs66 import decode_66b, encode_66b
 from .profile import PROFILES
 from .sec import CUT_THROUGH, SecKey, SecRx, SecTx
 from .traffic import make_traffic
 from .xcode257 import detranscode_257b, transcode_257b
 
+KEY = SecKey(bytes(range(32)), bytes(12))          # AES-256
+TX_ROW, RX_ROW = "TX chain frames -> line", "RX chain line -> frames"
+
+
+def tune_malloc() -> bool:
+    """Keep freed memory in the process (glibc): large numpy temporaries are then reused
+    instead of being unmapped and page-faulted in afresh on every call, which on this
+    kind of (virtualised) machine costs more than the arithmetic.  Same as running with
+    MALLOC_MMAP_THRESHOLD_=33554432 MALLOC_TRIM_THRESHOLD_=1073741824 MALLOC_TOP_PAD_=67108864."""
+    try:
+        import ctypes
+        libc = ctypes.CDLL("libc.so.6")
+    except OSError:
+        return False
+    m_trim_threshold, m_top_pad, m_mmap_threshold = -1, -2, -3
+    return all(libc.mallopt(opt, val) == 1 for opt, val in
+               ((m_mmap_threshold, 32 << 20), (m_trim_threshold, 1 << 30), (m_top_pad, 64 << 20)))
+
 
 def _best(fn, repeat):
-    best, out = float("inf"), None
+    best = float("inf")
     for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = fn()
-        best = min(best, time.perf_counter() - t0)
-    return best, out
+        t0 = time.process_time()
+        fn()
+        best = min(best, time.process_time() - t0)
+    return best
+
+
+def cpu_model() -> str:
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def throughput(profile: str, n_frames: int, seed: int, repeat: int) -> list[tuple[str, float, float]]:
+    """(step, CPU seconds, Gb/s client) per row; the last row is raw AES-GCM."""
+    p = PROFILES["100g"]
+    tr = make_traffic(profile, n_frames, seed)
+    bits_client = 8 * sum(len(f) for f in tr.frames)
+    cg, _ = mac_encode(tr.frames, tr.gaps)
+    b66 = encode_66b(cg)
+    b257 = transcode_257b(b66)
+    lead = p.cm_init + p.fifo_depth
+    tx = pcs_tx(tr, lead_blocks=lead)
+    valid = client_valid(p, math.ceil(len(tx.b257) / p.cm_nominal) + 2)
+    frames = frame_tx(p, tx.b257, valid, SecTx(0, KEY, 1))
+    line = b"".join(f.line for f in frames)
+    rows = [
+        ("mac_encode", lambda: mac_encode(tr.frames, tr.gaps)),
+        ("encode_66b", lambda: encode_66b(cg)),
+        ("transcode_257b", lambda: transcode_257b(b66)),
+        ("GMP + framer (no security)", lambda: frame_tx(p, tx.b257, valid)),
+        ("GMP + framer + AES-256-GCM", lambda: frame_tx(p, tx.b257, valid, SecTx(0, KEY, 1))),
+        ("deframe + GCM verify + demap", lambda: deframe_bytes(p, line, SecRx({0: KEY}, 1, CUT_THROUGH))),
+        ("detranscode_257b", lambda: detranscode_257b(b257)),
+        ("decode_66b", lambda: decode_66b(b66)),
+        ("mac_decode", lambda: mac_decode(cg)),
+        (TX_ROW, lambda: frame_tx(p, pcs_tx(tr, lead).b257, valid, SecTx(0, KEY, 1))),
+        (RX_ROW, lambda: pcs_rx(deframe_bytes(p, line, SecRx({0: KEY}, 1, CUT_THROUGH)).blocks)),
+        (f"raw AESGCM, {len(frames)} x {p.payload_bits // 8:,} B", lambda: [
+            AESGCM(KEY.key).encrypt(bytes(12), f.plain, f.oh) for f in frames]),
+    ]
+    out = []
+    for name, fn in rows:
+        t = _best(fn, repeat)
+        out.append((name, t, bits_client / t / 1e9))
+    return out
+
+
+def _loopback(n_line: int, profile: str, seed: int, chunk: int) -> dict:
+    p = PROFILES["100g"]
+    pieces = (make_traffic(profile, 200, seed + i) for i in range(10 ** 9))     # an unbounded source
+    ftx = FrameTx(p, pcs_tx_stream(pieces, lead_blocks=p.cm_init + p.fifo_depth), SecTx(0, KEY, 1))
+    rx = Deframer(p, SecRx({0: KEY}, 1, CUT_THROUGH))
+    prx = PcsRxStream()
+    sent = good = 0
+    for k in range(n_line):
+        f = ftx.frame(client_valid(p, 1, start_frame=k))
+        sent += 8 * len(f.line)
+        for i in range(0, len(f.line), chunk):            # line bytes in odd-sized pieces
+            for o in rx.feed(f.line[i:i + chunk]):
+                good += sum(fr.good for fr in prx.feed(o.blocks))
+    for o in rx.finish():
+        good += sum(fr.good for fr in prx.feed(o.blocks))
+    good += sum(fr.good for fr in prx.finish())
+    return {"line_bits": sent, "good_frames": good, "error_blocks": rx.counters.error_blocks}
+
+
+def stream_probe(n_line: int, profile: str, seed: int, chunk: int) -> dict:
+    """The streaming loopback over ``n_line`` line frames in this process: timed, then
+    again under tracemalloc (which slows Python several times) for the traced peak."""
+    import tracemalloc
+    t0 = time.process_time()
+    res = _loopback(n_line, profile, seed, chunk)
+    res["cpu_s"] = time.process_time() - t0
+    tracemalloc.start()
+    assert _loopback(n_line, profile, seed, chunk) == {k: res[k] for k in ("line_bits", "good_frames", "error_blocks")}
+    res["tracemalloc_peak_mb"] = tracemalloc.get_traced_memory()[1] / 2 ** 20
+    tracemalloc.stop()
+    res["peak_rss_mb"] = peak_rss_mb()
+    return res
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident set: VmHWM (ru_maxrss would include the parent's
+    peak, which Linux carries across fork and exec)."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m physec.bench", description=__doc__)
-    ap.add_argument("--frames", type=int, default=1500, help="Ethernet frames per profile (default 1500)")
-    ap.add_argument("--repeat", type=int, default=3)
+    ap = argparse.ArgumentParser(prog="python -m physec.bench", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--frames", type=int, default=1500, help="Ethernet frames per traffic profile (default 1500)")
+    ap.add_argument("--repeat", type=int, default=3, help="runs per row, the best counts (default 3)")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--stream", default="100,1000",
+                    help="line frame counts of the streaming memory runs, comma separated ('' to skip)")
+    ap.add_argument("--chunk", type=int, default=4093, help="line bytes per Deframer.feed in the streaming runs")
+    ap.add_argument("--no-malloc-tuning", action="store_true", help="leave glibc's defaults (see tune_malloc)")
+    ap.add_argument("--probe", type=int, help=argparse.SUPPRESS)     # one streaming run (child process)
     a = ap.parse_args(argv)
-    p = PROFILES["100g"]
-    key = SecKey(bytes(range(32)), bytes(12))
-    print(f"# PHYSec model benchmark: {platform.machine()}, Python {platform.python_version()}, "
-          f"numpy {np.__version__}, best of {a.repeat}, one core")
+    tuned = not a.no_malloc_tuning and tune_malloc()
+    if a.probe is not None:
+        print(json.dumps(stream_probe(a.probe, "default", a.seed, a.chunk)))
+        return 0
+    print(f"# PHYSec model benchmark: {cpu_model()} ({platform.machine()}), Python {platform.python_version()}, "
+          f"numpy {np.__version__}, cryptography {cryptography.__version__}")
+    print(f"# one core, CPU seconds (process_time), best of {a.repeat}; {a.frames} Ethernet frames per traffic; "
+          f"malloc tuning {'on' if tuned else 'off'}")
     print(f"{'traffic':8} {'step':34} {'seconds':>8} {'Gb/s client':>12}")
     for profile in ("default", "bulk"):
-        tr = make_traffic(profile, a.frames, a.seed)
-        bits_client = 8 * sum(len(f) for f in tr.frames)
-        cg, _ = mac_encode(tr.frames, tr.gaps)
-        b66 = encode_66b(cg)
-        b257 = transcode_257b(b66)
-        tx = pcs_tx(tr, lead_blocks=p.cm_init + p.fifo_depth)
-        n_line = math.ceil(len(tx.b257) / p.cm_nominal) + 2
-        valid = client_valid(p, n_line)
-        frames = frame_tx(p, tx.b257, valid, SecTx(0, key, 1))
-        line = line_bits(frames)
-        payload = b"".join(f.plain for f in frames)
-        rows = [
-            ("mac_encode", lambda: mac_encode(tr.frames, tr.gaps)),
-            ("encode_66b", lambda: encode_66b(cg)),
-            ("transcode_257b", lambda: transcode_257b(b66)),
-            ("detranscode_257b", lambda: detranscode_257b(b257)),
-            ("decode_66b", lambda: decode_66b(b66)),
-            ("mac_decode", lambda: mac_decode(cg)),
-            ("GMP + framer (no security)", lambda: frame_tx(p, tx.b257, valid)),
-            ("GMP + framer + AES-256-GCM", lambda: frame_tx(p, tx.b257, valid, SecTx(0, key, 1))),
-            ("deframe + GCM verify + demap", lambda: deframe(p, line, SecRx({0: key}, 1, CUT_THROUGH))),
-            ("TX chain frames -> line", lambda: frame_tx(p, pcs_tx(tr, p.cm_init + 64).b257, valid,
-                                                         SecTx(0, key, 1))),
-            ("RX chain line -> frames", lambda: pcs_rx(deframe(p, line, SecRx({0: key}, 1, CUT_THROUGH)).blocks)),
-            (f"raw AESGCM, {len(payload) // 82080} x 82,080 B", lambda: [
-                AESGCM(key.key).encrypt(bytes(12), f.plain, f.oh) for f in frames]),
-        ]
-        times = {}
-        for name, fn in rows:
-            t, _ = _best(fn, a.repeat)
-            times[name] = t
-            print(f"{profile:8} {name:34} {t:8.4f} {bits_client / t / 1e9:12.2f}")
-        raw = times[rows[-1][0]]
-        print(f"{profile:8} {'ratio TX chain / raw AES-GCM':34} {times['TX chain frames -> line'] / raw:8.1f}")
-        print(f"{profile:8} {'ratio RX chain / raw AES-GCM':34} {times['RX chain line -> frames'] / raw:8.1f}")
+        rows = throughput(profile, a.frames, a.seed, a.repeat)
+        for name, t, gbps in rows:
+            print(f"{profile:8} {name:34} {t:8.4f} {gbps:12.2f}")
+        times = {name: t for name, t, _ in rows}
+        raw = rows[-1][1]
+        print(f"{profile:8} {'ratio TX chain / raw AES-GCM':34} {times[TX_ROW] / raw:8.1f}")
+        print(f"{profile:8} {'ratio RX chain / raw AES-GCM':34} {times[RX_ROW] / raw:8.1f}")
+    counts = [int(x) for x in a.stream.split(",") if x.strip()]
+    if counts:
+        print(f"# streaming loopback (default traffic, AES-256-GCM, cut-through, {a.chunk}-byte feeds), "
+              f"one fresh process per run")
+        print(f"{'line frames':>11} {'CPU s':>8} {'Gb/s line':>10} {'good frames':>12} {'error blocks':>12} "
+              f"{'tracemalloc MB':>15} {'peak RSS MB':>12}")
+        for n in counts:
+            res = subprocess.run([sys.executable, "-m", "physec.bench", "--probe", str(n), "--seed", str(a.seed),
+                                  "--chunk", str(a.chunk)] + (["--no-malloc-tuning"] if not tuned else []),
+                                 capture_output=True, text=True, check=True)
+            r = json.loads(res.stdout)
+            print(f"{n:11d} {r['cpu_s']:8.2f} {r['line_bits'] / r['cpu_s'] / 1e9:10.2f} {r['good_frames']:12d} "
+                  f"{r['error_blocks']:12d} {r['tracemalloc_peak_mb']:15.1f} {r['peak_rss_mb']:12.1f}")
     return 0
 
 

@@ -19,7 +19,7 @@ import numpy as np
 from .crc import crc16_oh
 from .gmp import ERROR_257B, FrameMap, GmpMapper, JcResult, jc_decode, slot_map
 from .pad import Pad
-from .sec import RxFrameSec, SecRx, SecTx, TxFrameSec
+from .sec import STORE_AND_FORWARD, RxFrameSec, SecRx, SecTx, TxFrameSec
 from .pcs66 import encode_66b, idle_cgmii
 from .profile import Profile
 from .xcode257 import Blocks257, transcode_257b
@@ -48,7 +48,7 @@ def oh_encode(p: Profile, mfas: int, stat: int, jc: bytes) -> bytes:
 
 
 def block_bits(b: Blocks257) -> np.ndarray:
-    """(N, 257) uint8 bits in transmission order: tx_xcoded<0> first."""
+    """(N, 257) uint8 bits in transmission order: tx_xcoded<0> first (for traces and tests)."""
     body = np.ascontiguousarray(np.asarray(b.body, np.uint64).astype("<u8")).view(np.uint8).reshape(-1, 32)
     bits = np.unpackbits(body, axis=1, bitorder="little")
     return np.concatenate((np.asarray(b.hdr, np.uint8)[:, None], bits), axis=1)
@@ -58,6 +58,90 @@ def bits_to_blocks(bits: np.ndarray) -> Blocks257:
     bits = np.asarray(bits, np.uint8).reshape(-1, 257)
     body = np.packbits(bits[:, 1:], axis=1, bitorder="little").view("<u8").astype(np.uint64)
     return Blocks257(bits[:, 0].copy(), body.reshape(-1, 4))
+
+
+# ---- slots on 64-bit words ------------------------------------------------------
+# The payload is handled as big-endian uint64 words, never one byte per bit: 64 slots
+# of 257 bits are exactly 257 words, and slot r of such a group starts at bit r of word
+# 4r (its body at bit r + 1).  A block body word (tx_xcoded bit 64w+1 in its LSB, sent
+# first) becomes a line word (sent first = MSB) by reversing its 64 bits.
+_GROUP = 64
+_J = np.arange(4 * _GROUP, dtype=np.uint64) // np.uint64(4)    # slot r of each of the group's first 256 words
+_RSH = _J + np.uint64(1)                 # word j of slot r: the body starts r + 1 bits into word 4r
+_LSH = np.uint64(63) - _J                # 64 - (r + 1); numpy gives 0 for a shift by 64
+_HSH = np.uint64(63) - np.arange(_GROUP, dtype=np.uint64)   # the 257b header bit of slot r: bit r of word 4r
+_KM = [(np.uint64(k), np.uint64(m)) for k, m in ((1, 0x5555555555555555), (2, 0x3333333333333333),
+                                                 (4, 0x0F0F0F0F0F0F0F0F))]
+
+
+def bitrev64(x: np.ndarray) -> np.ndarray:
+    """Every uint64 with its bit order reversed (bit 0 <-> bit 63): bits within bytes by
+    three swap steps, in place on one copy (few temporaries), then the byte order."""
+    x = np.array(x, np.uint64)
+    t = np.empty_like(x)
+    for k, m in _KM:
+        np.right_shift(x, k, out=t)
+        t &= m
+        x &= m
+        x <<= k
+        x |= t
+    return x.byteswap(inplace=True)
+
+
+def _groups(p: Profile) -> int:
+    if p.slot_bits != 257:
+        raise ValueError(f"profile {p.name}: a slot is one 257b block, not {p.slot_bits} bits")
+    return -(-p.payload_bits // (_GROUP * 257))
+
+
+def _rows(a: np.ndarray) -> np.ndarray:
+    """(N, 4) uint64 as N 32-byte items: row selection is then one memcpy per row."""
+    return np.ascontiguousarray(a, np.uint64).view("V32").reshape(-1)
+
+
+def pack_slots(p: Profile, slot_blocks: Blocks257, data: np.ndarray) -> np.ndarray:
+    """The payload region as big-endian words (native uint64): data slots carry
+    ``slot_blocks`` in order; stuff slots, fill and the words past the payload are zero."""
+    g = _groups(p)
+    line = np.zeros((g * _GROUP, 4), np.uint64)
+    hdr = np.zeros(g * _GROUP, np.uint64)
+    _rows(line)[:p.n_slots][data] = _rows(bitrev64(np.asarray(slot_blocks.body, np.uint64)))
+    hdr[:p.n_slots][data] = slot_blocks.hdr
+    line = line.reshape(g, 4 * _GROUP)
+    out = np.zeros((g, 257), np.uint64)
+    out[:, :256] = line >> _RSH
+    out[:, 1:] |= line << _LSH
+    out[:, 0:256:4] |= hdr.reshape(g, _GROUP) << _HSH
+    return out.reshape(-1)
+
+
+def unpack_slots(p: Profile, words: np.ndarray) -> Blocks257:
+    """All ``n_slots`` slots of a payload given as big-endian words (native uint64), as blocks."""
+    g = _groups(p)
+    w = np.zeros(g * 257, np.uint64)
+    n = min(len(words), len(w))
+    w[:n] = words[:n]
+    w = w.reshape(g, 257)
+    line = (w[:, :256] << _RSH) | (w[:, 1:] >> _LSH)
+    hdr = (w[:, 0:256:4] >> _HSH) & np.uint64(1)
+    body = bitrev64(line.reshape(-1, 4)[:p.n_slots])
+    return Blocks257(hdr.reshape(-1)[:p.n_slots].astype(np.uint8), body)
+
+
+def select_rows(b: Blocks257, sel: np.ndarray) -> Blocks257:
+    """The blocks where ``sel`` (bool) is set."""
+    return Blocks257(b.hdr[sel], _rows(b.body)[sel].view(np.uint64).reshape(-1, 4))
+
+
+def words_to_bytes(w: np.ndarray, nbytes: int) -> bytes:
+    b = w[:-(-nbytes // 8)].astype(">u8").tobytes()
+    return b if len(b) == nbytes else b[:nbytes]
+
+
+def bytes_to_words(b: bytes) -> np.ndarray:
+    """Big-endian words of ``b`` (zero-padded to whole words) as native uint64."""
+    pad = -len(b) % 8
+    return np.frombuffer(bytes(b) + bytes(pad) if pad else b, ">u8").astype(np.uint64)
 
 
 @dataclass
@@ -73,29 +157,62 @@ class TxFrame:
 
 def build_payload(p: Profile, slot_blocks: Blocks257, data: np.ndarray) -> bytes:
     """The payload region: data slots carry ``slot_blocks`` in order, stuff slots and fill zero."""
-    slots = np.zeros((p.n_slots, p.slot_bits), np.uint8)
-    slots[data] = block_bits(slot_blocks)
-    return np.packbits(np.concatenate((slots.reshape(-1), np.zeros(p.fill_bits, np.uint8)))).tobytes()
+    return words_to_bytes(pack_slots(p, slot_blocks, data), p.payload_bits // 8)
+
+
+class _ClientFeed:
+    """Client 257b blocks by absolute index: a whole ``Blocks257``, or an iterable of
+    chunks pulled only as far as the mapper needs and dropped once mapped (bounded memory)."""
+
+    def __init__(self, client):
+        if isinstance(client, Blocks257):
+            self.hdr, self.body, self.it = np.asarray(client.hdr, np.uint8), np.asarray(client.body, np.uint64), None
+        else:
+            self.hdr, self.body, self.it = np.zeros(0, np.uint8), np.zeros((0, 4), np.uint64), iter(client)
+        self.base = 0                       # absolute index of hdr[0]
+
+    def take(self, idx: np.ndarray) -> Blocks257:
+        """Blocks ``idx`` (ascending; -1 = FIFO empty): past the client's end, idle."""
+        need = int(idx[-1]) + 1 if len(idx) else 0
+        while self.it is not None and self.base + len(self.hdr) < need:
+            chunk = next(self.it, None)
+            if chunk is None:
+                self.it = None
+            else:
+                self.hdr = np.concatenate((self.hdr, np.asarray(chunk.hdr, np.uint8)))
+                self.body = np.concatenate((self.body, np.asarray(chunk.body, np.uint64).reshape(-1, 4)))
+        rel = idx - self.base
+        n = len(self.hdr)
+        if len(idx) and 0 <= rel[0] and rel[-1] < n and rel[-1] - rel[0] == len(idx) - 1:
+            return Blocks257(self.hdr[rel[0]:rel[-1] + 1], self.body[rel[0]:rel[-1] + 1])   # a run: no copy
+        take = np.clip(rel, 0, max(n - 1, 0))
+        hdr = self.hdr[take] if n else np.zeros(len(idx), np.uint8)
+        body = self.body[take] if n else np.zeros((len(idx), 4), np.uint64)
+        # Past the client's end the client sends idle; an empty FIFO sends ERROR_257B.
+        for mask, fill in ((rel >= n, IDLE_257B), (idx < 0, ERROR_257B)):
+            if mask.any():
+                hdr = np.where(mask, fill.hdr[0], hdr)
+                body = np.where(mask[:, None], fill.body[0], body)
+        return Blocks257(hdr.astype(np.uint8), body)
+
+    def drop_before(self, index: int) -> None:
+        if self.it is not None and index > self.base:       # a whole client array stays as it is
+            k = min(index - self.base, len(self.hdr))
+            self.hdr, self.body, self.base = self.hdr[k:], self.body[k:], self.base + k
 
 
 class FrameTx:
-    """Streaming transmitter: client 257b blocks and per-clock valid in, frames out."""
+    """Streaming transmitter: client 257b blocks and per-clock valid in, frames out.
 
-    def __init__(self, p: Profile, client: Blocks257, sec: SecTx | None = None):
-        self.p, self.client, self.sec = p, client, sec
+    ``client`` is a whole ``Blocks257`` or an iterable of ``Blocks257`` chunks (e.g.
+    :func:`physec.pcs.pcs_tx_stream`); either way the frames are the same."""
+
+    def __init__(self, p: Profile, client, sec: SecTx | None = None):
+        self.p, self.sec = p, sec
+        self.feed = _ClientFeed(client)
         self.mapper = GmpMapper(p)
         self.stat = 0
-
-    def _slot_blocks(self, idx: np.ndarray) -> Blocks257:
-        n = len(self.client)
-        take = np.clip(idx, 0, max(n - 1, 0))
-        hdr = np.asarray(self.client.hdr)[take] if n else np.zeros(len(idx), np.uint8)
-        body = np.asarray(self.client.body)[take] if n else np.zeros((len(idx), 4), np.uint64)
-        # Past the client's end the client sends idle; an empty FIFO sends ERROR_257B.
-        for mask, fill in ((idx >= n, IDLE_257B), (idx < 0, ERROR_257B)):
-            hdr = np.where(mask, fill.hdr[0], hdr)
-            body = np.where(mask[:, None], fill.body[0], body)
-        return Blocks257(hdr.astype(np.uint8), body.astype(np.uint64))
+        self._am = am_line_bytes(p)
 
     def frame(self, valid: np.ndarray) -> TxFrame:
         """One frame; without a security stage the PAD is the placeholder Pad(pn=frame index)."""
@@ -104,13 +221,14 @@ class FrameTx:
         jc = self.mapper.jc(fm)
         oh = oh_encode(p, fm.index, self.stat, jc)
         self.stat = (STAT_UNDERFLOW if fm.underflows else 0) | (STAT_OVERFLOW if fm.overflows else 0)
-        plain = build_payload(p, self._slot_blocks(fm.slots), slot_map(fm.cm, p.n_slots))
+        plain = build_payload(p, self.feed.take(fm.slots), slot_map(fm.cm, p.n_slots))
+        self.feed.drop_before(int(self.mapper.fifo[0]) if len(self.mapper.fifo) else self.mapper.next_client)
         if self.sec is None:
             sec, pad, payload = None, Pad(pn=fm.index).encode(p.pad_bytes), plain
         else:
             sec = self.sec.frame(fm.index, oh, plain, p.pad_bytes)
             pad, payload = sec.pad, sec.payload
-        return TxFrame(fm, jc, oh, pad, am_line_bytes(p) + pad + oh + payload, plain, sec)
+        return TxFrame(fm, jc, oh, pad, b"".join((self._am, pad, oh, payload)), plain, sec)
 
 
 def frame_tx(p: Profile, client: Blocks257, valid: np.ndarray, sec: SecTx | None = None) -> list[TxFrame]:
@@ -167,123 +285,283 @@ class RxResult:
     events: list = field(default_factory=list)      # (bit position, "lock" | "loss")
 
 
-def _am_bits(p: Profile) -> np.ndarray:
-    return np.unpackbits(np.frombuffer(am_line_bytes(p), np.uint8))
+@dataclass
+class RxOut:
+    """Blocks leaving the receiver, in order: one frame's (``status`` set) or the error
+    blocks standing for frame periods lost between a loss of lock and re-lock."""
+
+    status: RxFrameStatus | None
+    blocks: Blocks257
+
+
+def _error_blocks(n: int) -> Blocks257:
+    return Blocks257(np.repeat(ERROR_257B.hdr, n), np.repeat(ERROR_257B.body, n, axis=0))
+
+
+class _AmSearch:
+    """Exact search for the AM at any bit offset of a byte string: at bit phase ph
+    the AM covers a partial first byte, whole middle bytes (found with bytes.find) and
+    a partial last byte."""
+
+    def __init__(self, am: bytes):
+        self.n = n = len(am)
+        v = int.from_bytes(am, "big")
+        self.phases = [(0, am, None)]
+        for ph in range(1, 8):
+            b = (v << (8 - ph)).to_bytes(n + 1, "big")
+            lo, hi = (1 << (8 - ph)) - 1, (0xFF << (8 - ph)) & 0xFF
+            self.phases.append((ph, b[1:n], (b[0], lo, b[n], hi)))
+
+    def find(self, buf: bytes, start: int, end: int, window: int = 1 << 16) -> int | None:
+        """First bit offset q >= start with the whole AM in buf's bits [q, q + 8n), q + 8n <= end.
+        Searched ``window`` bytes at a time, so that the phases the line does not use
+        are not scanned to the end of a long buffer."""
+        lo = max(0, start // 8 - 1)
+        while 8 * lo < end:
+            q = self._find(buf, start, end, lo + window + self.n + 1)
+            if q is not None:
+                return q
+            lo += window
+            start = max(start, 8 * lo)
+        return None
+
+    def _find(self, buf: bytes, start: int, end: int, stop: int) -> int | None:
+        best = None
+        for ph, mid, edge in self.phases:
+            b = max(0, -(-(start - ph) // 8))                 # first byte with 8b + ph >= start
+            while True:
+                i = buf.find(mid, b + (ph > 0), stop)
+                if i < 0:
+                    break
+                b = i - (ph > 0)
+                q = 8 * b + ph
+                if q + 8 * self.n > end or (best is not None and q >= best):
+                    break
+                if edge is None or (buf[b] & edge[1] == edge[0] and buf[b + self.n] & edge[3] == edge[2]):
+                    best = q
+                    break
+                b += 1
+        return best
 
 
 def find_am(bits: np.ndarray, am: np.ndarray, start: int) -> int | None:
-    """First bit offset >= start where the whole AM matches exactly."""
-    key = np.packbits(am).tobytes()
-    best = None
-    for ph in range(8):
-        seg = bits[start + ph:]
-        packed = np.packbits(seg[:len(seg) // 8 * 8]).tobytes()
-        i = packed.find(key)
-        if i >= 0 and (best is None or start + ph + 8 * i < best):
-            best = start + ph + 8 * i
-    return best
-
-
-def deframe(p: Profile, bits: np.ndarray, sec: SecRx | None = None) -> RxResult:
-    """Find, lock, (decrypt,) and demap frames in a raw line bit stream (uint8 0/1, any offset).
-
-    With a security stage, a usable frame's blocks leave as valid data only if the stage
-    releases the frame (cut-through: unless it failed on arrival; store-and-forward: once
-    its tag verified); otherwise as many ERROR_257B blocks."""
+    """First bit offset >= start where the whole AM matches exactly (bits: uint8 0/1)."""
     bits = np.asarray(bits, np.uint8)
-    am = _am_bits(p)
-    F, H = p.frame_bits, p.header_bits
-    am_at = lambda q: q + len(am) <= len(bits) and np.array_equal(bits[q:q + len(am)], am)  # noqa: E731
-    a0, a1 = p.am_bits // 8, (p.am_bits + p.pad_bits) // 8
-    cnt = RxCounters()
-    out: list = []              # Blocks257, or (RxFrameStatus, blocks) decided after the loop
-    frames: list[RxFrameStatus] = []
-    events = []
-    cm_prev, cm_known, cursor, last = 0, False, 0, None
-    locked, nxt, bad = False, 0, 0
+    return _AmSearch(np.packbits(am).tobytes()).find(np.packbits(bits).tobytes(), start, len(bits))
 
-    def emit_errors(n):
-        cnt.error_blocks += n
-        out.append(Blocks257(np.repeat(ERROR_257B.hdr, n), np.repeat(ERROR_257B.body, n, axis=0)))
 
-    while True:
-        if not locked:
-            q = find_am(bits, am, cursor)
-            if q is None or q + (p.lock_good - 1) * F + len(am) > len(bits):
+class Deframer:
+    """Streaming receiver (RTL ``physec_frame_rx``): feed line bytes in chunks of any
+    size, get each frame's blocks as soon as they are decided; memory stays bounded
+    (about two frames of line) however long the stream.
+
+    Find, lock, (decrypt,) and demap frames in a raw line stream (MSB first, any bit
+    offset).  With a security stage, a usable frame's blocks leave as valid data only
+    if the stage releases the frame (cut-through: unless it failed on arrival;
+    store-and-forward: once its tag verified, i.e. one frame later); otherwise as many
+    ERROR_257B blocks."""
+
+    def __init__(self, p: Profile, sec: SecRx | None = None):
+        self.p, self.sec = p, sec
+        self.am = am_line_bytes(p)
+        self.search = _AmSearch(self.am)
+        self.counters = RxCounters()
+        self.events: list = []                  # (bit position, "lock" | "loss")
+        self.buf, self.base, self.end = b"", 0, 0   # buf[0] is line bit `base`; `end` bits known
+        self.partial = False                    # the last feed ended inside a byte
+        self.cm_prev, self.cm_known, self.cursor, self.last = 0, False, 0, None
+        self.locked, self.nxt, self.bad = False, 0, 0
+        self.pending: list = []                 # RxOut whose release is not decided yet, in order
+        self.done = False
+
+    # -- input -------------------------------------------------------------------
+    def feed(self, data: bytes, nbits: int | None = None) -> list[RxOut]:
+        """Append line bytes (``nbits``: only the first nbits of them, for a stream that
+        does not end on a byte boundary; then no more data may follow)."""
+        if self.done or self.partial:
+            raise ValueError("no line data can follow finish() or a feed that ended inside a byte")
+        nbits = 8 * len(data) if nbits is None else nbits
+        if not 0 <= nbits <= 8 * len(data):
+            raise ValueError(f"nbits {nbits} outside 0..{8 * len(data)}")
+        data = bytes(data[:-(-nbits // 8)])
+        self.partial = nbits % 8 != 0
+        keep = ((self.nxt if self.locked else self.cursor) - self.base) // 8   # bits before are done
+        self.buf, self.base = self.buf[keep:] + data, self.base + 8 * keep
+        self.end += nbits
+        return self._run()
+
+    def finish(self) -> list[RxOut]:
+        """End of stream: the last frame's tag never arrives; everything pending leaves."""
+        out = self._run()
+        self.done = True
+        if self.sec is not None:
+            self.sec.finish()
+        return out + self._flush()
+
+    # -- line access ---------------------------------------------------------------
+    def _words(self, q: int, nbits: int) -> np.ndarray:
+        """Line bits [q, q + nbits) (a multiple of 64) as big-endian words."""
+        b, ph = (q - self.base) // 8, (q - self.base) % 8
+        x = bytes_to_words(self.buf[b:b + nbits // 8 + 8])
+        n = nbits // 64
+        if len(x) < n + 1:
+            x = np.concatenate((x, np.zeros(n + 1 - len(x), np.uint64)))
+        ph = np.uint64(ph)
+        return (x[:n] << ph) | (x[1:n + 1] >> (np.uint64(64) - ph))
+
+    def _bytes(self, q: int, n: int) -> bytes:
+        b, ph = (q - self.base) // 8, (q - self.base) % 8
+        raw = self.buf[b:b + n + 1]
+        if not ph:
+            return raw[:n]
+        v = int.from_bytes(raw.ljust(n + 1, b"\0"), "big") >> (8 - ph)
+        return (v & ((1 << 8 * n) - 1)).to_bytes(n, "big")
+
+    def _am_at(self, q: int) -> bool:
+        return q + 8 * len(self.am) <= self.end and self._bytes(q, len(self.am)) == self.am
+
+    # -- the receiver ----------------------------------------------------------------
+    def _emit(self, status, blocks) -> None:
+        self.pending.append(RxOut(status, blocks))
+
+    def _emit_errors(self, n: int, status: RxFrameStatus | None = None) -> None:
+        self.counters.error_blocks += n
+        self._emit(status, _error_blocks(n))
+
+    def _flush(self) -> list[RxOut]:
+        """Hand on every leading item whose release is decided (store-and-forward: once the
+        next frame's PAD, or the end of the stream, gave the verdict)."""
+        out, cnt = [], self.counters
+        while self.pending:
+            o = self.pending[0]
+            st = o.status
+            if st is not None and st.sec is not None and st.usable:
+                if self.sec.policy == STORE_AND_FORWARD and st.sec.verdict == "pending":
+                    break
+                if not st.delivered:
+                    cnt.sec_dropped += 1
+                    cnt.error_blocks += len(o.blocks)
+                    o = RxOut(st, _error_blocks(len(o.blocks)))
+            out.append(o)
+            self.pending.pop(0)
+        return out
+
+    def _run(self) -> list[RxOut]:
+        """Every step the data so far allows; the end of the stream changes no rule, it
+        only means that the waiting steps never happen."""
+        p, cnt = self.p, self.counters
+        F, H = p.frame_bits, p.header_bits
+        a0, a1 = p.am_bits // 8, (p.am_bits + p.pad_bits) // 8
+        out: list[RxOut] = []
+        while True:
+            if not self.locked:
+                q = self.search.find(self.buf, self.cursor - self.base, self.end - self.base)
+                if q is None:
+                    # No AM can start before the last am_bits - 1 bits seen so far.
+                    self.cursor = max(self.cursor, self.end - 8 * len(self.am) + 1)
+                    break
+                q += self.base
+                self.cursor = q
+                if q + (p.lock_good - 1) * F + 8 * len(self.am) > self.end:
+                    break                       # wait for the confirming AMs (or the end)
+                if not all(self._am_at(q + k * F) for k in range(1, p.lock_good)):
+                    self.cursor = q + 1
+                    continue
+                self.locked, self.nxt, self.bad = True, q + (p.lock_good - 1) * F, 0
+                cnt.locks += 1
+                self.events.append((self.nxt, "lock"))
+                if self.last is not None:
+                    # Frame-period ticks last + k*F + F/2 (k >= 1) that passed before the new frame.
+                    cnt.lost_frames += max(0, (self.nxt - self.last - F // 2) // F)
+                    # Error blocks continue the lost frames' slot grid with Cm': every data
+                    # slot that would have ended before the new frame's payload (spec 5.5).
+                    gap = self.nxt - (self.last + F)
+                    k = min(p.n_slots, (gap % F) // p.slot_bits)
+                    self._emit_errors((gap // F) * self.cm_prev + k * self.cm_prev // p.n_slots)
+            q = self.nxt
+            if q + F > self.end:
                 break
-            if not all(am_at(q + k * F) for k in range(1, p.lock_good)):
-                cursor = q + 1
-                continue
-            locked, nxt, bad = True, q + (p.lock_good - 1) * F, 0
-            cnt.locks += 1
-            events.append((nxt, "lock"))
-            if last is not None:
-                # Frame-period ticks last + k*F + F/2 (k >= 1) that passed before the new frame.
-                cnt.lost_frames += max(0, (nxt - last - F // 2) // F)
-                # Error blocks continue the lost frames' slot grid with Cm': every data
-                # slot that would have ended before the new frame's payload (spec 5.5).
-                gap = nxt - (last + F)
-                k = min(p.n_slots, (gap % F) // p.slot_bits)
-                emit_errors((gap // F) * cm_prev + k * cm_prev // p.n_slots)
-        q = nxt
-        if q + F > len(bits):
-            break
-        good = am_at(q)
-        bad = 0 if good else bad + 1
+            self._frame(q, F, H, a0, a1)
+            out += self._flush()
+        return out + self._flush()
+
+    def _frame(self, q: int, F: int, H: int, a0: int, a1: int) -> None:
+        p, cnt, sec = self.p, self.counters, self.sec
+        good = self._am_at(q)
+        self.bad = 0 if good else self.bad + 1
         cnt.am_bad += not good
-        if bad >= p.lock_bad:
-            locked, cursor, cm_known = False, q + 1, False
+        if self.bad >= p.lock_bad:
+            self.locked, self.cursor, self.cm_known = False, q + 1, False
             cnt.lock_losses += 1
-            events.append((q, "loss"))
-            continue
-        hdr = np.packbits(bits[q:q + H]).tobytes()
+            self.events.append((q, "loss"))
+            return
+        if (q - self.base) % 8:
+            line = words_to_bytes(self._words(q, F), F // 8)      # realigned to bytes
+        else:
+            b = (q - self.base) // 8
+            line = self.buf[b:b + F // 8]
+        hdr = line[:H // 8]
         oh = hdr[a1:]
         oh_ok = crc16_oh(oh[:-2]) == int.from_bytes(oh[-2:], "big")
-        jc = jc_decode(oh[OH_JC:OH_JC + 6], cm_prev, cm_known)
+        jc = jc_decode(oh[OH_JC:OH_JC + 6], self.cm_prev, self.cm_known)
         usable = jc.cm is not None and 0 <= jc.cm <= p.n_slots and (good or oh_ok)
-        cm_known = usable
+        self.cm_known = usable
         cnt.frames += 1
         cnt.oh_crc_errors += not oh_ok
         cnt.jc_crc_errors += not jc.crc_ok
         cnt.jc_pattern_errors += jc.kind in ("pattern", "stale")
         pad = hdr[a0:a1]
-        payload = bits[q + H:q + F]
+        payload = line[H // 8:]
         rs = None
         if sec is not None:
-            rs = sec.frame(oh[OH_MFAS], pad, oh, np.packbits(payload).tobytes())
-            payload = np.unpackbits(np.frombuffer(rs.payload, np.uint8))
+            rs = sec.frame(oh[OH_MFAS], pad, oh, payload)
+            payload = rs.payload
         if usable:
-            cm_prev = jc.cm
-        st = RxFrameStatus(q, good, oh_ok, oh[OH_MFAS], oh[OH_STAT], jc, cm_prev, usable, pad, cm_prev, rs)
+            self.cm_prev = jc.cm
+        st = RxFrameStatus(q, good, oh_ok, oh[OH_MFAS], oh[OH_STAT], jc, self.cm_prev, usable, pad, self.cm_prev, rs)
         if usable:
-            slots = payload[:p.n_slots * p.slot_bits].reshape(p.n_slots, p.slot_bits)
-            out.append((st, bits_to_blocks(slots[slot_map(jc.cm, p.n_slots)])))
+            slots = unpack_slots(p, bytes_to_words(payload))
+            data = slot_map(jc.cm, p.n_slots)
+            self._emit(st, select_rows(slots, data))
         else:
             cnt.unusable_frames += 1
-            emit_errors(cm_prev)
-        frames.append(st)
-        last, nxt = q, q + F
-    if sec is not None:
-        sec.finish()
-    parts = []
-    for item in out:
-        if not isinstance(item, Blocks257):
-            st, b = item
-            if not st.delivered:
-                cnt.sec_dropped += 1
-                cnt.error_blocks += len(b)
-                b = Blocks257(np.repeat(ERROR_257B.hdr, len(b)), np.repeat(ERROR_257B.body, len(b), axis=0))
-            item = b
-        parts.append(item)
-    blocks = Blocks257(np.concatenate([b.hdr for b in parts]) if parts else np.zeros(0, np.uint8),
-                       np.concatenate([b.body for b in parts]) if parts else np.zeros((0, 4), np.uint64))
-    return RxResult(blocks, frames, cnt, events)
+            self._emit_errors(self.cm_prev, st)
+        self.last, self.nxt = q, q + F
+
+
+def _concat(parts: list[Blocks257]) -> Blocks257:
+    if not parts:
+        return Blocks257(np.zeros(0, np.uint8), np.zeros((0, 4), np.uint64))
+    return Blocks257(np.concatenate([b.hdr for b in parts]), np.concatenate([b.body for b in parts]))
+
+
+def deframe(p: Profile, bits: np.ndarray, sec: SecRx | None = None) -> RxResult:
+    """The whole line at once (uint8 0/1 per bit, any offset): :class:`Deframer` fed one chunk."""
+    bits = np.asarray(bits, np.uint8)
+    return deframe_bytes(p, np.packbits(bits).tobytes(), sec, len(bits))
+
+
+def deframe_bytes(p: Profile, line: bytes, sec: SecRx | None = None, nbits: int | None = None,
+                  chunk: int | None = None) -> RxResult:
+    """The same on packed line bytes (MSB first), fed in ``chunk``-byte pieces if given."""
+    nbits = 8 * len(line) if nbits is None else nbits
+    if not 0 <= nbits <= 8 * len(line):
+        raise ValueError(f"nbits {nbits} outside 0..{8 * len(line)}")
+    d = Deframer(p, sec)
+    step = chunk or max(len(line), 1)
+    outs = []
+    for i in range(0, len(line), step):
+        outs += d.feed(line[i:i + step], min(8 * step, nbits - 8 * i))
+    outs += d.finish()
+    return RxResult(_concat([o.blocks for o in outs]), [o.status for o in outs if o.status is not None],
+                    d.counters, d.events)
 
 
 def line_bits(frames: list[TxFrame]) -> np.ndarray:
     return np.unpackbits(np.frombuffer(b"".join(f.line for f in frames), np.uint8))
 
 
-__all__ = ["am_line_bytes", "oh_encode", "block_bits", "bits_to_blocks", "build_payload", "FrameTx", "frame_tx",
-           "deframe", "find_am", "line_bits", "RxResult", "RxFrameStatus", "RxCounters", "TxFrame",
+__all__ = ["am_line_bytes", "oh_encode", "block_bits", "bits_to_blocks", "build_payload", "pack_slots",
+           "unpack_slots", "bitrev64", "FrameTx", "frame_tx", "Deframer", "RxOut", "deframe", "deframe_bytes",
+           "find_am", "line_bits", "RxResult", "RxFrameStatus", "RxCounters", "TxFrame",
            "IDLE_257B"]

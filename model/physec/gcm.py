@@ -199,9 +199,22 @@ def gcm_decrypt(k: GcmKey, iv: bytes, ct: bytes, aad: bytes, tag: bytes) -> byte
     return pt
 
 
-def gcm_fast(key: bytes, iv: bytes, pt: bytes, aad: bytes, tag_len: int = 16) -> tuple[bytes, bytes]:
-    """The same GCM-AE through the library's AESGCM (the tag is the MSB_t of its 128-bit tag)."""
+def gcm_fast(key: bytes | AESGCM, iv: bytes, pt: bytes, aad: bytes, tag_len: int = 16) -> tuple[bytes, bytes]:
+    """The same GCM-AE through the library's AESGCM (the tag is the MSB_t of its 128-bit tag).
+    ``key``: the key, or an AESGCM made from it once (saves the key schedule per call)."""
     _check_tag_len(tag_len)
     j0_of(iv)
-    out = AESGCM(key).encrypt(iv, pt, aad)
+    out = (key if isinstance(key, AESGCM) else AESGCM(key)).encrypt(iv, pt, aad)
     return out[:-16], out[-16:][:tag_len]
+
+
+def ctr_fast(key: bytes, iv: bytes, data: bytes) -> bytes:
+    """``data`` xor the GCM keystream E_K(inc32^i(J0)), i = 1.., through the library's
+    AES-CTR.  CTR increments all 128 bits, inc32 only the low 32: equal as long as the
+    low word does not wrap, i.e. for fewer than 2^32 - 2 blocks (J0 ends in 1)."""
+    n = -(-len(data) // 16)
+    if n > (1 << 32) - 2:
+        raise GcmError(f"{len(data)} bytes exceed the GCM plaintext limit")
+    ctr = (j0_of(iv) + 1).to_bytes(16, "big")
+    enc = Cipher(algorithms.AES(key), modes.CTR(ctr)).encryptor()
+    return enc.update(data) + enc.finalize()

@@ -29,6 +29,7 @@ counted).
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -48,12 +49,16 @@ CND_MAX = 1023
 ERROR_257B = transcode_257b(error_blocks(4))
 
 
+@functools.lru_cache(maxsize=256)
 def slot_map(cm: int, pm: int) -> np.ndarray:
-    """Closed form: slot j = 1..pm carries data iff (j * cm) mod pm < cm."""
+    """Closed form: slot j = 1..pm carries data iff (j * cm) mod pm < cm.  (Read-only:
+    cached, as a link uses a handful of Cm values.)"""
     if not 0 <= cm <= pm:
         raise ValueError(f"Cm {cm} outside 0..{pm}")
     j = np.arange(1, pm + 1, dtype=np.int64)
-    return (j * cm) % pm < cm
+    m = (j * cm) % pm < cm
+    m.setflags(write=False)
+    return m
 
 
 def slot_map_accumulator(cm: int, pm: int) -> np.ndarray:
@@ -149,35 +154,51 @@ class GmpMapper:
         self.next_client = 0                    # index of the next client block offered
         self.frame = 0
         self._start = slot_start_clock(p)
+        self._pop: dict[int, np.ndarray] = {}
+
+    def _pops(self, cm: int) -> np.ndarray:
+        """FIFO pops per frame clock for Cm (a function of Cm alone: cached)."""
+        pop = self._pop.get(cm)
+        if pop is None:
+            pop = np.bincount(self._start[slot_map(cm, self.p.n_slots)], minlength=self.p.words_per_frame)
+            self._pop[cm] = pop
+        return pop
 
     def map_frame(self, valid: np.ndarray) -> FrameMap:
         """``valid``: client blocks offered in each clock of the frame (0/1 in the 100g profile)."""
         p = self.p
-        valid = np.asarray(valid).astype(np.int64)
+        valid = np.asarray(valid)
+        if valid.dtype != np.int64:
+            valid = valid.astype(np.int64)
         if valid.shape != (p.words_per_frame,):
             raise ValueError(f"need {p.words_per_frame} valid counts per frame, got {valid.shape}")
         level0 = len(self.fifo)
-        cm = int(np.clip(p.cm_init + level0 - p.fifo_target, 0, p.n_slots))
-        data = slot_map(cm, p.n_slots)
-        pop = np.bincount(self._start[data], minlength=p.words_per_frame)
+        cm = min(max(p.cm_init + level0 - p.fifo_target, 0), p.n_slots)
+        pop = self._pops(cm)
+        n_valid = int(valid.sum())
+        offered = self.next_client + np.arange(n_valid)
         # Fast path: level at the start of each clock if nothing under- or overflows.
-        before = level0 + np.concatenate(([0], np.cumsum(valid - pop)[:-1]))
-        if (before >= pop).all() and (before + valid <= p.fifo_depth).all():
-            acc, got = valid, np.ones(cm, bool)
+        d = valid - pop
+        before = level0 + np.cumsum(d) - d
+        if (before - pop).min(initial=0) >= 0 and (before + valid).max(initial=0) <= p.fifo_depth:
+            accepted, got = offered, None
         else:
             acc, got = self._slow(valid, pop, level0)
-        offered = self.next_client + np.arange(int(valid.sum()))
-        # The first acc[c] of the valid[c] blocks offered in clock c are accepted.
-        rank = np.arange(len(offered)) - np.repeat(np.cumsum(valid) - valid, valid)
-        accepted = offered[rank < np.repeat(acc, valid)]
-        self.next_client += len(offered)
+            # The first acc[c] of the valid[c] blocks offered in clock c are accepted.
+            rank = np.arange(len(offered)) - np.repeat(np.cumsum(valid) - valid, valid)
+            accepted = offered[rank < np.repeat(acc, valid)]
+        self.next_client += n_valid
         fifo = np.concatenate((self.fifo, accepted))
-        n_pop = int(got.sum())
-        slots = np.full(cm, -1, np.int64)
-        slots[got] = fifo[:n_pop]
+        if got is None:
+            slots, n_pop, under = fifo[:cm], cm, 0
+        else:
+            n_pop = int(got.sum())
+            slots = np.full(cm, -1, np.int64)
+            slots[got] = fifo[:n_pop]
+            under = cm - n_pop
         self.fifo = fifo[n_pop:]
-        fm = FrameMap(self.frame, cm, min(level0, CND_MAX), level0, len(accepted), slots,
-                      int((~got).sum()), int(valid.sum()) - len(accepted))
+        fm = FrameMap(self.frame, cm, min(level0, CND_MAX), level0, len(accepted), slots, under,
+                      n_valid - len(accepted))
         self.frame += 1
         return fm
 

@@ -2,11 +2,12 @@
 """The PCS part of the chain end to end: frames -> CGMII -> 66b -> 257b and back."""
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
 
-from .mac import RxFrame, RxStats, TxLayout, mac_decode, mac_encode
+from .mac import MacRx, MacTx, RxFrame, RxStats, TxLayout, mac_decode, mac_encode
 from .pcs66 import Blocks66, Cgmii, decode_66b, encode_66b
 from .traffic import Traffic
 from .xcode257 import Blocks257, detranscode_257b, transcode_257b
@@ -41,3 +42,47 @@ def pcs_rx(b257: Blocks257) -> PcsRx:
     cg = decode_66b(b66)
     frames, stats = mac_decode(cg)
     return PcsRx(b66, err, cg, frames, stats)
+
+
+def pcs_tx_stream(traffic: Traffic | Iterable[Traffic], lead_blocks: int = 0,
+                  chunk_frames: int = 256) -> Iterator[Blocks257]:
+    """The 257b stream of :func:`pcs_tx`, chunk by chunk: ``traffic`` is one Traffic (cut
+    into ``chunk_frames`` pieces) or an iterable of Traffic pieces (e.g. a generator);
+    memory depends on the piece size, not on the length of the stream."""
+    if isinstance(traffic, Traffic):
+        t = traffic
+        traffic = (Traffic(t.frames[i:i + chunk_frames], t.gaps[i:i + chunk_frames], t.profile, t.seed)
+                   for i in range(0, len(t.frames), chunk_frames))
+    mac = MacTx(block_multiple=4, lead_idle=32 * lead_blocks)
+    it = iter(traffic)
+    piece = next(it, None)
+    while True:
+        nxt = next(it, None) if piece is not None else None
+        frames, gaps = (piece.frames, piece.gaps) if piece is not None else ([], None)
+        cg, _ = mac.encode(frames, gaps, final=nxt is None)
+        if len(cg.data):
+            yield transcode_257b(encode_66b(cg))
+        if nxt is None:
+            return
+        piece = nxt
+
+
+class PcsRxStream:
+    """:func:`pcs_rx` chunk by chunk: feed 257b blocks, get the Ethernet frames that
+    ended in them; ``finish`` at the end of the stream."""
+
+    def __init__(self):
+        self.mac = MacRx()
+        self.xcode_errors = 0
+
+    @property
+    def stats(self) -> RxStats:
+        return self.mac.stats
+
+    def feed(self, b257: Blocks257) -> list[RxFrame]:
+        b66, err = detranscode_257b(b257)
+        self.xcode_errors += int(err.sum())
+        return self.mac.decode(decode_66b(b66))
+
+    def finish(self) -> list[RxFrame]:
+        return self.mac.decode(Cgmii(np.zeros((0, 8), np.uint8), np.zeros((0, 8), bool)), final=True)

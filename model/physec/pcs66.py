@@ -34,9 +34,11 @@ VALID_TYPES = (BT_CTRL, BT_START, BT_OS) + BT_TERM
 
 # EBLOCK_R: a control block of eight /E/ codes.
 EBLOCK_PL = BT_CTRL | sum(C7_ERROR << (8 + 7 * i) for i in range(8))
+IDLE_PL = BT_CTRL | sum(C7_IDLE << (8 + 7 * i) for i in range(8))      # eight idles
 
 _U64 = np.uint64
 _MASK64 = (1 << 64) - 1
+ALL_LANES = 0x0101010101010101                      # 1 in every byte of a 64-bit word
 
 
 class Blocks66(NamedTuple):
@@ -91,16 +93,20 @@ def _term_code_shift(k: int, lane: int) -> int:
 def encode_66b(cg: Cgmii) -> Blocks66:
     """Encode CGMII transfers to 66b blocks; any transfer that has no 100GBASE-R block
     format becomes an error block (EBLOCK_R), as the Clause 49/82 encoder does."""
-    d_all = np.ascontiguousarray(cg.data, dtype=np.uint8)
-    c_all = np.asarray(cg.ctrl, dtype=bool)
+    d_all = np.ascontiguousarray(cg.data, dtype=np.uint8).reshape(-1, 8)
+    c_all = np.ascontiguousarray(cg.ctrl, dtype=bool).reshape(-1, 8)
     m = d_all.shape[0]
     word_all = d_all.view("<u8").reshape(m)
-    has_ctrl = c_all.any(axis=1)
-    sh = np.where(has_ctrl, SH_CTRL, SH_DATA).astype(np.uint8)
+    ctrl_word = c_all.view("<u8").reshape(m)            # one byte (0/1) per lane: whole transfers at once
+    has_ctrl = ctrl_word != 0
+    sh = np.where(has_ctrl, np.uint8(SH_CTRL), np.uint8(SH_DATA))
     pl = word_all.astype(_U64)
 
-    # Only transfers holding a control character need classifying (few, in loaded traffic).
-    rows = np.flatnonzero(has_ctrl)
+    # Only transfers holding a control character need classifying; the commonest,
+    # eight idles, is C0..C7 with all codes zero.
+    idle = has_ctrl & (ctrl_word == _U64(ALL_LANES)) & (word_all == _U64(ALL_LANES * CH_IDLE))
+    pl[idle] = IDLE_PL
+    rows = np.flatnonzero(has_ctrl & ~idle)
     d, c, word = d_all[rows], c_all[rows], word_all[rows].astype(_U64)
     code7 = _TO_C7[d].astype(_U64)
     ctrl_ok = c & (code7 != 0xFF)
@@ -134,6 +140,20 @@ def decode_66b(b: Blocks66) -> Cgmii:
     invalid 7-bit control code or an ordered set other than /Q/ gives eight /E/ lanes."""
     sh = np.asarray(b.sh, np.uint8)
     pl = np.asarray(b.pl, _U64)
+    # Whole transfers as 64-bit words: data blocks and idle blocks at once, the rest
+    # (a few per Ethernet frame) block type by block type.
+    is_data = sh == SH_DATA
+    idle = (sh == SH_CTRL) & (pl == _U64(IDLE_PL))
+    data = np.where(idle, _U64(ALL_LANES * CH_IDLE), pl).astype("<u8")
+    ctrl = np.where(is_data, _U64(0), _U64(ALL_LANES)).astype("<u8")
+    rest = np.flatnonzero(~is_data & ~idle)
+    m = len(sh)
+    data, ctrl = data.view(np.uint8).reshape(m, 8), ctrl.view(bool).reshape(m, 8)
+    data[rest], ctrl[rest] = _decode_rows(sh[rest], pl[rest])
+    return Cgmii(data, ctrl)
+
+
+def _decode_rows(sh: np.ndarray, pl: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     m = len(sh)
     data = np.full((m, 8), CH_ERROR, np.uint8)
     ctrl = np.ones((m, 8), bool)
@@ -176,7 +196,7 @@ def decode_66b(b: Blocks66) -> Cgmii:
         ctrl[rows, :k] = False
         data[rows, k] = CH_TERM
         data[rows, k + 1:] = ch[good]
-    return Cgmii(data, ctrl)
+    return data, ctrl
 
 
 def idle_cgmii(n: int) -> Cgmii:

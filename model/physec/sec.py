@@ -16,7 +16,9 @@ import hashlib
 import hmac
 from dataclasses import dataclass, field
 
-from .gcm import GcmKey, GcmTrace, gcm_encrypt, gcm_fast, gcm_open
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from .gcm import GcmKey, GcmTrace, ctr_fast, gcm_encrypt, gcm_fast, gcm_open
 from .pad import MODE_AUTH, MODE_BYPASS, MODE_ENCRYPT, TAG_BYTES, VERSION, Pad, security_header
 
 PN_MAX = (1 << 64) - 1
@@ -38,11 +40,6 @@ class SecKey:
             raise SecError(f"the salt is 12 bytes, got {len(self.salt)}")
 
 
-def gcm_open_keystream(gk: GcmKey, iv: bytes, ct: bytes) -> bytes:
-    from .gcm import _xor, j0_of
-    return _xor(ct, gk.keystream(j0_of(iv), -(-len(ct) // 16)))
-
-
 def make_iv(salt: bytes, link_id: int, pn: int) -> bytes:
     """XPN-style IV: salt xor (link ID || PN), 96 bits big-endian."""
     x = link_id.to_bytes(4, "big") + pn.to_bytes(8, "big")
@@ -58,19 +55,23 @@ class _Engine:
 
     def __init__(self, sk: SecKey, explicit: bool):
         self.sk, self.explicit = sk, explicit
-        self.gk = GcmKey(sk.key)
+        # The explicit path's GHASH tables take milliseconds to build: only when used.
+        self.gk = GcmKey(sk.key) if explicit else None
+        self.aead = AESGCM(sk.key)                 # key schedule once per installed key
 
     def seal(self, iv: bytes, pt: bytes, aad: bytes, tag_len: int, trace=None) -> tuple[bytes, bytes]:
         if self.explicit:
             return gcm_encrypt(self.gk, iv, pt, aad, tag_len, trace)
-        return gcm_fast(self.sk.key, iv, pt, aad, tag_len)
+        return gcm_fast(self.aead, iv, pt, aad, tag_len)
 
     def open(self, iv: bytes, ct: bytes, aad: bytes, tag_len: int) -> tuple[bytes, bytes]:
         """(plaintext, expected tag)."""
         if self.explicit:
             return gcm_open(self.gk, iv, ct, aad, tag_len)
-        pt = gcm_open_keystream(self.gk, iv, ct)
-        return pt, gcm_fast(self.sk.key, iv, pt, aad, tag_len)[1]     # same keystream: tag over ct
+        # The precomputed keystream is AES-CTR from inc32(J0); sealing the plaintext
+        # again gives the same ciphertext, hence the tag over the ciphertext received.
+        pt = ctr_fast(self.sk.key, iv, ct)
+        return pt, gcm_fast(self.aead, iv, pt, aad, tag_len)[1]
 
 
 def protect(eng: _Engine, mode: int, iv: bytes, pad: bytes, oh: bytes, payload: bytes, tag_len: int,
@@ -216,7 +217,7 @@ class SecRx:
         self.prev: RxFrameSec | None = None
         self.prev_tag_expected: bytes | None = None
         self.cnt = SecCounters()
-        self.frames: list[RxFrameSec] = []
+        self.n_frames = 0                                # frames seen (none is kept: bounded memory)
 
     def install(self, an: int, key: SecKey) -> None:
         self.engines[an] = _Engine(key, any(e.explicit for e in self.engines.values()))
@@ -243,9 +244,9 @@ class SecRx:
         c.frames += 1
         fields, crc_ok = Pad.decode(pad)
         ok = crc_ok and fields.version == VERSION and fields.mode in (MODE_BYPASS, MODE_AUTH, MODE_ENCRYPT)
-        f = RxFrameSec(len(self.frames), fields.an if ok else None, fields.pn if ok else None,
+        f = RxFrameSec(self.n_frames, fields.an if ok else None, fields.pn if ok else None,
                        fields.mode if ok else None, payload)
-        self.frames.append(f)
+        self.n_frames += 1
 
         # 1. The previous frame's verdict, from the tag this PAD carries.
         p = self.prev

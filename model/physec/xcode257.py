@@ -27,7 +27,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .pcs66 import EBLOCK_PL, SH_CTRL, SH_DATA, VALID_TYPES, Blocks66
+from .pcs66 import EBLOCK_PL, IDLE_PL, SH_CTRL, SH_DATA, VALID_TYPES, Blocks66
 
 _U64 = np.uint64
 
@@ -78,11 +78,30 @@ def transcode_257b(b66: Blocks66) -> Blocks257:
     if len(b66) % 4:
         raise ValueError(f"transcode_257b needs a multiple of 4 blocks, got {len(b66)}")
     n = len(b66) // 4
-    sh, pl = sanitize_66b(np.asarray(b66.sh, np.uint8).reshape(n, 4), np.asarray(b66.pl, _U64).reshape(n, 4))
-    is_data = sh == SH_DATA
-    all_data = is_data.all(axis=1)
+    sh, pl = np.ascontiguousarray(b66.sh, np.uint8).reshape(n, 4), np.asarray(b66.pl, _U64).reshape(n, 4)
+    # All-data groups (most of a loaded link) are the four payloads as they are; groups
+    # of four idle blocks (the gaps) one constant; the rest block type by block type.
+    all_data = sh.view("<u4").reshape(n) == SH_DATA * 0x01010101
+    idle = _idle_groups(sh, pl)
+    body = pl.copy()
+    body[idle] = _IDLE_BODY
+    rows = np.flatnonzero(~all_data & ~idle)
+    body[rows] = _transcode_rows(sh[rows], pl[rows])
+    return Blocks257(all_data.astype(np.uint8), body)
 
-    f = np.argmin(is_data, axis=1)                       # first control block (0 for all-data rows)
+
+def _idle_groups(sh: np.ndarray, pl: np.ndarray) -> np.ndarray:
+    """Groups (n, 4) of four idle control blocks."""
+    n = len(sh)
+    return (sh.view("<u4").reshape(n) == SH_CTRL * 0x01010101) & \
+        (np.ascontiguousarray(pl == _U64(IDLE_PL)).view("<u4").reshape(n) == 0x01010101)
+
+
+def _transcode_rows(sh: np.ndarray, pl: np.ndarray) -> np.ndarray:
+    """Bodies of groups (n, 4) that hold a control block (or are invalid)."""
+    sh, pl = sanitize_66b(sh, pl)
+    is_data = sh == SH_DATA                              # after sanitising, never all data
+    f = np.argmin(is_data, axis=1)                       # first control block
     w = np.arange(4)
     at_f = w[None, :] == f[:, None]
     chunk = np.where(at_f, (pl & _U64(0xF)) | ((pl >> _U64(8)) << _U64(4)), pl)
@@ -94,8 +113,7 @@ def transcode_257b(b66: Blocks66) -> Blocks257:
     body[:, 1:] |= np.where(w[None, :3] < f[:, None], carry[:, :3], _U64(0))
     flags = (is_data.astype(np.uint64) << w.astype(np.uint64)).sum(axis=1, dtype=np.uint64)
     body[:, 0] |= flags
-    body[all_data] = pl[all_data]
-    return Blocks257(all_data.astype(np.uint8), body)
+    return body
 
 
 def detranscode_257b(b257: Blocks257) -> tuple[Blocks66, np.ndarray]:
@@ -103,11 +121,24 @@ def detranscode_257b(b257: Blocks257) -> tuple[Blocks66, np.ndarray]:
     257b block) marking groups that could not be decoded and became four EBLOCK_R."""
     hdr = np.asarray(b257.hdr, np.uint8)
     body = np.asarray(b257.body, _U64).reshape(-1, 4)
+    # hdr = 1: the four payloads as they are; four idle blocks; the rest group by group.
+    pl = body.copy()
+    sh = np.full(pl.shape, SH_DATA, np.uint8)
+    idle = (hdr == 0) & (np.ascontiguousarray(body == _IDLE_BODY).view("<u4").reshape(-1) == 0x01010101)
+    sh[idle], pl[idle] = SH_CTRL, _U64(IDLE_PL)
+    rows = np.flatnonzero((hdr != 1) & ~idle)
+    sh[rows], pl[rows], err_rows = _detranscode_rows(hdr[rows], body[rows])
+    err = np.zeros(len(hdr), bool)
+    err[rows] = err_rows
+    return Blocks66(sh.reshape(-1), pl.reshape(-1)), err
+
+
+def _detranscode_rows(hdr: np.ndarray, body: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(sh, pl, err) of groups with hdr = 0 (flags, then payloads)."""
     n = len(hdr)
     w = np.arange(4)
     flags = (body[:, 0] & _U64(0xF)).astype(np.intp)
     is_data = ((flags[:, None] >> w[None, :]) & 1).astype(bool)
-    all_data = hdr == 1
     f = np.argmin(is_data, axis=1)
 
     nxt = np.zeros_like(body)
@@ -118,9 +149,12 @@ def detranscode_257b(b257: Blocks257) -> tuple[Blocks66, np.ndarray]:
     btype = NIBBLE_TO_TYPE[(cf & _U64(0xF)).astype(np.intp)]
     chunk[np.arange(n), f] = btype | ((cf >> _U64(4)) << _U64(8))
 
-    err = ~all_data & ((flags == 0xF) | (btype == 0))
+    err = (flags == 0xF) | (btype == 0)
     sh = np.where(is_data, SH_DATA, SH_CTRL).astype(np.uint8)
     pl = chunk
-    sh[all_data], pl[all_data] = SH_DATA, body[all_data]
     sh[err], pl[err] = SH_CTRL, _U64(EBLOCK_PL)
-    return Blocks66(sh.reshape(-1), pl.reshape(-1)), err
+    return sh, pl, err
+
+
+# The body of a group of four idle blocks, from the general rule.
+_IDLE_BODY = _transcode_rows(np.full((1, 4), SH_CTRL, np.uint8), np.full((1, 4), IDLE_PL, _U64))[0]
