@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import platform
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +24,7 @@ from .xcode257 import Blocks257
 
 FORMAT = "physec-vectors/1"
 MANIFEST = "manifest.json"
+_HEX = re.compile(r"[0-9a-fA-F]+")
 
 
 class VectorError(ValueError):
@@ -95,10 +98,10 @@ def read_tap(path: Path, tap: Tap) -> list[int]:
             continue
         if len(s) != tap.digits:
             raise VectorError(f"{path}:{no}: expected {tap.digits} hex digits for a {tap.width}-bit word, got {s[:80]!r}")
-        try:
-            v = int(s, 16)
-        except ValueError:
-            raise VectorError(f"{path}:{no}: {s[:80]!r} is not hexadecimal") from None
+        # int(s, 16) alone would also take '_', a sign and non-ASCII digits.
+        if not _HEX.fullmatch(s):
+            raise VectorError(f"{path}:{no}: {s[:80]!r} is not hexadecimal")
+        v = int(s, 16)
         if v >> tap.width:
             raise VectorError(f"{path}:{no}: {s!r} does not fit in {tap.width} bits")
         out.append(v)
@@ -138,11 +141,11 @@ def read_manifest(directory: Path) -> dict:
     if not Path(directory).is_dir():
         raise VectorError(f"{directory}: no such vector directory")
     try:
-        man = json.loads(path.read_text())
+        man = json.loads(path.read_text(), parse_constant=_not_a_number, parse_float=_finite)
     except OSError as e:
         raise VectorError(f"{path}: cannot read: {e.strerror}") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as e:
-        raise VectorError(f"{path}: not valid JSON: {e}") from None
+    except (ValueError, RecursionError) as e:           # JSONDecodeError, UnicodeDecodeError, NaN
+        raise VectorError(f"{path}: not valid JSON: {str(e)[:200]}") from None
     if not isinstance(man, dict) or man.get("format") != FORMAT:
         raise VectorError(f"{path}: format is {man.get('format') if isinstance(man, dict) else None!r}, "
                           f"expected {FORMAT!r}")
@@ -152,6 +155,33 @@ def read_manifest(directory: Path) -> dict:
         where = "/".join(str(x) for x in err.absolute_path) or "(top)"
         raise VectorError(f"{path}: {where}: {err.message[:200]}")
     return man
+
+
+def _not_a_number(name: str):
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _finite(text: str) -> float:
+    v = float(text)
+    if not math.isfinite(v):
+        raise ValueError(f"{text[:40]} is out of range")
+    return v
+
+
+def read_listed_tap(directory: Path, man: dict, tap: Tap) -> list[int]:
+    """A tap of a set whose manifest lists the file with the tap's width and word count."""
+    info = man["files"].get(tap.file)
+    where = Path(directory) / MANIFEST
+    if not isinstance(info, dict):
+        raise VectorError(f"{where}: {tap.file} is not listed")
+    for key in ("tap", "width", "bit_order"):
+        if info.get(key) != getattr(tap, "name" if key == "tap" else key):
+            raise VectorError(f"{where}: files/{tap.file}/{key} is {str(info.get(key))[:80]!r}, not the tap's")
+    vals = read_tap(Path(directory) / tap.file, tap)
+    if man["counts"].get(tap.name) != len(vals):
+        raise VectorError(f"{Path(directory) / tap.file}: {len(vals)} words, the manifest counts "
+                          f"{man['counts'].get(tap.name)!r}")
+    return vals
 
 
 def manifest_schema() -> dict:
@@ -169,5 +199,5 @@ def verify_hashes(directory: Path, man: dict) -> None:
 
 
 __all__ = ["Tap", "TAP_CGMII", "TAP_66B", "TAP_257B", "VectorError", "HashMismatch", "write_tap", "read_tap",
-           "write_manifest", "read_manifest", "verify_hashes", "cgmii_to_ints", "cgmii_from_ints",
+           "write_manifest", "read_manifest", "read_listed_tap", "verify_hashes", "cgmii_to_ints", "cgmii_from_ints",
            "Blocks66", "Blocks257"]

@@ -218,3 +218,49 @@ def test_traffic_is_hidden():
             assert max(stats) < 330.5, stats
         else:
             assert stats[0] > 100 * 330.5, stats
+
+
+@pytest.mark.parametrize("policy", [CUT_THROUGH, STORE_AND_FORWARD])
+def test_frames_under_an_an_without_key(policy):
+    """A link on AN 2 into a receiver that holds only AN 0: every frame fails on arrival
+    ("unknown AN"), nothing is released, no tag is ever compared, nothing is predicted."""
+    _, frames = link(5, an=2)
+    res, rx = receive(line_bits(frames), policy)
+    assert [f.sec.reasons for f in res.frames] == [["unknown AN"]] * 4
+    assert rx.cnt.unknown_an == 4 and rx.cnt.tag_failures == rx.cnt.tags_lost == rx.cnt.pn_unpredicted == 0
+    assert rx.pred is None and set(res.blocks.to_ints()) == {ERR}
+
+
+def test_pn_at_the_top_of_its_range():
+    """The transmitter sends PN 2^64 - 1 and refuses the frame after it; the receiver
+    predicts and verifies up to there, and once PN 2^64 - 1 is accepted under a key it
+    takes no frame under that key again (every PN is a replay) until the key is replaced."""
+    start = lambda tx: setattr(tx, "pn", PN_MAX - 3)      # noqa: E731
+    client, frames = link(4, tx_hook=start)
+    assert [Pad.decode(f.pad)[0].pn for f in frames] == [PN_MAX - 3, PN_MAX - 2, PN_MAX - 1, PN_MAX]
+    with pytest.raises(SecError, match="exhausted"):
+        link(5, tx_hook=start)
+    res, rx = receive(line_bits(frames), STORE_AND_FORWARD)
+    assert verdicts(res) == ["fail", "pass", "fail"] and rx.last_pn[0] == PN_MAX - 1   # last: tag never comes
+    assert res.frames[2].sec.reasons == ["tag lost"]
+    rx = SecRx({0: K0}, LINK, STORE_AND_FORWARD)
+    rx.last_pn[0] = PN_MAX                                  # as after accepting PN 2^64 - 1
+    res = deframe(P, line_bits(frames), rx)
+    assert [f.sec.reasons for f in res.frames] == [["replay"]] * 3 and set(res.blocks.to_ints()) == {ERR}
+    rx.install(0, K1)
+    assert 0 not in rx.last_pn
+
+
+def test_key_reuse_refused_after_it_was_retired():
+    """A key and salt installed once are refused for good, even after a switch away from
+    them (their PNs 1, 2, ... would repeat); the same key with a new salt is a new IV space."""
+    tx = SecTx(0, K0, LINK)
+    tx.rekey(1, K1)
+    for mfas in range(17):                                 # announce a multiframe, then switch
+        tx.frame(mfas, bytes(40), bytes(100), 60)
+    assert tx.an == 1
+    with pytest.raises(SecError, match="used before"):
+        tx.rekey(0, K0)
+    with pytest.raises(SecError, match="used before"):
+        tx.rekey(2, K1)
+    tx.rekey(2, SecKey(K0.key, bytes(12)))
