@@ -22,17 +22,41 @@ def _log(msg: str) -> None:
 
 
 def cmd_vectors(a) -> int:
+    if a.list_scenarios:
+        return cmd_scenarios(a)
+    if not a.out:
+        raise ValueError("vectors: --out DIR is required")
+    if a.scenario and (a.traffic != "default" or a.ppm or a.security != "encrypt" or a.profile != "100g"):
+        raise ValueError("vectors: --scenario sets traffic, profile, ppm and security itself; leave those out")
+    if a.compact and not a.scenario:
+        raise ValueError("vectors: --compact applies to --scenario sets only")
+    a.frames_given, a.frames = a.frames, 200 if a.frames is None else a.frames
     out = Path(a.out)
     if out.exists() and any(out.iterdir()) and not a.force and not (out / "manifest.json").exists():
         raise ValueError(f"{out} exists, is not empty and holds no vector set; use --force to write there")
     t0 = time.perf_counter()
-    traffic = load_traffic(a.traffic, a.frames, a.seed)
-    recipe = Recipe(traffic.profile, len(traffic.frames), traffic.seed, a.profile, a.ppm, a.security)
+    sc = None
+    if a.scenario:
+        from . import scenario as scn
+        sc = scn.get_scenario(a.scenario)
+        recipe = scn.recipe_for(sc, a.frames_given, a.seed)
+        traffic = scn.traffic(sc, recipe.frames, a.seed)
+        _log(f"scenario {sc.name}: {sc.summary}")
+    else:
+        traffic = load_traffic(a.traffic, a.frames, a.seed)
+        recipe = Recipe(traffic.profile, len(traffic.frames), traffic.seed, a.profile, a.ppm, a.security)
     _log(f"{len(traffic.frames)} frames of '{traffic.profile}' traffic, seed {traffic.seed}, "
-         f"profile {a.profile}, client {a.ppm:+g} ppm, security {a.security}")
+         f"profile {recipe.profile}, client {recipe.ppm:+g} ppm, security {recipe.mode}")
     out.mkdir(parents=True, exist_ok=True)
-    write_set(out, recipe, traffic, _log)
+    write_set(out, recipe, traffic, _log, scenario=sc, compact=a.compact)
     _log(f"wrote {out}/ in {time.perf_counter() - t0:.2f} s")
+    return 0
+
+
+def cmd_scenarios(a) -> int:
+    from .scenario import SCENARIOS
+    for s in SCENARIOS.values():
+        print(f"{s.name:14} {s.summary}")
     return 0
 
 
@@ -94,17 +118,28 @@ def parser() -> argparse.ArgumentParser:
                        description="Run traffic through the model's TX chain (MAC, 64b/66b, 257b, GMP, framer, AES-GCM) "
                                    "and write every stage tap as $readmemh hex, the frames as pcap, and "
                                    "manifest.json (recipe, tools, SHA-256 of every file).")
+    v.add_argument("--scenario", help="a named end-to-end scenario (see --list-scenarios); sets traffic, ppm, "
+                                       "security, impairment and receiver, and adds the receiver taps")
+    v.add_argument("--list-scenarios", action="store_true", help="list the scenarios and exit")
+    v.add_argument("--compact", action="store_true",
+                   help="scenario sets only: leave out cgmii.hex and line_plain.hex (the committed sets)")
     v.add_argument("--traffic", default="default",
                    help=f"traffic profile ({', '.join(PROFILES)}) or a pcap/pcapng file (default: default)")
-    v.add_argument("--frames", type=int, default=200, help="number of frames (for a pcap: at most this many, 0 = all)")
+    v.add_argument("--frames", type=int, default=None,
+                   help="number of frames (default 200; for a pcap: at most this many, 0 = all; "
+                        "for a scenario: its canonical count)")
     v.add_argument("--seed", type=int, default=1, help="random seed of the traffic profile (default 1)")
     v.add_argument("--profile", default="100g", choices=sorted(FRAME_PROFILES), help="frame profile (default 100g)")
     v.add_argument("--ppm", type=float, default=0.0, help="client rate offset in ppm (default 0)")
     v.add_argument("--security", default="encrypt", choices=["encrypt", "auth", "bypass"],
                    help="PHYSec mode (default encrypt; keys are test keys derived from --seed)")
-    v.add_argument("--out", required=True, help="output directory")
+    v.add_argument("--out", help="output directory (required unless --list-scenarios)")
     v.add_argument("--force", action="store_true", help="write into a non-empty directory that holds no vector set")
     v.set_defaults(func=cmd_vectors)
+
+    sc = sub.add_parser("scenarios", help="list the named scenarios (physec vectors --scenario NAME)",
+                        description="One line per scenario: what is impaired or configured.")
+    sc.set_defaults(func=cmd_scenarios)
 
     c = sub.add_parser("check", help="check a vector set end to end",
                        description="Verify SHA-256s, every stage boundary in both directions, the framer from "
@@ -136,6 +171,9 @@ def parser() -> argparse.ArgumentParser:
     pr.add_argument("--sv", action="store_true", help="print the SystemVerilog package")
     pr.set_defaults(func=cmd_profile)
 
+    from .regmap import add_cli as add_regmap_cli
+    add_regmap_cli(sub)                # `physec regmap --sv | --md` (the CSR register map)
+
     r = sub.add_parser("roundtrip", help="send a pcap through TX and RX and compare",
                        description="frames -> CGMII -> 66b -> 257b -> 66b -> CGMII -> frames; exit 1 if they differ.")
     r.add_argument("--pcap", required=True, help="input pcap or pcapng")
@@ -146,8 +184,9 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv=None) -> int:
     a = parser().parse_args(argv)
-    if getattr(a, "frames", 1) is not None and getattr(a, "frames", 1) < 0:
-        parser().error("--frames must be >= 0")
+    for opt in ("frames", "seed", "skip"):
+        if getattr(a, opt, None) is not None and getattr(a, opt) < 0:
+            parser().error(f"--{opt} must be >= 0")
     try:
         return a.func(a)
     except (Mismatch, HashMismatch) as e:

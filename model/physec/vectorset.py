@@ -19,18 +19,19 @@ from pathlib import Path
 
 import numpy as np
 
-from .frame import FrameTx, TxFrame, deframe
+from .frame import FrameTx, TxFrame, deframe, line_bits
 from .gmp import client_valid, slot_map
 from .pcapio import PcapError, read_frames, write_frames
 from .pcs import pcs_rx, pcs_tx
 from .pad import MODE_AUTH, MODE_BYPASS, MODE_ENCRYPT
 from .pcs66 import decode_66b, encode_66b
-from .sec import STORE_AND_FORWARD, SecKey, SecRx, SecTx
+from .sec import CUT_THROUGH, STORE_AND_FORWARD, SecKey, SecRx, SecTx
 from .profile import Profile, get_profile
 from .traffic import PROFILES as TRAFFIC_PROFILES
 from .traffic import Traffic, expected_rx, make_traffic
 from .vectors import (TAP_66B, TAP_257B, TAP_CGMII, Blocks66, Blocks257, Tap, cgmii_from_ints, cgmii_to_ints,
-                      read_manifest, read_tap, verify_hashes, write_manifest, write_tap)
+                      MANIFEST, VectorError, read_listed_tap, read_manifest, read_tap, verify_hashes, write_manifest,
+                      write_tap)
 from .xcode257 import detranscode_257b, transcode_257b
 
 PCAP_NAME = "frames.pcap"
@@ -49,6 +50,13 @@ class Recipe:
     profile: str = "100g"
     ppm: float = 0.0           # client rate offset
     mode: str = "encrypt"      # security mode: encrypt, auth, bypass
+
+    def __post_init__(self):
+        if not (isinstance(self.ppm, (int, float)) and abs(self.ppm) <= PPM_LIMIT):    # also refuses NaN
+            raise ValueError(f"the client offset must be within +-{PPM_LIMIT} ppm, got {self.ppm!r}")
+
+
+PPM_LIMIT = 10_000             # +-1 %: far beyond any Ethernet clock, keeps <= 1 block per clock in 100g
 
 
 MODES = {"encrypt": MODE_ENCRYPT, "auth": MODE_AUTH, "bypass": MODE_BYPASS}
@@ -118,13 +126,14 @@ def load_traffic(spec: str, frames: int, seed: int | None) -> Traffic:
     return Traffic(fr, [12] * len(fr), "pcap", None)
 
 
-def generate(recipe: Recipe, traffic: Traffic):
-    """All taps as integer lists, plus the PCS and frame transmit results."""
+def generate(recipe: Recipe, traffic: Traffic, sec: SecTx | None = None, min_line_frames: int = 0):
+    """All taps as integer lists, plus the PCS and frame transmit results.  ``sec``: a
+    prepared transmitter (a scenario's rekey plan) instead of ``sec_tx(recipe)``."""
     p = get_profile(recipe.profile)
     tx = pcs_tx(traffic, lead_blocks=lead_blocks(p))
-    n_line = math.ceil(len(tx.b257) / p.cm_nominal) + 2
+    n_line = max(math.ceil(len(tx.b257) / p.cm_nominal) + 2, min_line_frames)
     valid = client_valid(p, n_line, recipe.ppm)
-    ftx = FrameTx(p, tx.b257, sec_tx(recipe))
+    ftx = FrameTx(p, tx.b257, sec or sec_tx(recipe))
     w = p.words_per_frame
     frames = [ftx.frame(valid[i * w:(i + 1) * w]) for i in range(n_line)]
     taps = {TAP_CGMII.name: cgmii_to_ints(tx.cgmii), TAP_66B.name: tx.b66.to_ints(), TAP_257B.name: tx.b257.to_ints()}
@@ -168,34 +177,127 @@ def _bits_le(mask: np.ndarray) -> int:
     return int.from_bytes(np.packbits(mask, bitorder="little").tobytes(), "little")
 
 
-def write_set(out: Path, recipe: Recipe, traffic: Traffic, log=lambda m: None) -> dict:
+TITLES = {"cgmii": "MAC framing output (frames with preamble, FCS, IPG)", "66b": "64b/66b encoder output",
+          "257b": "256b/257b transcoder output = GMP client stream", "line": "the line (after security)",
+          "line_plain": "framer output before the security stage", "oh": "OH field per frame",
+          "pad": "PAD field per frame", "cm": "GMP Cm per frame", "slotmap": "GMP slot map per frame",
+          "valid": "client valid schedule per frame", "iv": "GCM IV per frame", "h": "GHASH key per frame",
+          "j0": "GCM J0 per frame", "ekj0": "E_K(J0) per frame", "ghash": "GHASH output per frame",
+          "tag": "GCM tag per frame",
+          "keystream": f"first {KS_SAMPLES} keystream blocks per frame"}
+
+
+def all_tx_taps(p: Profile, mode: str) -> dict[str, Tap]:
+    return {TAP_CGMII.name: TAP_CGMII, TAP_66B.name: TAP_66B, TAP_257B.name: TAP_257B, **frame_taps(p),
+            **sec_taps(mode)}
+
+
+def write_set(out: Path, recipe: Recipe, traffic: Traffic, log=lambda m: None, scenario=None,
+              compact: bool = False) -> dict:
+    """Write a set; with ``scenario`` (scenario.Scenario) the line is impaired and the
+    receiver taps and expected outcome are added (``compact``: without cgmii, line_plain)."""
     p = get_profile(recipe.profile)
-    taps, tx, frames = generate(recipe, traffic)
-    log(f"TX chain: {len(taps['cgmii'])} CGMII -> {len(taps['66b'])} 66b -> {len(taps['257b'])} 257b "
+    titles, extra = TITLES, {}
+    if scenario is None:
+        taps, tx, frames = generate(recipe, traffic)
+        all_taps = all_tx_taps(p, recipe.mode)
+    else:
+        from .scenario import scenario_set
+        taps, tx, frames, all_taps, titles, extra = scenario_set(scenario, recipe, traffic, compact)
+    log(f"TX chain: {len(taps['66b'])} 66b -> {len(taps['257b'])} 257b "
         f"-> {len(frames)} line frames of {p.words_per_frame} words")
+    rx_counters = None
+    if scenario is None:                                # the receiver taps of a plain set, too
+        from .scenario import RX_TAPS, RX_TITLES
+        rx_vals, rx_counters = receive_line(p, recipe, taps["line"])
+        taps.update(rx_vals)
+        all_taps, titles = {**all_taps, **RX_TAPS}, {**titles, **RX_TITLES}
+    counts = {k: len(v) for k, v in taps.items() if k in all_taps}
+    taps.update(chain_side({"mode": recipe.mode, "security": security_meta(recipe), **extra}, counts,
+                           taps["rx257b"], rx_counters))
+    all_taps, titles = {**all_taps, **CHAIN_TAPS}, {**titles, **CHAIN_TITLES}
     write_frames(out / PCAP_NAME, traffic.frames, [int(s * 1e9 / CHAR_RATE) for s in tx.layout.starts])
-    titles = {"cgmii": "MAC framing output (frames with preamble, FCS, IPG)", "66b": "64b/66b encoder output",
-              "257b": "256b/257b transcoder output = GMP client stream", "line": "the line (after security)",
-              "line_plain": "framer output before the security stage", "oh": "OH field per frame",
-              "pad": "PAD field per frame", "cm": "GMP Cm per frame", "slotmap": "GMP slot map per frame",
-              "valid": "client valid schedule per frame", "iv": "GCM IV per frame", "h": "GHASH key per frame",
-              "j0": "GCM J0 per frame", "ekj0": "E_K(J0) per frame", "ghash": "GHASH output per frame",
-              "tag": "GCM tag per frame",
-              "keystream": f"first {KS_SAMPLES} keystream blocks per frame"}
-    all_taps = {TAP_CGMII.name: TAP_CGMII, TAP_66B.name: TAP_66B, TAP_257B.name: TAP_257B, **frame_taps(p),
-                **sec_taps(recipe.mode)}
     for name, tap in all_taps.items():
         write_tap(out, tap, taps[name], titles[name])
     files = {PCAP_NAME: "transmitted Ethernet frames without FCS (pcap, ns timestamps of /S/ at 100 Gb/s)"}
     files.update({t.file: f"tap {t.name}: {titles[t.name]}" for t in all_taps.values()})
-    link, keys = test_keys(recipe.seed)
     meta = {"stage": "pcs+frame+sec", **asdict(recipe), "lead_idle_blocks": lead_blocks(p),
-            "security": {"mode": recipe.mode, "link_id": f"{link:08x}", "tag_bytes": 16,
-                         "keys": {str(an): {"key": k.key.hex(), "salt": k.salt.hex()} for an, k in keys.items()},
+            "security": {**security_meta(recipe),
                          "note": "test keys derived from the seed with SHA-256; never use them on a real link"},
-            "counts": {k: len(v) for k, v in taps.items()}}
+            "counts": {k: len(v) for k, v in taps.items() if k in all_taps}, **extra}
     write_manifest(out, meta, files, {t.file: t for t in all_taps.values()})
     return taps
+
+
+def security_meta(recipe: Recipe) -> dict:
+    """The manifest's security parameters: what a user's RTL takes its keys from."""
+    link, keys = test_keys(recipe.seed)
+    return {"mode": recipe.mode, "link_id": f"{link:08x}", "tag_bytes": 16,
+            "keys": {str(an): {"key": k.key.hex(), "salt": k.salt.hex()} for an, k in keys.items()}}
+
+
+# ---- side files of the file-driven chain testbench (tb/vectors/tb_chain_files.sv) -----
+# What a testbench without Python needs from the manifest, as $readmemh words.
+
+RX_COUNTERS = {"rx": ("frames", "am_bad", "oh_crc_errors", "jc_crc_errors", "jc_pattern_errors", "unusable_frames",
+                      "lock_losses", "locks", "lost_frames", "error_blocks", "sec_dropped"),
+               "sec": ("frames", "passed", "failed", "bypass", "tag_failures", "tags_lost", "replays", "unknown_an",
+                       "pad_errors", "pn_unpredicted", "key_switches")}
+CFG_KEYS = 9                   # cfg word of the TX key of AN 0; RX keys follow at CFG_KEYS + 8
+CHAIN_TAPS = {t.name: t for t in (
+    Tap("cfg", 256, "word 0 link ID; 1 mode (0 bypass 1 auth 2 encrypt); 2 receiver require_security; 3 line "
+                    "frames; 4 66b.hex words; 5 rx66b.hex words; 6 rxstat.hex words; 7 R = TX compare ranges; "
+                    "8 E = rekey requests; 9..16 TX key of AN 0..3 and 17..24 RX key of AN 0..3, two words "
+                    "each: key (byte 0 in bits 255:248, AES-128 in 255:128), then [97] installed [96] AES-256 "
+                    "[95:0] salt (byte 0 in bits 95:88); 25..24+R TX compare ranges of line.hex words "
+                    "[63:32] first [31:0] end (exclusive); then E rekey requests [63:32] before line frame "
+                    "[1:0] AN"),
+    Tap("rxcnt", 32, "the model receiver's final counters (cut-through): RxCounters "
+                     + " ".join(RX_COUNTERS["rx"]) + ", SecCounters " + " ".join(RX_COUNTERS["sec"])
+                     + ", then the rx257b.hex blocks detranscode_257b cannot decode (4 EBLOCK_R each)"),
+)}
+CHAIN_TITLES = {"cfg": "chain testbench configuration (from the manifest)",
+                "rxcnt": "receiver counters at the end of the line (model RX, cut-through)"}
+
+
+def receive_line(p: Profile, recipe: Recipe, line: list[int]) -> tuple[dict, dict]:
+    """Receiver taps and counters of a plain set: the model receiver (cut-through, the
+    set's keys) on line.hex, as the RTL physec_rx receives it."""
+    from .scenario import rx_tap_values
+    link, keys = test_keys(recipe.seed)
+    srx = SecRx(keys, link, CUT_THROUGH, require_security=recipe.mode != "bypass")
+    bits = np.unpackbits(np.frombuffer(b"".join(v.to_bytes(p.word_bits // 8, "big") for v in line), np.uint8))
+    rx = deframe(p, bits, srx)
+    return rx_tap_values(rx), {"rx": asdict(rx.counters), "sec": asdict(srx.cnt)}
+
+
+def chain_side(man: dict, counts: dict, rx257b: list[int], rx_counters: dict | None) -> dict[str, list[int]]:
+    """cfg.hex and rxcnt.hex of a set, from its manifest (``rx_counters``: a plain set's,
+    which its manifest does not hold; a scenario set's come from its manifest)."""
+    sc = man.get("scenario")
+    sec = man["security"]
+    txk, rxk = (sc["tx_keys"], sc["rx"]["keys"]) if sc else (sec["keys"], sec["keys"])
+    ranges = sc["impairment"]["line_tx_ranges"] if sc else [[0, counts["line"]]]
+    rekeys = [(sc["rekey"]["requested_before_frame"], sc["rekey"]["an"])] if sc and sc["rekey"] else []
+    p = get_profile(man.get("profile", "100g"))
+
+    def key_words(keys: dict) -> list[int]:
+        out = []
+        for an in range(4):
+            k = keys.get(str(an))
+            kb = bytes.fromhex(k["key"]) if k else b""
+            out += [int.from_bytes(kb.ljust(32, b"\0"), "big"),
+                    (1 << 97 | (len(kb) == 32) << 96 | int(k["salt"], 16)) if k else 0]
+        return out
+    cfg = [int(sec["link_id"], 16), MODES[man["mode"]], int(sc["rx"]["require_security"] if sc
+                                                           else man["mode"] != "bypass"),
+           counts["line"] // p.words_per_frame, counts["66b"], counts["rx66b"], counts["rxstat"], len(ranges),
+           len(rekeys), *key_words(txk), *key_words(rxk), *(a << 32 | b for a, b in ranges),
+           *(t << 32 | an for t, an in rekeys)]
+    c = sc["counters"][CUT_THROUGH] if sc else rx_counters
+    _, err = detranscode_257b(Blocks257.from_ints(rx257b))
+    rxcnt = [c[g][n] for g, names in RX_COUNTERS.items() for n in names] + [int(err.sum())]
+    return {"cfg": cfg, "rxcnt": rxcnt}
 
 
 def _first_diff(name: str, got: list[int], exp: list[int], width: int) -> None:
@@ -215,18 +317,45 @@ def check_set(d: Path, log=lambda m: None) -> str:
     d = Path(d)
     man = read_manifest(d)
     verify_hashes(d, man)
-    recipe = Recipe(man["traffic"], int(man["frames"]), man["seed"], man.get("profile", "100g"),
-                    float(man.get("ppm", 0.0)), man.get("mode", "encrypt"))
-    p = get_profile(recipe.profile)
+    try:
+        recipe = Recipe(man["traffic"], int(man["frames"]), man["seed"], man.get("profile", "100g"),
+                        float(man.get("ppm", 0.0)), man.get("mode", "encrypt"))
+        p = get_profile(recipe.profile)
+    except ValueError as e:
+        raise VectorError(f"{d / MANIFEST}: {e}") from None
+    sc = None
+    if "scenario" in man:                               # a scenario set (scenario.py): impaired line, RX taps
+        from . import scenario as scn
+        try:
+            sc = scn.get_scenario(man["scenario"]["name"])
+        except ValueError as e:
+            raise VectorError(f"{d / MANIFEST}: scenario/name: {e}") from None
     log(f"{d}: manifest and SHA-256 of {len(man['files'])} files ok")
-    ftaps = {**frame_taps(p), **sec_taps(recipe.mode)}
-    vals = {t.name: read_tap(d / t.file, t) for t in (TAP_CGMII, TAP_66B, TAP_257B, *ftaps.values())}
+    from .scenario import RX_TAPS
+    ftaps = {**frame_taps(p), **sec_taps(recipe.mode), **RX_TAPS}
+    vals = {t.name: read_listed_tap(d, man, t) for t in (TAP_CGMII, TAP_66B, TAP_257B, *ftaps.values())
+            if sc is None or t.name not in scn.COMPACT_DROP or not man["scenario"]["compact"]}
+    side = {t.name: read_listed_tap(d, man, t) for t in CHAIN_TAPS.values()}
+    if PCAP_NAME not in man["files"]:
+        raise VectorError(f"{d / MANIFEST}: {PCAP_NAME} is not listed")
     pcap_frames = read_frames(d / PCAP_NAME)
+    # What the manifest publishes beyond the recipe must be what the recipe makes.
+    published = {k: man["security"].get(k) for k in ("mode", "link_id", "tag_bytes", "keys")}
+    if published != security_meta(recipe) or man["lead_idle_blocks"] != lead_blocks(p):
+        raise Mismatch(f"{d / MANIFEST}: security parameters or lead_idle_blocks differ from what the recipe "
+                       f"(seed {recipe.seed}, mode {recipe.mode}) makes")
+    sizes = [n for n, i in man["files"].items() if i["bytes"] != (d / n).stat().st_size]
+    if sizes:
+        raise VectorError(f"{d / MANIFEST}: files/{sizes[0]}/bytes is not the file's size")
+    if recipe.traffic != "pcap" and recipe.frames != len(pcap_frames):
+        raise Mismatch(f"{d / MANIFEST}: frames is {recipe.frames}, {PCAP_NAME} holds {len(pcap_frames)}")
 
     # 1. Every PCS boundary both ways, from the files alone.
-    cg, b66 = cgmii_from_ints(vals["cgmii"]), Blocks66.from_ints(vals["66b"])
-    _first_diff("cgmii -> encode_66b vs 66b.hex", encode_66b(cg).to_ints(), vals["66b"], 66)
-    _first_diff("66b.hex -> decode_66b vs cgmii.hex", cgmii_to_ints(decode_66b(b66)), vals["cgmii"], 72)
+    b66 = Blocks66.from_ints(vals["66b"])
+    if "cgmii" in vals:                                 # compact scenario sets leave it out
+        cg = cgmii_from_ints(vals["cgmii"])
+        _first_diff("cgmii -> encode_66b vs 66b.hex", encode_66b(cg).to_ints(), vals["66b"], 66)
+        _first_diff("66b.hex -> decode_66b vs cgmii.hex", cgmii_to_ints(decode_66b(b66)), vals["cgmii"], 72)
     _first_diff("66b.hex -> transcode_257b vs 257b.hex", transcode_257b(b66).to_ints(), vals["257b"], 257)
     b257 = Blocks257.from_ints(vals["257b"])
     back, err = detranscode_257b(b257)
@@ -238,11 +367,20 @@ def check_set(d: Path, log=lambda m: None) -> str:
     w = p.words_per_frame
     per_clock = ftaps["valid"].width // w
     valid = np.array([(v >> (per_clock * c)) & ((1 << per_clock) - 1) for v in vals["valid"] for c in range(w)])
-    ftx = FrameTx(p, b257, sec_tx(recipe))
+    ftx = FrameTx(p, b257, scn.make_sec_tx(sc, recipe) if sc else sec_tx(recipe))
     frames = [ftx.frame(valid[i * w:(i + 1) * w]) for i in range(len(vals["valid"]))]
-    for name, got in {**frame_tap_values(p, frames, valid), **sec_tap_values(recipe.mode, frames)}.items():
-        _first_diff(f"framer(257b.hex, valid.hex) vs {name}.hex", got, vals[name], ftaps[name].width)
-    log(f"stage boundaries agree both ways; framer and security stage reproduce {len(frames)} line frames")
+    made = {**frame_tap_values(p, frames, valid), **sec_tap_values(recipe.mode, frames)}
+    if sc:
+        made["line"] = scn.line_words(p, scn.impair(sc, p, line_bits(frames), [f.map.cm for f in frames]).bits)
+    for name, got in made.items():
+        if name in vals:
+            _first_diff(f"framer(257b.hex, valid.hex) vs {name}.hex", got, vals[name], ftaps[name].width)
+    log(f"stage boundaries agree both ways; framer and security stage reproduce {len(frames)} line frames"
+        + (f" (line impaired as scenario {sc.name})" if sc else ""))
+    if sc:
+        summary = scn.check_rx_and_regenerate(d, man, sc, recipe, vals, pcap_frames, log)
+        _check_chain_side(man, vals, side, None, log)
+        return summary
 
     # 3. The receiver: line.hex -> deframe -> 257b -> 66b -> frames == frames.pcap.
     wb = p.word_bits
@@ -272,12 +410,16 @@ def check_set(d: Path, log=lambda m: None) -> str:
         raise Mismatch(f"RX: received {len(pcs.frames)} frames differ from the {len(pcap_frames)} in {PCAP_NAME}")
     log(f"RX locks on line.hex, verifies every tag (library AES-GCM) and recovers all {len(pcap_frames)} "
         f"frames with good FCS")
+    rx_vals, rx_counters = receive_line(p, recipe, vals["line"])
+    for name, want in rx_vals.items():
+        _first_diff(f"model RX (cut-through) on line.hex vs {name}.hex", vals[name], want, RX_TAPS[name].width)
+    _check_chain_side(man, vals, side, rx_counters, log)
 
     # 4. The set is what this model generates from the manifest's recipe.
     traffic = (Traffic(pcap_frames, [12] * len(pcap_frames), "pcap", None) if recipe.traffic == "pcap"
                else make_traffic(recipe.traffic, recipe.frames, recipe.seed))
     regen, _, _ = generate(recipe, traffic)
-    for name, got in vals.items():
+    for name, got in ((n, v) for n, v in vals.items() if n not in RX_TAPS):   # RX taps: from line.hex above
         width = ftaps[name].width if name in ftaps else {"cgmii": 72, "66b": 66, "257b": 257}[name]
         _first_diff(f"regenerated {name}.hex vs file", got, regen[name], width)
     if recipe.traffic != "pcap" and [bytes(f) for f in traffic.frames] != pcap_frames:
@@ -287,13 +429,29 @@ def check_set(d: Path, log=lambda m: None) -> str:
             f"{len(frames)} line frames ({len(vals['line'])} words), security {recipe.mode}")
 
 
+def _check_chain_side(man: dict, vals: dict, side: dict, rx_counters: dict | None, log) -> None:
+    want = chain_side(man, man["counts"], vals["rx257b"], rx_counters)
+    for name, got in side.items():
+        _first_diff(f"{name}.hex vs the manifest and the model receiver", got, want[name], CHAIN_TAPS[name].width)
+    log(f"cfg.hex and rxcnt.hex agree with the manifest and the model receiver")
+
+
 PAD_FIELDS = [(0, 1, "version"), (1, 2, "mode"), (2, 3, "AN/flags"), (3, 4, "reserved"), (4, 12, "PN"),
               (12, 40, "reserved"), (40, 56, "TAG"), (56, 60, "CRC")]
+# Sub-byte fields, bit 0 = the byte's MSB (sent first): PAD byte 2 (spec 6.2), OH STAT
+# and JC1..JC6 (spec 4.4, 5.4).
+_BITS = {"AN/flags": ["AN"] * 2 + ["tag_valid", "key_change_pending"] + ["next_AN"] * 2 + ["zero"] * 2,
+         "STAT": ["zero"] * 6 + ["overflow", "underflow"],
+         "JC1": [f"C{i}" for i in range(1, 9)], "JC2": [f"C{i}" for i in range(9, 15)] + ["II", "DI"],
+         "JC3": ["CRC-8"] * 8, "JC4": ["zero"] * 3 + [f"D{i}" for i in range(1, 6)],
+         "JC5": ["zero"] * 3 + [f"D{i}" for i in range(6, 11)], "JC6": ["zero"] * 3 + ["CRC-5"] * 5}
 
 
 def field_at(p: Profile, bit: int) -> str:
-    """Name of the frame field that holds frame bit ``bit`` (0 = first transmitted)."""
+    """Name of the frame field that holds frame bit ``bit`` (0 = first transmitted), down to
+    the bit for PAD byte 2, STAT and JC1..JC6."""
     pad0, oh0 = p.am_bits, p.am_bits + p.pad_bits
+    sub = lambda name, b: f" {_BITS[name][b % 8]}" if name in _BITS else ""  # noqa: E731
     if bit < pad0:
         return f"AM lane {bit // 120} byte {bit % 120 // 8}"
     if bit < oh0:
@@ -301,12 +459,13 @@ def field_at(p: Profile, bit: int) -> str:
         n = p.pad_bytes
         spans = [(a if a < 40 else n - 60 + a, z if z <= 40 else n - 60 + z, f) for a, z, f in PAD_FIELDS]
         name = next(f for a, z, f in spans if a <= b < z)
-        return f"PAD.{name} (byte {b})"
+        return f"PAD.{name} (byte {b}){sub(name, bit - pad0)}"
     if bit < p.header_bits:
         b = (bit - oh0) // 8
         names = {0: "MFAS", 1: "STAT", **{2 + i: f"JC{i + 1}" for i in range(6)},
                  p.oh_bytes - 2: "CRC16", p.oh_bytes - 1: "CRC16"}
-        return f"OH.{names.get(b, 'reserved')} (byte {b})"
+        name = names.get(b, "reserved")
+        return f"OH.{name} (byte {b}){sub(name, bit - oh0)}"
     k = bit - p.header_bits
     if k >= p.n_slots * p.slot_bits:
         return "payload fill"
@@ -316,10 +475,12 @@ def field_at(p: Profile, bit: int) -> str:
 def verify_line(d: Path, capture: Path, skip: int = 0) -> str:
     """Compare a line-word capture (hex, one word per line, like line.hex) with a set's
     line.hex; raise Mismatch naming frame, word, bit and field of the first difference."""
+    if skip < 0:
+        raise ValueError(f"words to skip must be >= 0, got {skip}")
     man = read_manifest(d)
     p = get_profile(man.get("profile", "100g"))
     tap = frame_taps(p)["line"]
-    gold = read_tap(Path(d) / tap.file, tap)
+    gold = read_listed_tap(d, man, tap)
     got = read_tap(Path(capture), tap)[skip:]
     n = min(len(gold), len(got))
     for i in range(n):
@@ -342,7 +503,12 @@ def inspect_frame(d: Path, frame: int) -> str:
     man = read_manifest(d)
     p = get_profile(man.get("profile", "100g"))
     taps = frame_taps(p)
-    oh_v, pad_v, cm_v = (read_tap(Path(d) / taps[n].file, taps[n]) for n in ("oh", "pad", "cm"))
+    st = sec_taps(man.get("mode", "encrypt"))
+    per_frame = {t.name: read_listed_tap(d, man, t) for t in (taps["oh"], taps["pad"], taps["cm"], *st.values())}
+    if len({len(v) for v in per_frame.values()}) != 1:
+        raise VectorError(f"{d}: per-frame taps disagree on the number of frames "
+                          f"({', '.join(f'{k} {len(v)}' for k, v in per_frame.items())})")
+    oh_v, pad_v, cm_v = per_frame["oh"], per_frame["pad"], per_frame["cm"]
     if not 0 <= frame < len(oh_v):
         raise ValueError(f"frame {frame} is not in the set (0..{len(oh_v) - 1})")
     oh = oh_v[frame].to_bytes(p.oh_bytes, "big")
@@ -357,7 +523,9 @@ def inspect_frame(d: Path, frame: int) -> str:
              f"key-change-pending {int(f.key_change_pending)} next-AN {f.next_an} CRC {'ok' if crc_ok else 'BAD'}",
              f"       TAG (previous frame) {f.tag.hex()}"]
     for name in ("iv", "j0", "ekj0", "ghash", "tag"):
-        st = sec_taps(man.get("mode", "encrypt")).get(name)
-        if st:
-            lines.append(f"  GCM  {name:5} {read_tap(Path(d) / st.file, st)[frame]:0{st.digits}x}")
+        if name in st:
+            lines.append(f"  GCM  {name:5} {per_frame[name][frame]:0{st[name].digits}x}")
+    if "scenario" in man:
+        from .scenario import rx_status_lines
+        lines += rx_status_lines(d, man, frame)
     return "\n".join(lines)

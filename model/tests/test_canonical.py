@@ -8,20 +8,28 @@ import pytest
 from physec.cli import main
 
 ROOT = Path(__file__).resolve().parents[2] / "vectors"
-SETS = sorted(p for p in ROOT.iterdir() if (p / "manifest.json").exists())
+SETS = sorted(p for p in [*ROOT.iterdir(), *(ROOT / "scenarios").iterdir()] if (p / "manifest.json").exists())
 
 
 def test_sets_exist():
-    assert {p.name for p in SETS} >= {"default", "bulk"}
+    from physec.scenario import SCENARIOS
+    assert {p.name for p in SETS if p.parent == ROOT} >= {"default", "bulk"}
+    assert {p.name for p in SETS if p.parent.name == "scenarios"} == set(SCENARIOS)
 
 
 @pytest.mark.parametrize("vset", SETS, ids=lambda p: p.name)
 def test_canonical_set_regenerates_identically(vset, tmp_path):
     man = json.loads((vset / "manifest.json").read_text())
     out = tmp_path / vset.name
-    assert main(["vectors", "--traffic", man["traffic"], "--frames", str(man["frames"]), "--seed", str(man["seed"]),
-                 "--profile", man["profile"], "--ppm", str(man["ppm"]), "--security", man["mode"],
-                 "--out", str(out)]) == 0
+    if "scenario" in man:           # vectors/scenarios/<name>: as `make vectors-canonical` writes them
+        assert vset.name == man["scenario"]["name"]
+        args = ["--scenario", vset.name, "--frames", str(man["frames"]), "--seed", str(man["seed"])]
+        args += ["--compact"] if man["scenario"]["compact"] else []
+    else:
+        args = ["--traffic", man["traffic"], "--frames", str(man["frames"]), "--seed", str(man["seed"]),
+                "--profile", man["profile"], "--ppm", str(man["ppm"]), "--security", man["mode"]]
+    assert main(["vectors", *args, "--out", str(out)]) == 0
+    assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in vset.iterdir()), "stale or missing files"
     new = json.loads((out / "manifest.json").read_text())
     man.pop("tools"), new.pop("tools")
     assert new == man, "regenerate with `make vectors-canonical` after a deliberate format change"

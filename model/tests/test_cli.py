@@ -138,3 +138,88 @@ def test_manifest_schema_violation_is_named(vset, tmp_path):
     (d / "manifest.json").write_text(json.dumps(man))
     r = run("check", "--vectors", str(d))
     assert r.returncode == 2 and "security/keys/0/salt" in r.stderr and "Traceback" not in r.stderr
+
+
+# ---- scenario sets --------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def sset(tmp_path_factory):
+    d = tmp_path_factory.mktemp("s") / "payload_flip"
+    assert main(["vectors", "--scenario", "payload_flip", "--seed", "1", "--compact", "--out", str(d)]) == 0
+    return d
+
+
+def test_scenario_list():
+    from physec.scenario import SCENARIOS
+    for args in (["vectors", "--list-scenarios"], ["scenarios"]):
+        r = run(*args)
+        assert r.returncode == 0
+        assert [ln.split()[0] for ln in r.stdout.splitlines()] == list(SCENARIOS)
+
+
+def test_scenario_set_checks_and_names_its_taps(sset, capsys):
+    assert main(["check", "--vectors", str(sset)]) == 0
+    assert "scenario payload_flip" in capsys.readouterr().out
+    man = json.loads((sset / "manifest.json").read_text())
+    assert {"rx257b.hex", "rx66b.hex", "rxstat.hex"} <= set(man["files"]) and "cgmii.hex" not in man["files"]
+    assert man["scenario"]["alarms"] == {"sec.tag_failures": 1}
+    assert man["counts"]["rxstat"] == len(man["scenario"]["rx_frames"]) == 4
+    assert "impairment" in (sset / "line.hex").read_text().splitlines()[0]
+
+
+@pytest.mark.parametrize("tap,word", [("rxstat.hex", 1), ("rx257b.hex", 3000), ("rx66b.hex", 5)])
+def test_check_catches_a_changed_receiver_tap(sset, tmp_path, tap, word, capsys):
+    d = _copy(sset, tmp_path)
+    lines = (d / tap).read_text().splitlines()
+    i = next(i for i, ln in enumerate(lines) if not ln.startswith("//")) + word
+    lines[i] = format(int(lines[i], 16) ^ 4, f"0{len(lines[i])}x")
+    (d / tap).write_text("\n".join(lines) + "\n")
+    _rehash(d)
+    assert main(["check", "--vectors", str(d)]) == 1
+    assert f"{tap}: first difference at word {word}" in capsys.readouterr().err
+
+
+def test_check_catches_a_changed_expectation(sset, tmp_path, capsys):
+    d = _copy(sset, tmp_path)
+    man = json.loads((d / "manifest.json").read_text())
+    man["scenario"]["counters"]["cut-through"]["sec"]["tag_failures"] = 0
+    (d / "manifest.json").write_text(json.dumps(man))
+    assert main(["check", "--vectors", str(d)]) == 1
+    assert "scenario/counters differs" in capsys.readouterr().err
+
+
+def test_scenario_bad_arguments(tmp_path):
+    for args, msg in ((["--scenario", "nope"], "unknown scenario 'nope'"),
+                      (["--scenario", "idle", "--frames", "3"], "sends no Ethernet frames"),
+                      (["--scenario", "clean", "--security", "auth"], "--scenario sets traffic"),
+                      (["--compact"], "--compact applies to --scenario sets only")):
+        r = run("vectors", *args, "--out", str(tmp_path / "o"))
+        assert r.returncode == 2 and msg in r.stderr and "Traceback" not in r.stderr
+        assert len(r.stderr.strip().splitlines()) == 1
+    r = run("vectors", "--scenario", "clean")
+    assert r.returncode == 2 and "--out DIR is required" in r.stderr
+
+
+def test_inspect_scenario_frame(sset, capsys):
+    assert main(["inspect", "--vectors", str(sset), "--frame", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "verdict fail (tag mismatch)  released 1" in out and "expected verdict: fail, tag mismatch" in out
+    assert main(["inspect", "--vectors", str(sset), "--frame", "0"]) == 0
+    assert "not processed" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("fbit,field", [(480 + 16, "PAD.AN/flags (byte 2) AN"),
+                                        (480 + 18, "PAD.AN/flags (byte 2) tag_valid"),
+                                        (960 + 8 + 7, "OH.STAT (byte 1) underflow"),
+                                        (960 + 3 * 8 + 6, "OH.JC2 (byte 3) II"),
+                                        (960 + 7 * 8 + 5, "OH.JC6 (byte 7) CRC-5"),
+                                        (960 + 38 * 8, "OH.CRC16 (byte 38)")])
+def test_verify_names_subfields(vset, tmp_path, fbit, field, capsys):
+    lines = (vset / "line.hex").read_text().splitlines()
+    i = 3 + 2 * 2570 + fbit // 256
+    lines[i] = format(int(lines[i], 16) ^ (1 << (255 - fbit % 256)), "064x")
+    cap = tmp_path / "cap.hex"
+    cap.write_text("\n".join(lines) + "\n")
+    assert main(["verify", "--vectors", str(vset), "--line", str(cap)]) == 1
+    err = capsys.readouterr().err
+    assert f"frame 2, word {fbit // 256}, bit {fbit % 256}" in err and field in err

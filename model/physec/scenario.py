@@ -1,0 +1,703 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Named end-to-end scenarios: a reproducible transmit recipe, an impairment of the line
+bits, a receiver configuration, and the receiver outcome the spec requires.
+
+Each scenario is a recipe (traffic, Ethernet frames, seed, ppm, security mode, rekey
+plan) run through the model's transmitter (``vectorset.generate``), an impairment
+applied to the line bits, and a receiver (``deframe`` with ``SecRx``) with the
+scenario's keys and policy.  :func:`expect` states the outcome per line frame from
+the spec (chapters 4.4, 5.5, 6.4), from the scenario's definition and the
+transmitter's Cm sequence only, never from the receiver's output; :func:`check_outcome`
+compares a receiver run with it, frame by frame and counter by counter, and proves
+that in store-and-forward nothing that failed verification leaves as valid data.
+
+Line frame numbering: frame t starts at line bit t * F.  With lock_good = 2 the
+receiver locks on frames 0 and 1 and processes frames 1, 2, ... (5.5); frame 1 is the
+first PAD it reads, so it fails "PN not predicted" (6.4), and the last frame fails
+"tag lost" (no next PAD).  Impairments therefore start at frame 2 or later.
+"""
+from __future__ import annotations
+
+import hashlib
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .frame import RxResult, bits_to_blocks, deframe
+from .gmp import ERROR_257B, jc_decode, slot_map
+from .pad import Pad
+from .pcs import pcs_rx
+from .profile import Profile
+from .sec import CUT_THROUGH, STORE_AND_FORWARD, SecKey, SecRx, SecTx
+from .traffic import Traffic, expected_rx
+from .vectors import Tap, VectorError
+from .vectorset import Mismatch
+from .xcode257 import Blocks257, detranscode_257b
+
+ARRIVAL = ("PAD invalid", "bypass not allowed", "unknown AN", "replay", "PN not predicted")
+LATE = ("tag mismatch", "tag lost")
+# rxstat reason bits 6..0 (bit 7 zero), and codes, as the RTL's fr_* / vd_* and st_jc_kind.
+REASON_BITS = {r: 6 - i for i, r in enumerate(ARRIVAL + LATE)}
+JC_KIND = {"same": 0, "+1": 1, "+2": 2, "-1": 3, "-2": 4, "new": 5, "crc": 6, "pattern": 7, "stale": 8}
+VERDICT = {"pass": 0, "fail": 1, "bypass": 2}
+REKEY_AN = 1
+
+# Counters whose excess over the inherent start/end of a stream (first frame not
+# predicted, last frame's tag lost) is an alarm.
+ALARM_RX = ("am_bad", "oh_crc_errors", "jc_crc_errors", "jc_pattern_errors", "unusable_frames", "lock_losses",
+            "lost_frames")
+ALARM_SEC = ("tag_failures", "tags_lost", "replays", "unknown_an", "pad_errors", "pn_unpredicted", "bypass")
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    summary: str                # one line, for `physec scenarios`
+    outcome: str                # the expected receiver outcome, from the spec
+    traffic: str = "default"    # default, bulk, or idle (no Ethernet frames)
+    frames: int = 24            # Ethernet frames of the canonical set
+    ppm: float = 0.0
+    mode: str = "encrypt"
+    rekey: bool = False         # rekey(AN 1) requested before frame 0: announced in frames 0..7, switch at 8
+    rx_keys: str = "same"       # "same" as the transmitter, or "other" (a different AN 0 key)
+    allow_bypass: bool = False
+    impair: str = "none"        # payload_flip, pad_flip, oh_jc_corrupt, replay, am_loss, bit_slip
+    at: int = 2                 # line frame of the impairment
+    min_line_frames: int = 5
+
+
+K = 2  # the first frame that can pass; default impairment position
+
+SCENARIOS = {s.name: s for s in (
+    Scenario("clean", "default traffic, encrypt, no impairment",
+             "every frame passes except frame 1 (PN not predicted) and the last (tag lost); all Ethernet "
+             "frames delivered"),
+    Scenario("ppm_plus200", "client at +200 ppm, no impairment", "as clean; Cm tracks the faster client",
+             ppm=200.0),
+    Scenario("ppm_minus200", "client at -200 ppm, no impairment", "as clean; Cm tracks the slower client",
+             ppm=-200.0),
+    Scenario("bulk", "RoCEv2-like RDMA WRITE bursts, no impairment", "as clean", traffic="bulk", frames=12),
+    Scenario("idle", "no Ethernet traffic: idle blocks only", "as clean; the client receives idle only",
+             traffic="idle", frames=0),
+    Scenario("rekey", "hitless rekey: AN 1 announced in frames 0..7, switch at frame 8 (multiframe boundary)",
+             "as clean; frames 8.. carry AN 1 with PN 1, 2, ..; one key switch; no frame lost",
+             rekey=True, min_line_frames=10),
+    Scenario("auth", "authenticate-only (GMAC, payload in clear)", "as clean", mode="auth"),
+    Scenario("bypass", "bypass mode, the receiver allows bypass",
+             "every processed frame has verdict bypass and is released; no security failure", mode="bypass",
+             allow_bypass=True),
+    Scenario("payload_flip", "one ciphertext bit flipped in a data slot of line frame 2",
+             "frame 2 fails 'tag mismatch' when frame 3's PAD arrives (tag_failures 1); cut-through released "
+             "it, store-and-forward emits only ERROR_257B for it; all other frames pass",
+             impair="payload_flip"),
+    Scenario("pad_flip", "one PN bit of line frame 3's PAD flipped (PAD CRC-32 fails)",
+             "frame 3 fails 'PAD invalid' on arrival (pad_errors 1, dropped in both policies); frame 2 fails "
+             "'tag lost' (its tag rode in frame 3's PAD); frame 4 is predicted as PN(3) + 1 and passes",
+             impair="pad_flip", at=3, frames=64, min_line_frames=6),
+    Scenario("oh_jc_corrupt", "one JC1 bit of line frame 2's OH flipped (JC CRC-8 and OH CRC-16 fail)",
+             "frame 2 is unusable (Cm unknown: Cm' error blocks) and fails 'tag mismatch' (the OH is in the "
+             "AAD); frames after it are unusable ('stale') until a JC carries Cm plainly",
+             impair="oh_jc_corrupt"),
+    Scenario("replay", "line frame 5 replaced by a copy of an earlier frame with the same Cm and a plain JC",
+             "frame 4 fails 'tag mismatch' (the copy carries an old TAG), frame 5 'replay', frame 6 'PN not "
+             "predicted' (the prediction stays at PN(5)); frame 7 passes", impair="replay", at=5, frames=140,
+             min_line_frames=9),
+    Scenario("wrong_key", "the receiver holds another AN 0 key",
+             "every frame fails: frame 1 'PN not predicted', then 'tag mismatch' each; store-and-forward "
+             "delivers nothing", rx_keys="other"),
+    Scenario("am_loss", "AM of line frames 3, 4, 5 corrupted: lock lost at frame 5, re-lock on frames 6, 7",
+             "frames 3, 4 are demapped on their OH CRC (am_bad 3); loss at 5 (lock_losses 1, lost_frames 2, "
+             "2 Cm' error blocks); frame 4 fails 'tag mismatch' (frame 7's PAD carries frame 6's tag), frame 7 "
+             "'PN not predicted'; after re-lock frames are 'stale' until a plain JC", impair="am_loss", at=3,
+             frames=64, min_line_frames=11),
+    Scenario("bit_slip", "one bit deleted from the line in the middle of line frame 3",
+             "frame 3 fails 'tag lost' (frame 4's PAD is read one bit off); frames 4, 5 have bad AM and OH "
+             "CRC (unusable) and 'PAD invalid' (their JC, read one bit late, may pass CRC-8: it is linear); "
+             "loss at 6, re-lock at 7, 8 (lost_frames 2); frame 8 'PN not predicted'", impair="bit_slip", at=3,
+             frames=64, min_line_frames=11),
+)}
+
+
+def get_scenario(name: str) -> Scenario:
+    if name not in SCENARIOS:
+        raise ValueError(f"unknown scenario {name!r}; choose one of {', '.join(SCENARIOS)}")
+    return SCENARIOS[name]
+
+
+# ---- transmitter and receiver configuration ------------------------------------
+
+def _key(label: str, seed: int | None) -> SecKey:
+    d = lambda s: hashlib.sha256(f"physec-{s}-{seed or 0}".encode()).digest()  # noqa: E731
+    return SecKey(d(label), d(label + "-salt")[:12])
+
+
+def keys(sc: Scenario, seed: int | None) -> tuple[int, dict[int, SecKey], dict[int, SecKey]]:
+    """(link ID, transmitter keys by AN, receiver keys by AN): test keys from the seed."""
+    from .vectorset import test_keys
+    link, tx = test_keys(seed)
+    tx = dict(tx)
+    if sc.rekey:
+        tx[REKEY_AN] = _key("rekey", seed)
+    rx = {0: _key("other", seed)} if sc.rx_keys == "other" else dict(tx)
+    return link, tx, rx
+
+
+def make_sec_tx(sc: Scenario, recipe) -> SecTx:
+    from .vectorset import sec_tx
+    s = sec_tx(recipe)
+    if sc.rekey:
+        s.rekey(REKEY_AN, keys(sc, recipe.seed)[1][REKEY_AN])
+    return s
+
+
+def traffic(sc: Scenario, frames: int, seed: int | None) -> Traffic:
+    if sc.traffic == "idle":
+        if frames:
+            raise ValueError(f"scenario {sc.name} sends no Ethernet frames; use --frames 0")
+        return Traffic([], [], "idle", seed)
+    from .traffic import make_traffic
+    return make_traffic(sc.traffic, frames, seed)
+
+
+def receive(sc: Scenario, p: Profile, bits: np.ndarray, seed: int | None, policy: str):
+    """(RxResult, SecCounters) of the scenario's receiver on ``bits``."""
+    link, _, rx = keys(sc, seed)
+    srx = SecRx(rx, link, policy, require_security=not sc.allow_bypass)
+    return deframe(p, bits, srx), srx.cnt
+
+
+# ---- impairments -----------------------------------------------------------------
+
+@dataclass
+class Impaired:
+    bits: np.ndarray
+    description: str
+    flips: list = field(default_factory=list)     # line bit positions flipped
+    replay_source: int | None = None
+    tx_ranges: list = field(default_factory=list)  # [start, end) line words equal to the transmitter's output
+
+
+def _data_slot_bit(p: Profile, cm: int, bit: int) -> int:
+    """Frame bit of ``bit`` in the middle data slot of a frame with this Cm."""
+    j = int(np.flatnonzero(slot_map(cm, p.n_slots))[cm // 2])
+    return p.header_bits + j * p.slot_bits + bit
+
+
+def replay_source(sc: Scenario, cms: list[int]) -> int:
+    """The latest frame j <= at - 2 whose JC is plain ("same") and whose Cm equals frame
+    ``at``'s: the copy is then demapped with the right Cm and the next frame's relative JC
+    still decodes, so the outcome is the security layer's alone."""
+    k = sc.at
+    for j in range(k - 2, 1, -1):
+        if cms[j] == cms[j - 1] == cms[k]:
+            return j
+    raise ValueError(f"scenario {sc.name}: no earlier frame to replay with Cm {cms[k]} and a plain JC")
+
+
+def impair(sc: Scenario, p: Profile, bits: np.ndarray, cms: list[int]) -> Impaired:
+    F, k = p.frame_bits, sc.at
+    n_words = len(bits) // p.word_bits
+    bits = bits.copy()
+    flips = []
+    if sc.impair == "none":
+        return Impaired(bits, "none", tx_ranges=[[0, n_words]])
+    if sc.impair in ("payload_flip", "pad_flip", "oh_jc_corrupt", "am_loss"):
+        if sc.impair == "payload_flip":
+            flips = [k * F + _data_slot_bit(p, cms[k], 100)]
+            what = "payload bit 100 of the middle data slot"
+        elif sc.impair == "pad_flip":
+            flips = [k * F + p.am_bits + 11 * 8 + 7]
+            what = "PAD byte 11 bit 0 (PN LSB)"
+        elif sc.impair == "oh_jc_corrupt":
+            flips = [k * F + p.am_bits + p.pad_bits + 2 * 8 + 3]
+            what = "OH byte 2 (JC1) bit 4"
+        else:
+            flips = [t * F + 5 for t in range(k, k + p.lock_bad)]
+            what = f"AM bit 5 of {p.lock_bad} consecutive frames"
+        bits[flips] ^= 1
+        w = sorted({f // p.word_bits for f in flips})
+        ranges = [[a + 1, b] for a, b in zip([-1] + w, w + [n_words])]
+        return Impaired(bits, f"line frame {k}: {what} flipped (line bits {flips})", flips,
+                        tx_ranges=[r for r in ranges if r[0] < r[1]])
+    if sc.impair == "replay":
+        j = replay_source(sc, cms)
+        bits[k * F:(k + 1) * F] = bits[j * F:(j + 1) * F]
+        w0, w1 = k * p.words_per_frame, (k + 1) * p.words_per_frame
+        return Impaired(bits, f"line frame {k} replaced by a copy of line frame {j}", replay_source=j,
+                        tx_ranges=[[0, w0], [w1, n_words]])
+    if sc.impair == "bit_slip":
+        q = k * F + F // 2
+        # One bit deleted; a zero appended keeps whole words (it lands in the last frame's fill).
+        bits = np.concatenate((bits[:q], bits[q + 1:], np.zeros(1, np.uint8)))
+        return Impaired(bits, f"line bit {q} (middle of line frame {k}) deleted, a 0 appended at the end",
+                        tx_ranges=[[0, q // p.word_bits]])
+    raise ValueError(f"unknown impairment {sc.impair!r}")
+
+
+# ---- the expected outcome, from the spec --------------------------------------
+
+@dataclass
+class FrameExp:
+    line: int                   # line frame
+    an: int
+    pn: int
+    am_good: bool = True
+    oh_ok: bool = True
+    jc_crc_ok: bool = True
+    pad_ok: bool = True
+    reasons: list = field(default_factory=list)
+    relocked: bool = False      # first frame after a (re)lock: Cm' not trusted (4.4 rule 3)
+    late: int = 0               # the receiver reads this frame this many bits late (bit slip)
+    # derived by expect()
+    jc_kind: str = ""
+    usable: bool = False
+    cm: int = 0
+    verdict: str = ""
+    released: dict = field(default_factory=dict)   # policy -> released
+
+
+@dataclass
+class Expected:
+    frames: list[FrameExp]
+    gaps: list                  # (after line frame, error blocks, lost frames) per loss of lock
+    counters: dict              # policy -> {"rx": {...}, "sec": {...}}
+    alarms: dict                # counter -> excess over the inherent start/end failures
+
+
+def _plan(sc: Scenario, n: int, cms: list[int], p: Profile):
+    """Processed frames with their header/security facts, and the losses of lock, from
+    the scenario's definition and spec 5.5 / 6.4."""
+    k, F = sc.at, p.frame_bits
+    mf = p.multiframe
+
+    def anpn(t):
+        if sc.rekey and t >= mf:
+            return REKEY_AN, t - mf + 1
+        return 0, t + 1
+    proc = list(range(1, n))
+    skip, gaps, relock = set(), [], set()
+    fr = {t: FrameExp(t, *anpn(t)) for t in proc}
+    if sc.impair == "payload_flip":
+        fr[k].reasons.append("tag mismatch")
+    elif sc.impair == "pad_flip":
+        fr[k].pad_ok = False
+        fr[k].reasons.append("PAD invalid")
+        fr[k - 1].reasons.append("tag lost")
+    elif sc.impair == "oh_jc_corrupt":
+        fr[k].oh_ok = fr[k].jc_crc_ok = False
+        fr[k].reasons.append("tag mismatch")
+    elif sc.impair == "replay":
+        j = replay_source(sc, cms)
+        fr[k].an, fr[k].pn = anpn(j)
+        fr[k - 1].reasons.append("tag mismatch")
+        fr[k].reasons.append("replay")
+        fr[k + 1].reasons.append("PN not predicted")
+    elif sc.impair == "am_loss":
+        # Frames k, k+1 demapped on their OH CRC; loss at k+2 (lock_bad = 3); the search
+        # from (k+2)F + 1 finds frame k+3, confirmed by k+4, the first one processed.
+        for t in (k, k + 1):
+            fr[t].am_good = False
+        skip = {k + 2, k + 3}
+        gaps = [(k + 1, (k + 1) * F, (k + 4) * F)]
+        relock = {k + 4}
+        fr[k + 1].reasons.append("tag mismatch")        # frame k+4's PAD carries frame k+3's tag
+        fr[k + 4].reasons.append("PN not predicted")
+    elif sc.impair == "bit_slip":
+        # Frames k+1, k+2 are read one bit late: AM, OH, JC and PAD checks fail; loss at
+        # k+3; the search from (k+3)F + 1 finds frame k+4 at (k+4)F - 1, confirmed by k+5.
+        for t in (k + 1, k + 2):
+            fr[t].am_good = fr[t].oh_ok = fr[t].pad_ok = False
+            fr[t].late = 1
+            fr[t].reasons.append("PAD invalid")
+        fr[k].reasons.append("tag lost")
+        skip = {k + 3, k + 4}
+        gaps = [(k + 2, (k + 2) * F, (k + 5) * F - 1)]
+        relock = {k + 5}
+        fr[k + 5].reasons.append("PN not predicted")
+    if sc.mode != "bypass":
+        first = fr[1]
+        if not first.reasons:
+            first.reasons.append("PN not predicted")
+        if not set(fr[n - 1].reasons) & set(ARRIVAL):
+            fr[n - 1].reasons.append("tag lost")
+    if sc.rx_keys == "other":
+        for t in proc[1:-1]:
+            if not fr[t].reasons:
+                fr[t].reasons.append("tag mismatch")
+    for t in relock:
+        fr[t].relocked = True
+    return [fr[t] for t in proc if t not in skip], gaps
+
+
+def _jc(d: int) -> str:
+    """JC kind the transmitter signals for a Cm change d (spec 4.4 table)."""
+    return {0: "same", 1: "+1", 2: "+2", -1: "-1", -2: "-2"}.get(d, "new")
+
+
+def _late_jc(jc: bytes, shift: int) -> bytes:
+    """JC1..JC6 as read ``shift`` bits late: the next OH byte (reserved) is zero."""
+    v = int.from_bytes(jc + b"\0", "big") << shift
+    return (v >> 8 & (1 << 48) - 1).to_bytes(6, "big")
+
+
+def expect(sc: Scenario, p: Profile, n_line: int, cms: list[int], jcs: list[bytes]) -> Expected:
+    """The receiver outcome the spec requires, per processed frame and in counters, for
+    ``n_line`` transmitted line frames with the transmitter's Cm sequence ``cms`` (and JC
+    bytes ``jcs``, only for frames read misaligned, whose Cm no spec rule predicts)."""
+    frames, gaps = _plan(sc, n_line, cms, p)
+    F = p.frame_bits
+    cm_prev, trusted, prev_line = 0, False, None
+    gap_at = {g[0]: g for g in gaps}
+    gap_out = []
+    for f in frames:
+        if f.relocked:
+            trusted = False
+        elif prev_line is not None and f.line != prev_line + 1:
+            trusted = False
+        src = f.line
+        if sc.impair == "replay" and f.line == sc.at:
+            src = replay_source(sc, cms)
+        d = cms[src] - (cms[src - 1] if src else 0)
+        kind = _jc(d)
+        if f.late:
+            # Bits read late: the JC decoder (spec 4.4, unit-tested in test_gmp) on them.
+            r = jc_decode(_late_jc(jcs[src], f.late), cm_prev, trusted)
+            f.jc_crc_ok, kind, cm = r.crc_ok, r.kind, r.cm
+        elif not f.jc_crc_ok:
+            kind, cm = "crc", None
+        elif kind in ("same", "new"):
+            cm = cms[src]
+        elif not trusted:
+            kind, cm = "stale", None
+        else:
+            cm = cm_prev + d            # a relative change from the trusted Cm'
+        f.jc_kind = kind
+        f.usable = cm is not None and 0 <= cm <= p.n_slots and (f.am_good or f.oh_ok)
+        if f.usable:
+            cm_prev = cm
+        f.cm = cm_prev
+        trusted = f.usable
+        if sc.mode == "bypass" and not sc.allow_bypass:
+            f.reasons = ["bypass not allowed"]
+        f.verdict = "fail" if f.reasons else "bypass" if sc.mode == "bypass" else "pass"
+        f.released = {CUT_THROUGH: not set(f.reasons) & set(ARRIVAL),
+                      STORE_AND_FORWARD: f.verdict in ("pass", "bypass")}
+        if f.line in gap_at:
+            _, q, q2 = gap_at[f.line]
+            # Spec 5.5: ticks q + kF + F/2 <= q'; D = q' - (q + F) error blocks on Cm' grid.
+            lost = sum(1 for kk in range(1, 64) if q + kk * F + F // 2 <= q2)
+            dd = q2 - (q + F)
+            kk = min(p.n_slots, (dd % F) // p.slot_bits)
+            gap_out.append((f.line, (dd // F) * cm_prev + kk * cm_prev // p.n_slots, lost))
+        prev_line = f.line
+    counters = {}
+    for pol in (CUT_THROUGH, STORE_AND_FORWARD):
+        delivered = [f.usable and f.released[pol] for f in frames]
+        rx = {"frames": len(frames),
+              # the frame at which lock is lost has a bad AM too (it is not processed)
+              "am_bad": sum(not f.am_good for f in frames) + len(gaps),
+              "oh_crc_errors": sum(not f.oh_ok for f in frames),
+              "jc_crc_errors": sum(not f.jc_crc_ok for f in frames),
+              "jc_pattern_errors": sum(f.jc_kind in ("pattern", "stale") for f in frames),
+              "unusable_frames": sum(not f.usable for f in frames),
+              "lock_losses": len(gaps), "locks": 1 + len(gaps),
+              "lost_frames": sum(g[2] for g in gap_out),
+              "error_blocks": sum(f.cm for f, d in zip(frames, delivered) if not d) + sum(g[1] for g in gap_out),
+              "sec_dropped": sum(f.usable and not d for f, d in zip(frames, delivered))}
+        reasons = [r for f in frames for r in f.reasons]
+        sec = {"frames": len(frames), "passed": sum(f.verdict == "pass" for f in frames),
+               "failed": sum(f.verdict == "fail" for f in frames),
+               "bypass": sum(sc.mode == "bypass" and f.pad_ok for f in frames),
+               "tag_failures": reasons.count("tag mismatch"), "tags_lost": reasons.count("tag lost"),
+               "replays": reasons.count("replay"), "unknown_an": reasons.count("unknown AN"),
+               "pad_errors": reasons.count("PAD invalid"), "pn_unpredicted": reasons.count("PN not predicted"),
+               # the prediction switches AN after the last announcing frame (MFAS 7)
+               "key_switches": int(sc.rekey and any(f.line == p.multiframe - 1 for f in frames))}
+        counters[pol] = {"rx": rx, "sec": sec}
+    c = counters[CUT_THROUGH]
+    inherent = {"pn_unpredicted": 1, "tags_lost": 1} if sc.mode != "bypass" else {}
+    if sc.mode == "bypass" and sc.allow_bypass:
+        inherent["bypass"] = c["sec"]["frames"]
+    alarms = {f"rx.{n}": c["rx"][n] for n in ALARM_RX if c["rx"][n]}
+    alarms.update({f"sec.{n}": c["sec"][n] - inherent.get(n, 0) for n in ALARM_SEC
+                   if c["sec"][n] > inherent.get(n, 0)})
+    return Expected(frames, gap_out, counters, alarms)
+
+
+# ---- receiver taps -------------------------------------------------------------
+
+RX_TAPS = {t.name: t for t in (
+    Tap("rx257b", 257, "tx_xcoded<256:0> as tap 257b; the receiver's client blocks out of deframe (cut-through), "
+                       "ERROR_257B included"),
+    Tap("rx66b", 66, "tx_coded<65:0> as tap 66b; detranscode_257b of rx257b, 4 per 257b block, block 0 first"),
+    Tap("rxstat", 128, "one word per processed frame: [127:64] PN (PAD as received) [63:56] MFAS [55:48] STAT "
+                       "[47:32] Cm (14 bits used) [31:28] JC kind (0 same 1 +1 2 +2 3 -1 4 -2 5 new 6 crc "
+                       "7 pattern 8 stale) [27] AM good [26] OH CRC ok [25] JC CRC ok [24] usable [23:22] AN "
+                       "[21:20] mode [19:16] verdict (0 pass 1 fail 2 bypass) [15] released [14] delivered "
+                       "[13:7] 0 [6] PAD invalid [5] bypass not allowed [4] unknown AN [3] replay "
+                       "[2] PN not predicted [1] tag mismatch [0] tag lost"),
+)}
+RX_TITLES = {"rx257b": "receiver 257b blocks (model RX, cut-through)",
+             "rx66b": "receiver 66b blocks (rx257b detranscoded)",
+             "rxstat": "receiver status per processed frame (model RX, cut-through)"}
+
+
+def rxstat_word(st) -> int:
+    f, _ = Pad.decode(st.pad)
+    s = st.sec
+    reasons = sum(1 << REASON_BITS[r] for r in (s.reasons if s else []))
+    verdict = VERDICT[s.verdict] if s else VERDICT["bypass"]
+    return (f.pn << 64 | st.mfas << 56 | st.stat << 48 | st.cm << 32 | JC_KIND[st.jc.kind] << 28
+            | st.am_good << 27 | st.oh_crc_ok << 26 | st.jc.crc_ok << 25 | st.usable << 24
+            | f.an << 22 | (st.pad[1] & 3) << 20 | verdict << 16
+            | bool(s is None or s.released) << 15 | st.delivered << 14 | reasons)
+
+
+def rxstat_fields(w: int) -> dict:
+    inv = {v: k for k, v in JC_KIND.items()}
+    return {"pn": w >> 64, "mfas": w >> 56 & 0xFF, "stat": w >> 48 & 0xFF, "cm": w >> 32 & 0xFFFF,
+            "jc_kind": inv.get(w >> 28 & 0xF, "?"), "am_good": w >> 27 & 1, "oh_crc_ok": w >> 26 & 1,
+            "jc_crc_ok": w >> 25 & 1, "usable": w >> 24 & 1, "an": w >> 22 & 3, "mode": w >> 20 & 3,
+            "verdict": {v: k for k, v in VERDICT.items()}.get(w >> 16 & 0xF, "?"), "released": w >> 15 & 1,
+            "delivered": w >> 14 & 1, "reasons": [r for r, b in REASON_BITS.items() if w >> b & 1]}
+
+
+def rx_tap_values(rx: RxResult) -> dict[str, list[int]]:
+    b66, _ = detranscode_257b(rx.blocks)
+    return {"rx257b": rx.blocks.to_ints(), "rx66b": b66.to_ints(), "rxstat": [rxstat_word(s) for s in rx.frames]}
+
+
+# ---- comparison of a receiver run with the expectation --------------------------
+
+class OutcomeMismatch(Mismatch):
+    """A receiver run differs from what the spec requires."""
+
+
+def _tx_blocks(p: Profile, f) -> Blocks257:
+    """The 257b blocks a transmitted frame carries in its data slots (from its clear payload)."""
+    bits = np.unpackbits(np.frombuffer(f.plain, np.uint8))[:p.n_slots * p.slot_bits].reshape(p.n_slots, -1)
+    return bits_to_blocks(bits[slot_map(f.map.cm, p.n_slots)])
+
+
+def lost_ethernet_frames(p: Profile, tx_frames, layout, exp: Expected, policy: str) -> set[int]:
+    """Ethernet frames with a 257b block in a line frame that is not delivered (spec: its
+    data becomes error blocks), from the transmitter's slot assignment."""
+    delivered = {f.line for f in exp.frames if f.usable and f.released[policy]}
+    n = int(layout.ends.max()) // 32 + 1 if len(layout.ends) else 0
+    good = np.zeros(n, bool)                    # 257b blocks that reach the client as sent
+    for t in delivered:
+        s = tx_frames[t].map.slots
+        s = s[(s >= 0) & (s < n)]
+        good[s] = True
+    return {i for i, (a, e) in enumerate(zip(layout.starts, layout.ends)) if not good[a // 32:e // 32 + 1].all()}
+
+
+def check_outcome(sc: Scenario, p: Profile, exp: Expected, rx: RxResult, sec_counters, policy: str, tx_frames,
+                  layout=None, eth_frames=None) -> None:
+    """Raise OutcomeMismatch at the first difference between a receiver run and ``exp``."""
+    def fail(msg):
+        raise OutcomeMismatch(f"scenario {sc.name}, {policy}: {msg}")
+    if len(rx.frames) != len(exp.frames):
+        fail(f"{len(rx.frames)} frames processed, expected {len(exp.frames)} (line frames "
+             f"{[f.line for f in exp.frames]})")
+    F = p.frame_bits
+    for st, e in zip(rx.frames, exp.frames):
+        where = f"line frame {e.line}"
+        if st.pos // F != e.line and (st.pos + 1) // F != e.line:
+            fail(f"{where}: processed at bit {st.pos}")
+        got = {"am_good": st.am_good, "oh_crc_ok": st.oh_crc_ok, "jc_crc_ok": st.jc.crc_ok,
+               "jc_kind": st.jc.kind, "usable": st.usable, "cm": st.cm, "verdict": st.sec.verdict,
+               "reasons": st.sec.reasons, "released": st.sec.released}
+        want = {"am_good": e.am_good, "oh_crc_ok": e.oh_ok, "jc_crc_ok": e.jc_crc_ok, "jc_kind": e.jc_kind,
+                "usable": e.usable, "cm": e.cm, "verdict": e.verdict, "reasons": e.reasons,
+                "released": e.released[policy]}
+        if e.pad_ok:
+            got.update(an=st.sec.an, pn=st.sec.pn)
+            want.update(an=e.an, pn=e.pn)
+        for key in want:
+            if got[key] != want[key]:
+                fail(f"{where}: {key} is {got[key]!r}, expected {want[key]!r}")
+    c = exp.counters[policy]
+    for grp, have in (("rx", rx.counters), ("sec", sec_counters)):
+        for name, v in c[grp].items():
+            if getattr(have, name) != v:
+                fail(f"counter {grp}.{name} is {getattr(have, name)}, expected {v}")
+    # Block by block: a delivered frame's blocks equal the transmitted ones; every other
+    # frame and every lost stretch leaves only ERROR_257B (cut-through: a frame that fails
+    # late has left already, so only frames that failed on arrival are checked as errors).
+    got = rx.blocks.to_ints()
+    err = ERROR_257B.to_ints()[0]
+    pos = 0
+    gaps = {g[0]: g[1] for g in exp.gaps}
+    for st, e in zip(rx.frames, exp.frames):
+        blk = got[pos:pos + st.blocks]
+        if e.usable and e.released[policy]:
+            want = _tx_blocks(p, tx_frames[e.line]).to_ints()
+            if policy == STORE_AND_FORWARD or e.verdict == "pass":
+                if blk != want:
+                    i = next((i for i, (a, b) in enumerate(zip(blk, want)) if a != b), min(len(blk), len(want)))
+                    fail(f"line frame {e.line} released, block {i} differs from the transmitted block")
+        elif any(b != err for b in blk) or len(blk) != e.cm:
+            fail(f"line frame {e.line} not delivered but its {len(blk)} blocks are not {e.cm} ERROR_257B")
+        pos += st.blocks
+        if e.line in gaps:
+            if any(b != err for b in got[pos:pos + gaps[e.line]]):
+                fail(f"after line frame {e.line}: lost frames' blocks are not all ERROR_257B")
+            pos += gaps[e.line]
+    if pos != len(got):
+        fail(f"{len(got)} blocks out, the frames account for {pos}")
+    if eth_frames is not None and policy == STORE_AND_FORWARD:
+        lost = lost_ethernet_frames(p, tx_frames, layout, exp, policy)
+        want = [f for i, f in enumerate(expected_rx(eth_frames)) if i not in lost]
+        good = [f.data for f in pcs_rx(rx.blocks).frames if f.good]
+        if good != want:
+            fail(f"{len(good)} good Ethernet frames received, expected the {len(want)} of the pcap not touched "
+                 f"by an undelivered line frame")
+
+
+def outcome_meta(sc: Scenario, exp: Expected) -> dict:
+    return {"rx_frames": [f.line for f in exp.frames],
+            "verdicts": {str(f.line): [f.verdict, *f.reasons] for f in exp.frames},
+            "alarms": exp.alarms,
+            "counters": {pol: c for pol, c in exp.counters.items()}}
+
+
+def line_frames_for(sc: Scenario, n_257b: int, p: Profile) -> int:
+    return max(math.ceil(n_257b / p.cm_nominal) + 2, sc.min_line_frames)
+
+
+# ---- a scenario end to end; its vector set ---------------------------------------
+
+COMPACT_DROP = ("cgmii", "line_plain")     # left out of compact sets (size); 66b/257b and line stay
+
+
+@dataclass
+class Run:
+    p: Profile
+    taps: dict                  # transmitter taps (line before the impairment)
+    tx: object                  # PcsTx
+    frames: list                # TxFrame
+    imp: Impaired
+    exp: Expected
+    seed: int | None
+
+
+def recipe_for(sc: Scenario, frames: int | None, seed: int | None):
+    from .vectorset import Recipe
+    return Recipe(sc.traffic, sc.frames if frames is None else frames, seed, "100g", sc.ppm, sc.mode)
+
+
+def transmit(sc: Scenario, recipe, traffic_: Traffic) -> Run:
+    from .profile import get_profile
+    from .frame import line_bits
+    from .vectorset import generate
+    p = get_profile(recipe.profile)
+    taps, tx, frames = generate(recipe, traffic_, make_sec_tx(sc, recipe), sc.min_line_frames)
+    cms = [f.map.cm for f in frames]
+    imp = impair(sc, p, line_bits(frames), cms)
+    return Run(p, taps, tx, frames, imp, expect(sc, p, len(frames), cms, [f.jc for f in frames]), recipe.seed)
+
+
+def line_words(p: Profile, bits: np.ndarray) -> list[int]:
+    b = np.packbits(bits).tobytes()
+    wb = p.word_bits // 8
+    return [int.from_bytes(b[i:i + wb], "big") for i in range(0, len(b), wb)]
+
+
+def verify_run(sc: Scenario, run: Run, eth_frames) -> dict:
+    """Receive the impaired line with both policies, compare with the expectation
+    (OutcomeMismatch otherwise); returns the cut-through receiver taps."""
+    out = None
+    for pol in (CUT_THROUGH, STORE_AND_FORWARD):
+        rx, cnt = receive(sc, run.p, run.imp.bits, run.seed, pol)
+        check_outcome(sc, run.p, run.exp, rx, cnt, pol, run.frames, run.tx.layout, eth_frames)
+        if pol == CUT_THROUGH:
+            out = rx_tap_values(rx)
+    return out
+
+
+def scenario_meta(sc: Scenario, recipe, run: Run, compact: bool) -> dict:
+    link, txk, rxk = keys(sc, recipe.seed)
+    hexkeys = lambda ks: {str(an): {"key": k.key.hex(), "salt": k.salt.hex()} for an, k in ks.items()}  # noqa: E731
+    return {"scenario": {
+        "name": sc.name, "summary": sc.summary, "outcome": sc.outcome, "compact": compact,
+        "line_frames": len(run.frames),
+        "impairment": {"kind": sc.impair, "frame": sc.at if sc.impair != "none" else None,
+                       "description": run.imp.description, "flipped_line_bits": run.imp.flips,
+                       "replay_source": run.imp.replay_source, "line_tx_ranges": run.imp.tx_ranges},
+        "rekey": ({"an": REKEY_AN, "requested_before_frame": 0, "announced_frames": [0, run.p.multiframe - 1],
+                   "switch_frame": run.p.multiframe} if sc.rekey else None),
+        "tx_keys": hexkeys(txk),
+        "rx": {"policy": CUT_THROUGH, "require_security": not sc.allow_bypass, "link_id": f"{link:08x}",
+               "keys": hexkeys(rxk)},
+        **outcome_meta(sc, run.exp)}}
+
+
+def scenario_set(sc: Scenario, recipe, traffic_: Traffic, compact: bool):
+    """For vectorset.write_set: (taps, tx, frames, tap definitions, titles, extra manifest)."""
+    from .vectorset import TITLES, all_tx_taps
+    run = transmit(sc, recipe, traffic_)
+    taps = dict(run.taps)
+    taps["line"] = line_words(run.p, run.imp.bits)
+    taps.update(verify_run(sc, run, traffic_.frames))
+    defs = {n: t for n, t in all_tx_taps(run.p, recipe.mode).items() if not (compact and n in COMPACT_DROP)}
+    defs.update(RX_TAPS)
+    titles = {**TITLES, **RX_TITLES,
+              "line": f"the line after security AND the impairment of scenario '{sc.name}' "
+                      f"({run.imp.description}); the transmitter's own output equals it in the word ranges "
+                      f"manifest scenario.impairment.line_tx_ranges"}
+    return taps, run.tx, run.frames, defs, titles, scenario_meta(sc, recipe, run, compact)
+
+
+def check_rx_and_regenerate(d, man: dict, sc: Scenario, recipe, vals: dict, pcap_frames, log) -> str:
+    """`physec check` of a scenario set, after the PCS and framer steps: the receiver taps
+    against a fresh model RX run on line.hex, the outcome against the spec's expectation
+    (both policies), and the whole set against a regeneration from the recipe."""
+    import json
+    from .vectorset import PCAP_NAME, _first_diff
+    from .profile import get_profile
+    p = get_profile(recipe.profile)
+    bits = np.unpackbits(np.frombuffer(b"".join(v.to_bytes(p.word_bits // 8, "big") for v in vals["line"]),
+                                       np.uint8))
+    rx, _ = receive(sc, p, bits, recipe.seed, CUT_THROUGH)
+    for name, want in rx_tap_values(rx).items():
+        _first_diff(f"model RX (cut-through) on line.hex vs {name}.hex", vals[name], want, RX_TAPS[name].width)
+    log(f"model RX on line.hex reproduces rx257b/rx66b/rxstat ({len(rx.frames)} frames processed)")
+    tr = traffic(sc, recipe.frames, recipe.seed)
+    taps, _, frames, defs, _, meta = scenario_set(sc, recipe, tr, bool(man["scenario"]["compact"]))
+    log(f"scenario {sc.name}: the receiver outcome (both policies) is the one the spec requires")
+    for name, got in vals.items():
+        _first_diff(f"regenerated {name}.hex vs file", got, taps[name], defs[name].width)
+    if [bytes(f) for f in tr.frames] != pcap_frames:
+        raise Mismatch(f"regenerated frames differ from {PCAP_NAME}")
+    if json.loads(json.dumps(meta["scenario"])) != man["scenario"]:
+        k = next(k for k in meta["scenario"] if json.loads(json.dumps(meta["scenario"][k])) != man["scenario"].get(k))
+        raise Mismatch(f"{d}/manifest.json: scenario/{k} differs from what the scenario makes")
+    log("regenerated from the manifest's recipe and scenario: identical")
+    c = man["scenario"]["counters"][CUT_THROUGH]
+    return (f"scenario {sc.name}: {len(pcap_frames)} frames, {len(frames)} line frames ({len(vals['line'])} "
+            f"words), {c['sec']['passed']} passed, {c['sec']['failed']} failed, alarms "
+            f"{', '.join(f'{k} {v}' for k, v in man['scenario']['alarms'].items()) or 'none'}")
+
+
+def rx_status_lines(d, man: dict, frame: int) -> list[str]:
+    """`physec inspect` of a scenario set: the impairment and the receiver's status and
+    verdict of line frame ``frame`` (rxstat.hex), with the expected verdict."""
+    from .vectors import read_listed_tap
+    sm = man["scenario"]
+    stat = read_listed_tap(d, man, RX_TAPS["rxstat"])
+    out = [f"  SCENARIO {sm['name']}: {sm['impairment']['description']}"]
+    if len(stat) != len(sm["rx_frames"]):
+        raise VectorError(f"{d}: rxstat.hex has {len(stat)} words, scenario/rx_frames lists {len(sm['rx_frames'])}")
+    if frame not in sm["rx_frames"]:
+        return out + ["  RX   not processed by the receiver (acquiring lock, or lost)"]
+    x = rxstat_fields(stat[sm["rx_frames"].index(frame)])
+    out += [f"  RX   AM {'good' if x['am_good'] else 'BAD'}  OH CRC {'ok' if x['oh_crc_ok'] else 'BAD'}  JC CRC "
+            f"{'ok' if x['jc_crc_ok'] else 'BAD'} ({x['jc_kind']})  usable {x['usable']}  Cm {x['cm']}  MFAS "
+            f"{x['mfas']}  STAT {x['stat']:02x}",
+            f"       PAD AN {x['an']} PN {x['pn']} mode {x['mode']}  verdict {x['verdict']}"
+            f"{' (' + ', '.join(x['reasons']) + ')' if x['reasons'] else ''}  released {x['released']}  "
+            f"delivered {x['delivered']}",
+            f"       expected verdict: {', '.join(sm['verdicts'][str(frame)])}"]
+    return out
