@@ -156,6 +156,7 @@ module physec_frame_rx #(
     .in_idx      (fw_idx),
     .in_am_good  (fw_am_good),
     .in_loss     (ev_loss),
+    .in_drop     (1'b0),
     .vin_valid   (vw_valid),
     .vin_idx     (vw_idx),
     .vin_lim     (vw_lim),

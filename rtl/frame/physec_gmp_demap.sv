@@ -12,6 +12,10 @@
 //                 first in in_word[WORD_BITS-1]; whole frames, words in order.
 //   in_loss       lock lost (Cm' becomes untrusted), between frames, a clock before
 //                 the first virtual word.
+//   in_drop       sampled with the frame's first payload word (in_valid, in_idx =
+//                 HEADER_WORDS): 1 = the frame's data slots leave as ERROR_257B (blk_err)
+//                 instead of their content, the security stage's refusal (physec_rx;
+//                 deframe's "not delivered").  Tie to 0 without a security stage.
 //   vin_valid, vin_idx, vin_lim   virtual frame words from physec_aligner (vw_*): the
 //                 lost frames' grid, word vin_idx of a frame that is not there; only
 //                 its first vin_lim bits lie before the new frame's payload.
@@ -69,6 +73,7 @@ module physec_gmp_demap #(
   input  wire logic [IDXW-1:0]      in_idx,
   input  wire logic                 in_am_good,
   input  wire logic                 in_loss,
+  input  wire logic                 in_drop,
   input  wire logic                 vin_valid,
   input  wire logic [IDXW-1:0]      vin_idx,
   input  wire logic [LIMW-1:0]      vin_lim,
@@ -316,6 +321,13 @@ module physec_gmp_demap #(
   logic [2*W-1:0]   s1_cat;
   logic [$clog2(W)-1:0] s1_sh;
 
+  // The security stage's drop of this frame (in_drop), held until the next frame's.
+  logic drop_q;
+  always_ff @(posedge clk) begin
+    if (rst)                              drop_q <= 1'b0;
+    else if (in_valid && int'(in_idx) == HW) drop_q <= in_drop;
+  end
+
   assign pay   = p_v && int'(p_idx) >= HW;
   assign first = int'(p_idx) == HW;
   assign st    = slot_step(first, ss_q, cm_prev_q);   // Cm' is this frame's Cm by now
@@ -327,7 +339,7 @@ module physec_gmp_demap #(
       prev_q <= p_word;
       ss_q   <= st.nxt;
     end
-    s1_err <= use_err_q;
+    s1_err <= use_err_q || drop_q;
     s1_cat <= {prev_q, p_word};
     s1_sh  <= ($clog2(W))'((first ? '0 : ss_q.l) - 1'b1);
   end
@@ -371,9 +383,18 @@ module physec_gmp_demap #(
   end
 
 `ifndef SYNTHESIS
-  // Cannot happen (see the header); a simulation check of that argument.
+  // Cannot happen (see the header); a simulation check of that argument.  Also (tb/assertions
+  // proves each fires): the slot state inside a frame, and no X/Z on an output after reset.
+  logic sa_rst_seen;
   always @(posedge clk) begin
+    if (rst) sa_rst_seen <= 1'b1;
     if (!rst && s1_v && vs1_v) $error("physec_gmp_demap: a real and a virtual slot block in one clock");
+    if (!rst && (int'(ss_q.l) > W || int'(ss_q.ns) > N_SLOTS))
+      $error("physec_gmp_demap: illegal slot state (carried bits %0d, slots %0d)", ss_q.l, ss_q.ns);
+    if (!rst && sa_rst_seen && (((^{blk_valid, st_valid}) === 1'bx) || (blk_valid && ((^{blk, blk_err}) === 1'bx)) ||
+                                (st_valid && ((^{st_am_good, st_oh_crc_ok, st_jc_crc_ok, st_jc_kind,
+                                                         st_cnd_ok, st_usable, st_cm, st_mfas}) === 1'bx))))
+      $error("physec_gmp_demap: X/Z on an output after reset");
   end
 `endif
 

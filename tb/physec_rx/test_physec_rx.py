@@ -1,0 +1,158 @@
+# SPDX-License-Identifier: Apache-2.0
+"""physec_rx (RTL) == deframe(p, bits, SecRx cut-through) -> detranscode_257b (model),
+block for block, frame for frame, verdict for verdict and counter for counter.
+
+Per scenario: Ethernet traffic (default_traffic) through the model's whole transmit chain
+(pcs_tx with the vector sets' idle lead -> transcode_257b -> FrameTx(p, b257, SecTx) at a
+client ppm offset), an impairment applied to the line bits, a random prefix of 0..2047
+bits (the line enters at a random bit offset), the stream ended where the RTL has
+processed the same frames as the model (chainlib.cut), packed into 256-bit words and
+played into the RTL (some scenarios with line_valid pauses), keys installed after reset,
+``finish`` after the last word (deframe calls SecRx.finish).  Checked afterwards:
+
+* every 66b group and its client_err against detranscode_257b(deframe(...).blocks);
+* one frame record per processed frame: AM/OH/JC status, usable, Cm, MFAS, STAT, AN, PN,
+  mode, the failure reasons on arrival, pending, released, delivered;
+* one verdict per frame that was pending, against the model's final verdict;
+* all frame-stage (RxCounters, incl. sec_dropped) and security (SecCounters) counters;
+* clean: the Ethernet frames decoded from the RTL's 66b groups (decode_66b, mac_decode)
+  are exactly the transmitted ones;
+* latency (scenarios without pauses or lost frames): every 66b group leaves exactly
+  RX_LATENCY = 12 clocks after the line word that completes the frame word holding its
+  slot's last bit (chainlib.block_latency).
+* each scenario's impairment has the effect it is there for (model side: a tag
+  mismatch, a PAD error and drop, a replay, no pass, a loss and relock).
+
+Scenarios:
+  clean          ppm in [-100, 100], line_valid 90 %, 20 Ethernet frames
+  flip_payload   one payload bit of frame 3: released (cut-through), tag mismatch verdict
+  flip_pad       one PN bit of frame 3's PAD: PAD invalid, frame 3 dropped (ERROR_257B),
+                 frame 2's tag lost
+  replay         frame 3 sent again after frame 5: replay, dropped
+  wrong_key      the receiver holds another key: every tag fails, data released
+  am_loss        AMs of frames 4, 5, 6 corrupted: loss of lock, relock, lost-frame error
+                 blocks, the first frame after relock not predicted (dropped)
+PHYSEC_REGRESS=1 runs every scenario with three times the frames.
+
+Environment: PHYSEC_SEED (default physec_tb.DEFAULT_SEED), PHYSEC_REGRESS.
+"""
+from __future__ import annotations
+
+import math
+import os
+import sys
+from pathlib import Path
+
+import cocotb
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "chain"))
+
+import chainlib as C  # noqa: E402
+import physec_tb as T  # noqa: E402
+from physec.frame import FrameTx  # noqa: E402
+from physec.gmp import client_valid  # noqa: E402
+from physec.pcs import pcs_tx  # noqa: E402
+from physec.sec import SecTx  # noqa: E402
+from physec.traffic import default_traffic  # noqa: E402
+from physec.vectorset import lead_blocks  # noqa: E402
+
+SCENARIOS = ["clean", "flip_payload", "flip_pad", "replay", "wrong_key", "am_loss"]
+MIN_FRAMES = {"clean": 0, "flip_payload": 6, "flip_pad": 6, "replay": 7, "wrong_key": 4, "am_loss": 12}
+PAD_POS = P_AM = C.P.am_bits                  # line bit of the PAD in a frame
+
+
+def build(name: str, seed: int):
+    """(traffic, stream bits, line_valid pattern, rx keys, note)."""
+    rng = np.random.default_rng([seed, SCENARIOS.index(name)])
+    scale = 3 if C.regress() else 1
+    ppm = float(rng.uniform(-100, 100))
+    traffic = default_traffic((20 if name == "clean" else 4) * scale, seed)
+    pcs = pcs_tx(traffic, lead_blocks=lead_blocks(C.P))
+    n = max(MIN_FRAMES[name] * scale, math.ceil(len(pcs.b257) / C.P.cm_nominal) + 3)
+    key = C.make_key(f"rx-{name}")
+    ftx = FrameTx(C.P, pcs.b257, SecTx(0, key, C.LINK))
+    valid = client_valid(C.P, n, ppm)
+    lines = [ftx.frame(valid[t * C.W:(t + 1) * C.W]).line for t in range(n)]
+    F = C.F
+    note = f"{n} frames, {ppm:+.1f} ppm"
+    if name == "replay":
+        lines.insert(6, lines[3])
+    bits = C.bits_of(lines)
+    if name == "flip_payload":
+        at = 3 * F + C.H + int(rng.integers(0, F - C.H))
+        bits[at] ^= 1
+        note += f", payload bit {at - 3 * F} of frame 3 flipped"
+    elif name == "flip_pad":
+        bits[3 * F + PAD_POS + 8 * 11 + 7] ^= 1                   # PN LSB (PAD byte 11)
+    elif name == "am_loss":
+        for k in range(4, 4 + C.P.lock_bad):
+            bits[k * F + int(rng.integers(0, C.P.am_bits))] ^= 1
+    off = int(rng.integers(0, 8 * C.P.word_bits))
+    stream = C.cut(np.concatenate((rng.integers(0, 2, off).astype(np.uint8), bits)))
+    nw = len(stream) // C.P.word_bits
+    lv = T.valid_pattern(rng, nw, 0.9) if name == "clean" else [1] * nw
+    keys = {0: C.make_key("another key") if name == "wrong_key" else key}
+    return traffic, stream, lv, keys, f"{note}, start offset {off} bits"
+
+
+async def run_rx(dut, name: str):
+    t0 = C.now()
+    traffic, stream, lv, keys, note = build(name, T.seed())
+    ref = C.rx_reference(stream, keys)
+    tab, table = C.key_table(list(keys.values()))
+    rows = C.rx_rows(C.pack_words(stream), lv, table, keys)
+    prep = C.now() - t0
+    run = await C.simulate(dut, rows, tab)
+    cnt = C.check_rx(run, ref, name)
+    c, sc = ref.res.counters, ref.sec.cnt
+    assert {"clean": c.sec_dropped == 1 and sc.passed >= 2, "flip_payload": sc.tag_failures == 1,
+            "flip_pad": sc.pad_errors == 1 and c.sec_dropped == 2, "replay": sc.replays == 1 and c.sec_dropped == 2,
+            "wrong_key": sc.passed == 0 and sc.tag_failures >= 2,
+            "am_loss": c.lock_losses == 1 and c.lost_frames >= 1 and sc.pn_unpredicted == 2}[name], \
+        f"{name}: the impairment did not act as intended: {c}, {sc}"
+    extra = ""
+    if name == "clean":
+        extra = f", {C.check_ethernet([g & ((1 << 264) - 1) for g in run.blk], traffic, name)} Ethernet frames = sent"
+    if all(lv) and not ref.res.counters.lost_frames:
+        lat = C.block_latency(run, ref, C.RESET_ROWS + len(keys) + 30)
+        assert lat == {C.RX_LATENCY}, f"{name}: latencies {sorted(lat)}, documented {C.RX_LATENCY}"
+        extra += f", latency {C.RX_LATENCY} clocks (every block)"
+    C.log_run(dut, name, run, f"{note}: {len(run.blk)} groups, {len(run.rfr)} frames, counters {cnt}{extra}", prep)
+
+
+@cocotb.test()
+async def clean(dut):
+    await run_rx(dut, "clean")
+
+
+@cocotb.test()
+async def flip_payload(dut):
+    await run_rx(dut, "flip_payload")
+
+
+@cocotb.test()
+async def flip_pad(dut):
+    await run_rx(dut, "flip_pad")
+
+
+@cocotb.test()
+async def replay(dut):
+    await run_rx(dut, "replay")
+
+
+@cocotb.test()
+async def wrong_key(dut):
+    await run_rx(dut, "wrong_key")
+
+
+@cocotb.test()
+async def am_loss(dut):
+    await run_rx(dut, "am_loss")
+
+
+def test_physec_rx_runner():
+    T.run_cocotb(C.TOPLEVEL, C.SOURCES, "test_physec_rx", Path(__file__).parent, build_name="verilator",
+                 parameters={"HAS_TX": 0, "NW": 65536 if not C.regress() else 131072,
+                             "NB": 65536 if not C.regress() else 131072, "NF": 128},
+                 extra_env={"PHYSEC_SEED": os.environ.get("PHYSEC_SEED", T.DEFAULT_SEED)})
