@@ -190,6 +190,20 @@ module physec_aes_keyexp #(
     assign round_keys[128*j +: 128] = rk_q[j];
   end
 
+`ifndef SYNTHESIS
+  // ---- Simulation checks (tb/assertions proves each one fires).  While busy the step
+  // counter is in 1..NR and ready is set; with RPR = 1 the phase stays 0.  Only slot 0
+  // is known as soon as ready is (the others are written as the expansion runs).
+  logic sa_rst_seen;
+  always @(posedge clk) begin
+    if (rst) sa_rst_seen <= 1'b1;
+    if (!rst && busy && (!ready || slot_q < 4'd1 || slot_q > 4'(NR) || (RPR == 1 && phase_q != 1'b0)))
+      $error("physec_aes_keyexp: illegal state (busy %b, ready %b, slot %0d, phase %b)", busy, ready, slot_q, phase_q);
+    if (!rst && sa_rst_seen && (((^{busy, ready}) === 1'bx) || (ready && ((^{rk_len, round_keys[127:0]}) === 1'bx))))
+      $error("physec_aes_keyexp: X/Z on an output after reset");
+  end
+`endif
+
 endmodule
 
 `default_nettype wire

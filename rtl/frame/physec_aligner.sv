@@ -427,6 +427,24 @@ module physec_aligner #(
 
   assign locked = locked_q;
 
+`ifndef SYNTHESIS
+  // ---- Simulation checks (tb/assertions proves each one fires).  Legal dec states:
+  // searching (candidates, maybe an outage), locked (no candidates, fewer than LOCK_BAD
+  // bad AMs in a row; the relock window may still run), word indices inside a frame.
+  logic sa_rst_seen;
+  always @(posedge clk) begin
+    if (rst) sa_rst_seen <= 1'b1;
+    if (!rst && ((locked_q && (outage_q || c_live_q != '0 || int'(bad_q) >= LOCK_BAD)) ||
+                 (outage_q && vwin_q) || int'(fidx_q) >= WPF || int'(vidx_q) >= WPF))
+      $error("physec_aligner: illegal state (locked %b, outage %b, relock window %b, candidates %b, bad AMs %0d, word %0d, virtual word %0d)",
+             locked_q, outage_q, vwin_q, c_live_q, bad_q, fidx_q, vidx_q);
+    if (!rst && sa_rst_seen && (((^{fw_valid, vw_valid, locked, ev_lock, ev_loss, ev_am_bad, lost_tick}) === 1'bx) ||
+                                (fw_valid && ((^{fw_word, fw_idx, fw_am_good}) === 1'bx)) ||
+                                (vw_valid && ((^{vw_idx, vw_lim}) === 1'bx))))
+      $error("physec_aligner: X/Z on an output after reset");
+  end
+`endif
+
 endmodule
 
 `default_nettype wire

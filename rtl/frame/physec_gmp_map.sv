@@ -283,6 +283,26 @@ module physec_gmp_map #(
   assign jc          = jc_q;
   assign stat        = {6'b0, stat_q};
 
+`ifndef SYNTHESIS
+  // ---- Simulation checks (tb/assertions proves each one fires).  The client-side
+  // overflow and the slot-side underflow are legal, counted events (STAT); what must
+  // never happen is the FIFO store itself going past full or below empty, which shows
+  // as a level out of range or a level that disagrees with the pointers.  X test: the
+  // XOR of the bits is X (Icarus 11's $isunknown misjudges concatenations over 64 bits).
+  logic sa_rst_seen;                    // outputs are checked once a reset was applied (X before)
+  always @(posedge clk) begin
+    if (rst) sa_rst_seen <= 1'b1;
+    if (!rst && int'(level_q) > FIFO_DEPTH)
+      $error("physec_gmp_map: FIFO overflow (level %0d > FIFO_DEPTH %0d)", level_q, FIFO_DEPTH);
+    if (!rst && int'(level_q) <= FIFO_DEPTH && wrap(int'(rd_q) + int'(level_q)) != wr_q)
+      $error("physec_gmp_map: FIFO underflow (level %0d disagrees with read %0d / write %0d pointers)",
+             level_q, rd_q, wr_q);
+    if (!rst && sa_rst_seen && (((^{frame_start, cm, jc, stat, d_valid, underflow_count, overflow_count}) === 1'bx) ||
+                                (d_valid && ((^{d_k, d_off, d_start}) === 1'bx))))
+      $error("physec_gmp_map: X/Z on an output after reset");
+  end
+`endif
+
 endmodule
 
 `default_nettype wire

@@ -224,6 +224,27 @@ module physec_sec_ksgen #(
   assign ks_first = head[256];
   assign ks_data  = head[255:0];
 
+`ifndef SYNTHESIS
+  // ---- Simulation checks (tb/assertions proves each one fires).  A pop of an empty
+  // FIFO is the caller's error (err_underrun; the callers check it as "ran dry").
+  logic sa_rst_seen;
+  logic sa_wait_q;                      // a job was offered and not taken at the last edge
+  always @(posedge clk) begin
+    if (rst) sa_rst_seen <= 1'b1;
+    sa_wait_q <= !rst && job_valid && !job_ready;
+    if (!rst && int'(cnt_f_q) + int'(a_valid) - int'(pop) > DEPTH)
+      $error("physec_sec_ksgen: keystream FIFO overflow (level %0d, write %b, pop %b, depth %0d)",
+             cnt_f_q, a_valid, pop, DEPTH);
+    if (!rst && st_q != S_IDLE && st_q != S_LOAD && st_q != S_RUN)
+      $error("physec_sec_ksgen: illegal state %0d", st_q);
+    if (!rst && sa_wait_q && !job_valid)
+      $error("physec_sec_ksgen: job_valid withdrawn before job_ready");
+    if (!rst && sa_rst_seen && (((^{job_ready, ks_valid, err_underrun}) === 1'bx) ||
+                                (ks_valid && ((^{ks_first, ks_data}) === 1'bx))))
+      $error("physec_sec_ksgen: X/Z on an output after reset");
+  end
+`endif
+
 endmodule
 
 `default_nettype wire

@@ -574,6 +574,29 @@ module physec_sec_rx #(
     end
   end
 
+`ifndef SYNTHESIS
+  // ---- Simulation checks (tb/assertions proves each one fires).
+  logic sa_rst_seen;
+  always @(posedge clk) begin
+    if (rst) sa_rst_seen <= 1'b1;
+    if (!rst && ks_pop && !ks_valid)
+      $error("physec_sec_rx: keystream FIFO ran dry while payload data flows (word %0d)", widx);
+    if (!rst && gh_beat && !gh_ready)
+      $error("physec_sec_rx: GHASH beat while GHASH is not ready (word %0d)", widx);
+    if (!rst && jq_valid_q[1] && !jq_valid_q[0])
+      $error("physec_sec_rx: illegal job queue state (entry 1 valid, entry 0 empty)");
+    if (!rst && sa_rst_seen &&
+        (((^{out_valid, out_sof, fs_valid, vd_valid, cnt_frames, cnt_passed, cnt_failed, cnt_bypass,
+                     cnt_tag_failures, cnt_tags_lost, cnt_replays, cnt_unknown_an, cnt_pad_errors,
+                     cnt_pn_unpredicted, cnt_key_switches, err_ks}) === 1'bx) ||
+         (out_valid && ((^(out_word)) === 1'bx)) ||
+         (fs_valid && ((^{fs_an, fs_pn, fs_mode, fs_pad_invalid, fs_bypass, fs_bypass_refused,
+                                  fs_unknown_an, fs_replay, fs_pn_unpredicted, fs_pending, fs_release}) === 1'bx)) ||
+         (vd_valid && ((^{vd_pass, vd_tag_lost, vd_tag_mismatch, vd_an, vd_pn}) === 1'bx))))
+      $error("physec_sec_rx: X/Z on an output after reset");
+  end
+`endif
+
 endmodule
 
 `default_nettype wire

@@ -539,6 +539,43 @@ module physec_sec_tx #(
     end
   end
 
+`ifndef SYNTHESIS
+  // ---- Simulation checks (tb/assertions proves each one fires).  PN: per AN, the PNs of
+  // the protected frames sent must strictly increase, and only a key install into the AN
+  // may start them again, at 1.
+  logic        sa_rst_seen;
+  logic [3:0]  sa_have;                 // a protected frame was sent under the AN's key
+  logic [63:0] sa_pn [4];               // its PN
+  always @(posedge clk) begin
+    if (rst) begin
+      sa_rst_seen <= 1'b1;
+      sa_have     <= '0;
+    end else begin
+      if (fr_valid && fr_protected) begin
+        if (sa_have[fr_an] && fr_pn <= sa_pn[fr_an])
+          $error("physec_sec_tx: PN reuse: PN %0d under AN %0d after PN %0d", fr_pn, fr_an, sa_pn[fr_an]);
+        if (!sa_have[fr_an] && fr_pn != PN_START)
+          $error("physec_sec_tx: first PN under a new key of AN %0d is %0d, not 1", fr_an, fr_pn);
+        sa_have[fr_an] <= 1'b1;
+        sa_pn[fr_an]   <= fr_pn;
+      end
+      for (int a = 0; a < 4; a++) if (k_wr_done[a]) sa_have[a] <= 1'b0;
+      if (ks_pop && !ks_valid)
+        $error("physec_sec_tx: keystream FIFO ran dry while payload data flows (word %0d)", widx);
+      if (gh_beat && !gh_ready)
+        $error("physec_sec_tx: GHASH beat while GHASH is not ready (word %0d)", widx);
+      if (active_q && act_q)
+        $error("physec_sec_tx: illegal state: a key in use and an activation under way");
+      if (sa_rst_seen && (((^{out_valid, out_sof, fr_valid, st_active, st_an, st_rekey_pending,
+                                      alarm_pn, err_key_refused, err_rekey_refused, err_ks, err_tag_late}) === 1'bx) ||
+                          (out_valid && ((^(out_word)) === 1'bx)) ||
+                          (fr_valid && ((^{fr_protected, fr_mode, fr_an, fr_pn, fr_tag_valid, fr_kcp,
+                                                   fr_next_an}) === 1'bx))))
+        $error("physec_sec_tx: X/Z on an output after reset");
+    end
+  end
+`endif
+
 endmodule
 
 `default_nettype wire
