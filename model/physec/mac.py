@@ -18,12 +18,12 @@ RTL: none yet (the RTL chain starts at 66b blocks).
 """
 from __future__ import annotations
 
-import bisect
 import zlib
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from .crc import crc32
 from .pcs66 import ALL_LANES, CH_ERROR, CH_IDLE, CH_SEQ, CH_START, CH_TERM, Cgmii
 
 PREAMBLE = bytes([0x55] * 6 + [0xD5])      # after /S/, which replaces the first 0x55
@@ -32,6 +32,7 @@ MAX_FRAME = 9212                            # without FCS (9216 jumbo with it)
 MIN_GAP = 12
 INF = float("inf")
 DIC_MAX = 7                                 # one 8-byte transfer minus one
+_CRC32_RESIDUE = 0x2144DF1C                 # CRC-32 of any message followed by its own FCS
 
 
 class FrameError(ValueError):
@@ -61,8 +62,18 @@ _START_PREAMBLE, _TERM, _ONE = bytes([CH_START]) + PREAMBLE, bytes([CH_TERM]), b
 
 
 def _run(buf: memoryview, n: int):
-    """n characters of a constant run (a view of ``buf`` when it is long enough)."""
-    return buf[:n] if n <= len(buf) else bytes(buf[:1]) * n
+    """n characters of a run (a view of ``buf`` when it is long enough; its last
+    character repeats past its end)."""
+    return buf[:n] if n <= len(buf) else bytes(buf) + bytes(buf[-1:]) * (n - len(buf))
+
+
+_TERM_IDLES = memoryview(_TERM + bytes(_IDLES))
+_ONE_ZEROS = memoryview(_ONE + bytes(_ZEROS))
+
+
+# Deficit idle count after a frame whose nominal next start is r characters past lane 0.
+_DIC_NEXT = [[d + r if r and d + r <= DIC_MAX else max(0, d - (8 - r)) if r else d for r in range(8)]
+             for d in range(DIC_MAX + 1)]
 
 
 class MacTx:
@@ -88,52 +99,62 @@ class MacTx:
             raise ValueError(f"{n} frames but {len(gaps)} gaps")
         if n and gaps.min() < MIN_GAP:
             raise ValueError(f"gaps must be >= {MIN_GAP} characters, got {int(gaps.min())}")
-        frames = [bytes(fr) for fr in frames]
-        for i, fr in enumerate(frames):
-            if len(fr) > MAX_FRAME:
-                raise FrameError(f"frame {self.sent + i} is {len(fr)} bytes without FCS; the maximum is "
-                                 f"{MAX_FRAME} ({MAX_FRAME + 4} with FCS)")
-        # Layout on Python ints: starts are lane 0, so r depends on the frame and gap only.
-        starts, ends = [], []
-        pos, dic = self.pos, self.dic
-        for fr, gap in zip(frames, gaps.tolist()):
-            starts.append(pos)
-            end = pos + 8 + max(len(fr), MIN_FRAME) + 4
-            ends.append(end)
-            nominal = end + gap
-            r = nominal % 8
-            if r and dic + r <= DIC_MAX:
-                pos, dic = nominal - r, dic + r
-            elif r:
-                pos, dic = nominal + 8 - r, max(0, dic - (8 - r))
-            else:
-                pos = nominal
+        frames = [fr if type(fr) is bytes else bytes(fr) for fr in frames]
+        lens = list(map(len, frames))
+        if n and max(lens) > MAX_FRAME:
+            i = next(i for i, ln in enumerate(lens) if ln > MAX_FRAME)
+            raise FrameError(f"frame {self.sent + i} is {lens[i]} bytes without FCS; the maximum is "
+                             f"{MAX_FRAME} ({MAX_FRAME + 4} with FCS)")
+        if n and min(lens) < MIN_FRAME:
+            frames = [fr if len(fr) >= MIN_FRAME else fr + _ZEROS[:MIN_FRAME - len(fr)] for fr in frames]
+            lens = list(map(len, frames))
+        # Layout: starts are lane 0, so the misalignment r of the nominal next start depends
+        # on the frame and gap alone; only the deficit idle count is a sequential state
+        # (eight values), stepped through a table, the rest is array arithmetic.
+        lens_a = np.array(lens, np.int64)
+        step = 12 + lens_a + gaps
+        r = step % 8
+        dic, before = self.dic, []
+        for x in r.tolist():
+            before.append(dic)
+            dic = _DIC_NEXT[dic][x]
+        down = (r != 0) & (np.array(before, np.int64) + r <= DIC_MAX)      # start early
+        step += np.where(down, -r, np.where(r != 0, 8 - r, 0))                  # else idles added
+        cum = self.pos + np.cumsum(step)
+        starts_a = np.concatenate(([self.pos], cum[:-1])) if n else cum
+        pos = int(cum[-1]) if n else self.pos
+        ends_a = starts_a + 12 + lens_a
+        starts, ends = starts_a.tolist(), ends_a.tolist()
         if final:
             total = max(self.unit, -(-pos // self.unit) * self.unit) if self.sent + n else self.unit
         else:
             total = pos // self.unit * self.unit
-        # Characters [lo, hi): the carried tail [done, self.pos), then per frame the idles
-        # before it and the frame, then idles; data and ctrl each as one join of pieces.
+        # Characters [lo, hi): the carried tail [done, self.pos), then per frame its
+        # /S/ + preamble, the (padded) frame, the FCS and /T/ + the idles up to the next
+        # /S/; data and control flags each one join of pieces taken from lists in bulk.
         lo, hi = self.done, max(pos, total)
-        data, ctrl = [self.tail[0]], [self.tail[1]]
-        cur = self.pos
-        for fr, s, e in zip(frames, starts, ends):
-            pad = e - 4 - (s + 8 + len(fr))
-            crc = zlib.crc32(_ZEROS[:pad], zlib.crc32(fr)) if pad else zlib.crc32(fr)
-            data += [_run(_IDLES, s - cur), _START_PREAMBLE, fr, _ZEROS[:pad], crc.to_bytes(4, "little"), _TERM]
-            ctrl += [_run(_ONES, s - cur + 1), _ZEROS[:e - s - 1], _ONE]
-            cur = e + 1
-        data.append(_run(_IDLES, hi - cur))
-        ctrl.append(_run(_ONES, hi - cur))
-        data, ctrl = bytearray().join(data), bytearray().join(ctrl)
+        gap_idles = [s1 - e - 1 for s1, e in zip(starts[1:] + [hi], ends)]     # idles after /T/
+        long_gap = n and max(gap_idles) >= len(_ONES)
+        head = starts[0] - self.pos if n else hi - self.pos                  # idles before the first /S/
+        pieces = [b""] * (4 * n)
+        pieces[0::4] = [_START_PREAMBLE] * n
+        pieces[1::4] = frames
+        pieces[2::4] = [c.to_bytes(4, "little") for c in map(crc32, frames)]
+        pieces[3::4] = [_run(_TERM_IDLES, g + 1) for g in gap_idles] if long_gap else \
+            [_TERM_IDLES[:g + 1] for g in gap_idles]
+        data = bytearray().join([self.tail[0], _run(_IDLES, head)] + pieces)
+        flags = [b""] * (2 * n)
+        flags[0::2] = [_ONE_ZEROS[:12 + ln] for ln in lens]                  # /S/, preamble, frame, FCS
+        flags[1::2] = [_run(_ONES, g + 1) for g in gap_idles] if long_gap else \
+            [_ONES[:g + 1] for g in gap_idles]                               # /T/ and idles
+        ctrl = bytearray().join([self.tail[1], _run(_ONES, head)] + flags)
         self.pos, self.dic, self.sent = pos, dic, self.sent + n
         cut = total - lo
         self.tail = (data[cut:], ctrl[cut:])
         self.done = total
         out_d = np.frombuffer(data, np.uint8, count=cut)
         out_c = np.frombuffer(ctrl, bool, count=cut)
-        return Cgmii(out_d.reshape(-1, 8), out_c.reshape(-1, 8)), TxLayout(np.array(starts, np.int64),
-                                                                           np.array(ends, np.int64))
+        return Cgmii(out_d.reshape(-1, 8), out_c.reshape(-1, 8)), TxLayout(starts_a, ends_a)
 
 
 def mac_encode(frames, gaps=None, block_multiple: int = 4, lead_idle: int = 0) -> tuple[Cgmii, TxLayout]:
@@ -146,7 +167,7 @@ def mac_encode(frames, gaps=None, block_multiple: int = 4, lead_idle: int = 0) -
     return MacTx(block_multiple, lead_idle).encode(frames, gaps, final=True)
 
 
-@dataclass
+@dataclass(slots=True)
 class RxFrame:
     data: bytes                 # without FCS (for an errored frame: what arrived, FCS included)
     start: int                  # character offset of /S/
@@ -172,13 +193,13 @@ class RxStats:
 
 
 class _DataCount:
-    """Data characters before character offsets: a prefix count per transfer (not per
-    character) plus the lanes of the offset's own transfer."""
+    """Data characters before character offsets: 8 per transfer minus its control
+    characters, which are counted only in the transfers that hold any (a few per frame)."""
 
-    def __init__(self, ctrl8: np.ndarray):
-        self.ctrl8 = ctrl8
-        per = 8 - ((ctrl8.view("<u8").reshape(-1) * np.uint64(ALL_LANES)) >> np.uint64(56)).astype(np.int64)
-        self.rows = np.concatenate(([0], np.cumsum(per)))
+    def __init__(self, ctrl8: np.ndarray, crow: np.ndarray):
+        self.ctrl8, self.crow = ctrl8, crow             # crow: transfers with a control character
+        n = (ctrl8.view("<u8").reshape(-1)[crow] * np.uint64(ALL_LANES)) >> np.uint64(56)
+        self.cum = np.concatenate(([0], np.cumsum(n.astype(np.int64))))
 
     def __getitem__(self, off) -> np.ndarray:
         off = np.asarray(off, np.int64)
@@ -186,8 +207,8 @@ class _DataCount:
         inside = row < len(self.ctrl8)
         part = np.zeros(len(off), np.int64)
         c = self.ctrl8[row[inside]]
-        part[inside] = (~c & (np.arange(8) < lane[inside, None])).sum(axis=1)
-        return self.rows[row] + part
+        part[inside] = (c & (np.arange(8) < lane[inside, None])).sum(axis=1)
+        return off - self.cum[np.searchsorted(self.crow, row)] - part
 
 
 class MacRx:
@@ -218,29 +239,95 @@ def _decode(data8: np.ndarray, ctrl8: np.ndarray, stats: RxStats, base: int, fin
     data, ctrl = data8.reshape(-1), ctrl8.reshape(-1)
     # Control characters other than idle, looked for only in transfers that hold a
     # control character and are not eight idles (whole transfers as 64-bit words).
+    # Transfers of eight /E/ (error blocks) are kept as rows, not as eight events each.
     cw = ctrl8.view("<u8").reshape(-1)
-    cand = np.flatnonzero((cw != 0) & ~((cw == ALL_LANES) & (data8.view("<u8").reshape(-1) == ALL_LANES * CH_IDLE)))
+    crow = np.flatnonzero(cw)
+    full, dwc = cw[crow] == ALL_LANES, data8.view("<u8").reshape(-1)[crow]
+    e_row = full & (dwc == ALL_LANES * CH_ERROR)
+    cand = crow[~((full & (dwc == ALL_LANES * CH_IDLE)) | e_row)]
+    e_rows = crow[e_row] * 8
     r, lane = np.nonzero(ctrl8[cand] & (data8[cand] != CH_IDLE))
     ev = cand[r] * 8 + lane
     ch_arr = data[ev]
     # /E/ never opens or closes a frame: outside one it is a stray control character,
     # inside one it flags the frame if it comes before any other flag.  Runs of /E/
-    # (error blocks) are therefore settled below with bisection, not one by one.
+    # (error blocks) are therefore settled below by sorted search, not one by one.
     is_e = ch_arr == CH_ERROR
-    e_pos = ev[is_e].tolist()
+    e_pos = ev[is_e]
     ev, ch_arr, lane = ev[~is_e], ch_arr[~is_e], lane[~is_e]
-    spans: list[tuple[int, int, str, float | None]] = []   # (/S/, end, reason, first flag or None if final)
-    oss: list[int] = []                          # offsets of /Q/ ordered sets
-    cur, bad, bad_at = None, "", INF
     # A well-formed stream alternates lane-0 /S/ and /T/: the loop below would pair them
-    # with nothing to flag, so pair them at once.
+    # with nothing to flag, so pair them at once (as arrays: no per-frame Python).
     k = len(ev) // 2 * 2
     if (ch_arr[0:k:2] == CH_START).all() and (lane[0:k:2] == 0).all() and (ch_arr[1:k:2] == CH_TERM).all() \
             and (k == len(ev) or (ch_arr[-1] == CH_START and lane[-1] == 0)):
-        spans = [(s0, e0, "", INF) for s0, e0 in zip(ev[0:k:2].tolist(), ev[1:k:2].tolist())]
-        cur = int(ev[-1]) if k < len(ev) else None
-        ev = ev[:0]
-    for p, ch, l0 in zip(ev.tolist(), ch_arr[:len(ev)].tolist(), (lane[:len(ev)] == 0).tolist()):
+        st, en = ev[0:k:2], ev[1:k:2]
+        reason = [""] * len(st)
+        flag_at = np.full(len(st), INF)                 # first flag (NaN: none possible, final)
+        cur, oss = (int(ev[-1]) if k < len(ev) else None), []
+    else:
+        st, en, reason, flag_at, cur, oss = _pair_events(ev, ch_arr, lane, stats)
+    cut = len(data)
+    if cur is not None:
+        if final:
+            st, en = np.append(st, cur), np.append(en, len(data))
+            reason.append("stream ended inside frame")
+            flag_at = np.append(flag_at, np.nan)
+        else:
+            cut = cur                            # everything from this /S/ on is decided later
+    if len(e_pos) or len(e_rows):
+        # /E/ inside each frame (no frame boundary lies in a transfer of eight /E/).
+        inside, first = 0, np.full(len(st), INF)
+        for pos, w in ((e_pos, 1), (e_rows, 8)):
+            lo, hi = np.searchsorted(pos, st, "right"), np.searchsorted(pos, en, "left")
+            inside += w * (hi - lo)
+            if len(pos):
+                first = np.minimum(first, np.where(hi > lo, pos[np.minimum(lo, len(pos) - 1)], INF))
+            stats.stray_control += w * int(np.searchsorted(pos, cut, "left"))
+        for i in np.flatnonzero(first < flag_at).tolist():                   # NaN compares false
+            reason[i] = "error character"
+        stats.stray_control -= int(np.sum(inside))
+
+    n_data = _DataCount(ctrl8, crow)
+    pre_idx = np.minimum(st[:, None] + np.arange(1, 8), len(data) - 1)
+    pre_ok = ((data[pre_idx] == np.frombuffer(PREAMBLE, np.uint8)).all(axis=1) & ~ctrl[pre_idx].any(axis=1)
+              & (st + 8 <= len(data))) if len(st) else np.zeros(0, bool)
+    # Reasons by precedence: an event flag, then a bad preamble, then a runt.
+    runt = en - st - 8 < 4 + MIN_FRAME
+    if not pre_ok.all() or runt.any():
+        reason = [r or ("" if ok else "bad preamble/SFD") or ("runt" if rn else "")
+                  for r, ok, rn in zip(reason, pre_ok.tolist(), runt.tolist())]
+    os_arr = np.array(oss, np.int64)
+    accounted = int((n_data[en] - n_data[st]).sum()) + int((n_data[np.minimum(os_arr + 8, len(data))]
+                                                            - n_data[os_arr]).sum())
+    view = memoryview(data)
+    st_l, en_l = st.tolist(), en.tolist()
+    bad = [i for i, r in enumerate(reason) if r]
+    # FCS over frame + FCS gives the CRC-32 residue exactly when the FCS is right.
+    fcs_ok = [crc32(view[s + 8:e]) == _CRC32_RESIDUE for s, e in zip(st_l, en_l)]
+    data_hi = [e - 4 for e in en_l]
+    for i in bad:
+        fcs_ok[i] = False
+        data_hi[i] = en_l[i]
+        stats.reasons[reason[i]] = stats.reasons.get(reason[i], 0) + 1
+    frames = list(map(RxFrame, [view[s + 8:e].tobytes() for s, e in zip(st_l, data_hi)],
+                      (base + st).tolist(), fcs_ok, list(map(bool, reason)), reason))
+    n_good = sum(fcs_ok)
+    stats.errored += len(bad)
+    stats.good += n_good
+    stats.fcs_errors += len(frames) - len(bad) - n_good
+    stats.frames += len(frames)
+    stats.ordered_sets += len(oss)
+    stats.stray_data += int(n_data[np.array([cut])][0]) - accounted
+    return frames, cut
+
+
+def _pair_events(ev: np.ndarray, ch_arr: np.ndarray, lane: np.ndarray, stats: RxStats):
+    """The general case, event by event: (starts, ends, reasons, first flag per frame,
+    /S/ of a frame still open or None, /Q/ offsets)."""
+    spans: list[tuple[int, int, str, float]] = []   # (/S/, end, reason, first flag; NaN: none possible)
+    oss: list[int] = []
+    cur, bad, bad_at = None, "", INF
+    for p, ch, l0 in zip(ev.tolist(), ch_arr.tolist(), (lane == 0).tolist()):
         start = l0 and ch == CH_START
         if cur is None:
             if start:
@@ -253,54 +340,13 @@ def _decode(data8: np.ndarray, ctrl8: np.ndarray, stats: RxStats, base: int, fin
             spans.append((cur, p, bad, bad_at))
             cur = None
         elif start:
-            spans.append((cur, p, "start before terminate", None))
+            spans.append((cur, p, "start before terminate", np.nan))
             cur, bad, bad_at = p, "", INF
         elif not bad:
             bad, bad_at = ("control character in frame" if p >= cur + 8 else "bad preamble/SFD"), p
-    cut = len(data)
-    if cur is not None:
-        if final:
-            spans.append((cur, len(data), "stream ended inside frame", None))
-        else:
-            cut = cur                            # everything from this /S/ on is decided later
-    inside = 0
-    for i, (s0, e0, reason, flag_at) in enumerate(spans):
-        lo, hi = bisect.bisect_right(e_pos, s0), bisect.bisect_left(e_pos, e0)
-        inside += hi - lo
-        if hi > lo and flag_at is not None and e_pos[lo] < flag_at:
-            spans[i] = (s0, e0, "error character", None)
-    stats.stray_control += bisect.bisect_left(e_pos, cut) - inside
-
-    n_data = _DataCount(ctrl8)
     st = np.array([sp[0] for sp in spans], np.int64)
     en = np.array([sp[1] for sp in spans], np.int64)
-    pre_idx = np.minimum(st[:, None] + np.arange(1, 8), len(data) - 1)
-    pre_ok = ((data[pre_idx] == np.frombuffer(PREAMBLE, np.uint8)).all(axis=1) & ~ctrl[pre_idx].any(axis=1)
-              & (st + 8 <= len(data))) if len(st) else np.zeros(0, bool)
-    os_arr = np.array(oss, np.int64)
-    accounted = int((n_data[en] - n_data[st]).sum()) + int((n_data[np.minimum(os_arr + 8, len(data))]
-                                                            - n_data[os_arr]).sum())
-    raw = data.tobytes()
-    view = memoryview(raw)
-    st_l, en_l = st.tolist(), en.tolist()
-    reasons = [r or ("" if ok else "bad preamble/SFD") or ("runt" if e - s - 8 < 4 + MIN_FRAME else "")
-               for (_, _, r, _), ok, s, e in zip(spans, pre_ok.tolist(), st_l, en_l)]
-    fcs_ok = [not r and zlib.crc32(view[s + 8:e - 4]) == int.from_bytes(view[e - 4:e], "little")
-              for r, s, e in zip(reasons, st_l, en_l)]
-    frames = [RxFrame(raw[s + 8:e - 4] if not r else raw[s + 8:e], base + s, ok, bool(r), r)
-              for r, ok, s, e in zip(reasons, fcs_ok, st_l, en_l)]
-    for r in reasons:
-        if r:
-            stats.reasons[r] = stats.reasons.get(r, 0) + 1
-    n_bad = sum(map(bool, reasons))
-    n_good = sum(fcs_ok)
-    stats.errored += n_bad
-    stats.good += n_good
-    stats.fcs_errors += len(frames) - n_bad - n_good
-    stats.frames += len(frames)
-    stats.ordered_sets += len(oss)
-    stats.stray_data += int(n_data[np.array([cut])][0]) - accounted
-    return frames, cut
+    return st, en, [sp[2] for sp in spans], np.array([sp[3] for sp in spans], float), cur, oss
 
 
 def mac_decode(cg: Cgmii) -> tuple[list[RxFrame], RxStats]:

@@ -140,14 +140,18 @@ def decode_66b(b: Blocks66) -> Cgmii:
     invalid 7-bit control code or an ordered set other than /Q/ gives eight /E/ lanes."""
     sh = np.asarray(b.sh, np.uint8)
     pl = np.asarray(b.pl, _U64)
-    # Whole transfers as 64-bit words: data blocks and idle blocks at once, the rest
-    # (a few per Ethernet frame) block type by block type.
-    is_data = sh == SH_DATA
-    idle = (sh == SH_CTRL) & (pl == _U64(IDLE_PL))
-    data = np.where(idle, _U64(ALL_LANES * CH_IDLE), pl).astype("<u8")
-    ctrl = np.where(is_data, _U64(0), _U64(ALL_LANES)).astype("<u8")
-    rest = np.flatnonzero(~is_data & ~idle)
+    # Whole transfers as 64-bit words: data blocks (most) as they are, found in one pass
+    # over the sync headers; idle and error blocks constants; the rest (a few per Ethernet frame)
+    # block type by block type.
     m = len(sh)
+    crow = np.flatnonzero(sh != SH_DATA)
+    data = pl.astype("<u8")
+    ctrl = np.zeros(m, "<u8")
+    is_c, pc = sh[crow] == SH_CTRL, pl[crow]
+    idle, err = is_c & (pc == _U64(IDLE_PL)), is_c & (pc == _U64(EBLOCK_PL))
+    data[crow[idle]], data[crow[err]], ctrl[crow] = _U64(ALL_LANES * CH_IDLE), _U64(ALL_LANES * CH_ERROR), \
+        _U64(ALL_LANES)
+    rest = crow[~(idle | err)]
     data, ctrl = data.view(np.uint8).reshape(m, 8), ctrl.view(bool).reshape(m, 8)
     data[rest], ctrl[rest] = _decode_rows(sh[rest], pl[rest])
     return Cgmii(data, ctrl)

@@ -121,12 +121,16 @@ def detranscode_257b(b257: Blocks257) -> tuple[Blocks66, np.ndarray]:
     257b block) marking groups that could not be decoded and became four EBLOCK_R."""
     hdr = np.asarray(b257.hdr, np.uint8)
     body = np.asarray(b257.body, _U64).reshape(-1, 4)
-    # hdr = 1: the four payloads as they are; four idle blocks; the rest group by group.
+    # hdr = 1: the four payloads as they are; four idle or error blocks; the rest group by group
+    # (only groups with hdr != 1 are looked at, found in one pass).
     pl = body.copy()
     sh = np.full(pl.shape, SH_DATA, np.uint8)
-    idle = (hdr == 0) & (np.ascontiguousarray(body == _IDLE_BODY).view("<u4").reshape(-1) == 0x01010101)
-    sh[idle], pl[idle] = SH_CTRL, _U64(IDLE_PL)
-    rows = np.flatnonzero((hdr != 1) & ~idle)
+    rows = np.flatnonzero(hdr != 1)
+    h0, b0 = hdr[rows] == 0, body[rows]
+    for const, pl66 in ((_IDLE_BODY, IDLE_PL), (_ERROR_BODY, EBLOCK_PL)):     # four idle / error blocks
+        hit = h0 & (b0 == const).all(axis=1)
+        sh[rows[hit]], pl[rows[hit]] = SH_CTRL, _U64(pl66)
+        rows, h0, b0 = rows[~hit], h0[~hit], b0[~hit]
     sh[rows], pl[rows], err_rows = _detranscode_rows(hdr[rows], body[rows])
     err = np.zeros(len(hdr), bool)
     err[rows] = err_rows
@@ -156,5 +160,6 @@ def _detranscode_rows(hdr: np.ndarray, body: np.ndarray) -> tuple[np.ndarray, np
     return sh, pl, err
 
 
-# The body of a group of four idle blocks, from the general rule.
+# The bodies of a group of four idle and of four error blocks, from the general rule.
 _IDLE_BODY = _transcode_rows(np.full((1, 4), SH_CTRL, np.uint8), np.full((1, 4), IDLE_PL, _U64))[0]
+_ERROR_BODY = _transcode_rows(np.full((1, 4), SH_CTRL, np.uint8), np.full((1, 4), EBLOCK_PL, _U64))[0]

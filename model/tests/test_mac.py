@@ -1,5 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 """Stage mac: FCS, preamble, inter-packet gap with DIC, and the receiver's error handling."""
+import zlib
+
 import numpy as np
 import pytest
 
@@ -86,3 +88,116 @@ def test_ordered_set_between_frames_is_counted_not_stray():
     d[q:q + 8], c[q:q + 8] = [CH_SEQ, 0, 0, 1, 0, 0, 0, 0], [True] + [False] * 7   # local fault
     out, st = _decode(d, c)
     assert st.good == 2 and st.ordered_sets == 1 and st.stray_data == 0 and st.stray_control == 0
+
+
+# ---- the vectorised MAC against plain per-character versions --------------------------
+
+def encode_plain(frames, gaps, lead_idle=0, unit=32):
+    """The transmit rule written out frame by frame: lane-0 /S/, DIC of at most 7."""
+    d, c, pos, dic = [CH_IDLE] * lead_idle, [True] * lead_idle, lead_idle, 0
+    for fr, gap in zip(frames, gaps):
+        fr = fr.ljust(60, b"\0")
+        body = bytes([CH_START]) + bytes([0x55] * 6 + [0xD5]) + fr + zlib.crc32(fr).to_bytes(4, "little")
+        d += list(body) + [CH_TERM]
+        c += [True] + [False] * (len(body) - 1) + [True]
+        nominal = len(d) + gap - 1                          # gap counted from /T/
+        r = nominal % 8
+        if r and dic + r <= DIC_MAX:
+            nxt, dic = nominal - r, dic + r
+        elif r:
+            nxt, dic = nominal + 8 - r, max(0, dic - (8 - r))
+        else:
+            nxt = nominal
+        d += [CH_IDLE] * (nxt - len(d))
+        c += [True] * (nxt - len(c))
+    total = max(unit, -(-len(d) // unit) * unit)
+    d += [CH_IDLE] * (total - len(d))
+    c += [True] * (total - len(c))
+    return np.array(d, np.uint8), np.array(c, bool)
+
+
+def decode_plain(d, c):
+    """The receive rule character by character: (frames as tuples, counters)."""
+    d, c = d.tolist(), c.tolist()
+    st = dict(good=0, fcs_errors=0, errored=0, stray_data=0, stray_control=0, ordered_sets=0)
+    spans, cur, flag, os_left = [], None, "", 0
+    for i, (ch, k) in enumerate(zip(d, c)):
+        if os_left:                                     # data of a /Q/ ordered set
+            os_left -= 1
+            if not k:
+                continue
+        if not k:
+            st["stray_data"] += cur is None
+            continue
+        if ch == CH_IDLE:
+            continue
+        lane0_start = i % 8 == 0 and ch == CH_START
+        if cur is None:
+            if lane0_start:
+                cur, flag = i, ""
+            elif i % 8 == 0 and ch == CH_SEQ:
+                st["ordered_sets"] += 1
+                os_left = 7
+            else:
+                st["stray_control"] += 1
+        elif ch == CH_TERM:
+            spans.append((cur, i, flag))
+            cur = None
+        elif lane0_start:
+            spans.append((cur, i, "start before terminate"))
+            cur, flag = i, ""
+        elif not flag:
+            flag = "error character" if ch == CH_ERROR else \
+                "control character in frame" if i >= cur + 8 else "bad preamble/SFD"
+    if cur is not None:
+        spans.append((cur, len(d), "stream ended inside frame"))
+    out = []
+    for s, e, r in spans:
+        pre_ok = s + 8 <= len(d) and d[s + 1:s + 8] == [0x55] * 6 + [0xD5] and not any(c[s + 1:s + 8])
+        r = r or ("" if pre_ok else "bad preamble/SFD") or ("runt" if e - s - 8 < 64 else "")
+        body = bytes(d[s + 8:e])
+        ok = not r and zlib.crc32(body[:-4]).to_bytes(4, "little") == body[-4:]
+        out.append((body if r else body[:-4], s, ok, bool(r), r))
+        st["good"] += ok
+        st["errored"] += bool(r)
+        st["fcs_errors"] += not r and not ok
+    return out, st
+
+
+def _impair(rng, d, c, n):
+    for _ in range(n):
+        i = int(rng.integers(0, len(d)))
+        kind = rng.integers(0, 6)
+        if kind == 0:                                   # a transfer of eight /E/ (an error block)
+            i -= i % 8
+            d[i:i + 8], c[i:i + 8] = CH_ERROR, True
+        elif kind == 1:
+            d[i], c[i] = CH_ERROR, True
+        elif kind == 2:
+            d[i] ^= 1 << int(rng.integers(0, 8))
+        elif kind == 3:                                 # a control character becomes data or back
+            c[i] = not c[i]
+        elif kind == 4:
+            d[i], c[i] = rng.choice([CH_START, CH_TERM, CH_SEQ, CH_IDLE]), True
+        else:
+            d[i - i % 8:i - i % 8 + 8], c[i - i % 8:i - i % 8 + 8] = [CH_SEQ, 1, 2, 3, 0, 0, 0, 0], \
+                [True] + [False] * 7
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_mac_against_plain_per_character_versions(seed):
+    rng = np.random.default_rng(seed)
+    t = default_traffic(300, seed=seed)
+    frames = t.frames[:200] + [bytes(rng.integers(0, 256, int(n), dtype=np.uint8)) for n in rng.integers(0, 80, 20)]
+    gaps = np.concatenate((t.gaps[:200], rng.integers(MIN_GAP, 90, 20)))
+    lead = 8 * int(rng.integers(0, 5))
+    cg, lay = mac_encode(frames, gaps, lead_idle=lead)
+    d, c = encode_plain(frames, gaps, lead)
+    assert np.array_equal(cg.data.reshape(-1), d) and np.array_equal(cg.ctrl.reshape(-1), c)
+    for n_imp in (0, 5, 40):
+        di, ci = d.copy(), c.copy()
+        _impair(rng, di, ci, n_imp)
+        got, st = _decode(di, ci)
+        want, wst = decode_plain(di, ci)
+        assert [(f.data, f.start, f.fcs_ok, f.errored, f.reason) for f in got] == want
+        assert {k: getattr(st, k) for k in wst} == wst
