@@ -23,6 +23,7 @@ import numpy as np
 import pytest
 
 import physec_tb as T
+from physec_tb import fcov
 from physec.pcs66 import Blocks66, VALID_TYPES
 from physec.xcode257 import Blocks257, detranscode_257b, transcode_257b
 
@@ -47,6 +48,7 @@ async def _run(dut, b257, valid, latency, rng=None):
     T.check_valid_sequence(valid, out_valid, latency)
     T.check_ints("out_blocks (4 x tx_coded<65:0>)", exp_blocks, got["out_blocks"], 264)
     T.check_ints("out_err", exp_err, got["out_err"], 1)
+    fcov.sample("xcode257.rx", fcov.xcode_rx_bins(b257, got["out_blocks"], got["out_err"]))
     return cycles, secs, sum(exp_err)
 
 

@@ -38,6 +38,7 @@ import numpy as np
 import pytest
 
 import physec_tb as T
+from physec_tb import fcov
 from physec.frame import OH_JC, OH_MFAS, OH_STAT, FrameTx, am_line_bytes
 from physec.gmp import ERROR_257B, client_valid, slot_map
 from physec.pad import Pad
@@ -315,6 +316,29 @@ def _check(dut, st: Stimulus, r: dict, header_only: bool = False):
     assert len(r["counts"]) >= st.n_frames + 1
 
 
+def record_coverage(st: Stimulus, r: dict, prof: str):
+    """Functional bins from the RTL's outputs: its cm per frame, the OH bytes of its line
+    words (JC2's II/DI, STAT, MFAS) and its underflow / overflow counts."""
+    p = st.p
+    n = st.n_frames
+    fb, wb = p.frame_bits // 8, p.word_bits // 8
+    line = b"".join(w.to_bytes(wb, "big") for w in r["words"])
+    ohs = [line[t * fb + (p.am_bits + p.pad_bits) // 8:][:p.oh_bytes] for t in range(n)]
+    cm = r["cm"][:n]
+    fcov.sample("gmp.cm_step", fcov.cm_step_bins(cm))
+    kinds = Counter(fcov.jc_tx_kind(oh[OH_JC + 1], c, q) for oh, c, q in zip(ohs, cm, [0] + cm[:-1]))
+    fcov.sample("gmp.jc_tx", {k: kinds[k] for k in fcov.JC_TX})
+    uf, of = r["counts"][n]                     # cumulative, at the start of frame n
+    if (uf, of) == (0, 0) and n >= 8:             # steady state: the client offset is measurable
+        fcov.hit("gmp.ppm", fcov.ppm_bin(cm[1:], p.cm_nominal))
+    mfas = [oh[OH_MFAS] for oh in ohs]
+    fcov.sample("gmp.fifo", {"underflow": uf, "overflow": of,
+                             "stat_underflow": sum(oh[OH_STAT] & 1 for oh in ohs),
+                             "stat_overflow": sum(oh[OH_STAT] >> 1 & 1 for oh in ohs),
+                             "mfas_wrap": sum(a == 255 and b == 0 for a, b in zip(mfas, mfas[1:])),
+                             "profile_400g": int(prof == "400g")})
+
+
 async def run_scenario(dut, name: str):
     prof = os.environ.get("PHYSEC_PROFILE", "100g")
     p = get_profile(prof)
@@ -323,6 +347,7 @@ async def run_scenario(dut, name: str):
     prep = time.perf_counter() - t0
     r = await _simulate(dut, st)
     _check(dut, st, r, header_only=(name == "header_first_frame"))
+    record_coverage(st, r, prof)
     uf, of = st.underflow[-1], st.overflow[-1]
     stat = Counter(f.oh[OH_STAT] for f in st.frames)
     dut._log.info("%s [%s]: PASS %d frames, %d clocks in %.2f s = %.0f clocks/s (stimulus + model %.2f s); "

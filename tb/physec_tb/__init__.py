@@ -102,9 +102,23 @@ def _tail(path: Path, n: int = 60) -> str:
     return "\n".join(lines[-n:])
 
 
+# $error of the RTL assertions: Icarus "ERROR: file:line: msg", Verilator "[t] %Error:
+# file:line: Assertion failed in TOP.x: msg"; msg starts with the module name.
+_ASSERT_RE = re.compile(r"(?:^ERROR: |%Error: ).*?(physec_\w+: .*)$", re.M)
+
+
+def assertion_messages(sim_log: Path) -> list[str]:
+    """The RTL assertion messages in a simulation log, in order."""
+    try:
+        return _ASSERT_RE.findall(Path(sim_log).read_text(errors="replace"))
+    except OSError:
+        return []
+
+
 def run_cocotb(toplevel: str, sources, test_module: str, test_dir,
                parameters: dict | None = None, sim: str = "verilator",
-               build_name: str | None = None, extra_env: dict | None = None) -> Path:
+               build_name: str | None = None, extra_env: dict | None = None,
+               expect_assertions: bool = False):
     """Build ``toplevel`` from ``sources`` (paths relative to the repo root or
     absolute; packages first) with ``parameters`` and run the cocotb tests in
     ``test_module`` (a module in ``test_dir``).
@@ -114,14 +128,25 @@ def run_cocotb(toplevel: str, sources, test_module: str, test_dir,
     ``build.log`` / ``sim.log`` there.  Raises AssertionError (failing the
     calling pytest test) if the build or the simulation fails, no cocotb test
     ran, or any cocotb test failed.  Returns the results XML path.
+
+    RTL assertions (the `ifndef SYNTHESIS blocks, $error "<module>: ..."): Verilator
+    builds get --assert and stop at the first one (the cocotb test fails); Icarus
+    goes on after $error, so the sim.log is searched for them and any one fails the
+    run too.  With ``expect_assertions`` assertions do not fail the run (nor does a
+    simulation that one of them stopped): it returns the list of assertion messages seen
+    (tb/assertions, which proves that each one fires).
     """
     from cocotb_tools.check_results import get_results
     from cocotb_tools.runner import get_runner
 
+    from physec_tb import coverage
+
     if sim == "verilator":
         pin_verilator()
+    cov = coverage.enabled(sim)           # PHYSEC_COVERAGE=1: line + toggle coverage build
     test_dir = Path(test_dir).resolve()
-    build_dir = test_dir / "sim_build" / (build_name or f"{sim}-{_param_string(parameters)}")
+    build_dir = test_dir / "sim_build" / ((build_name or f"{sim}-{_param_string(parameters)}")
+                                          + ("-cov" if cov else ""))
     build_dir.mkdir(parents=True, exist_ok=True)
     # The simulator's Python gets PYTHONPATH from this process's sys.path.
     for p in (str(test_dir), str(TB)):
@@ -135,11 +160,14 @@ def run_cocotb(toplevel: str, sources, test_module: str, test_dir,
         with _environ(_pch_makeflags() if sim == "verilator" else None):
             runner.build(sources=srcs, hdl_toplevel=toplevel, parameters=parameters or {},
                          build_dir=build_dir, always=True, timescale=("1ns", "1ps"),
-                         log_file=build_log)
+                         build_args=(["--assert"] if sim == "verilator" else [])
+                         + (coverage.BUILD_ARGS if cov else []), log_file=build_log)
     except (RuntimeError, SystemExit) as exc:
         raise AssertionError(f"{sim} build of {toplevel} failed ({exc!r}); {build_log}:\n"
                              + _tail(build_log)) from None
 
+    if cov:
+        coverage.prepare(build_dir)
     with _environ(extra_env):
         try:
             results = runner.test(test_module=test_module, hdl_toplevel=toplevel,
@@ -147,13 +175,20 @@ def run_cocotb(toplevel: str, sources, test_module: str, test_dir,
                                   test_dir=build_dir, timescale=("1ns", "1ps"),
                                   log_file=sim_log)
         except (RuntimeError, SystemExit) as exc:
+            if expect_assertions and assertion_messages(sim_log):    # Verilator stopped at one
+                return assertion_messages(sim_log)
             # The runner calls sys.exit() under pytest when a cocotb test fails.
             raise AssertionError(f"{sim} simulation of {toplevel} failed ({exc!r}); {sim_log}:\n"
                                  + _tail(sim_log)) from None
+    fired = assertion_messages(sim_log)
+    assert expect_assertions or not fired, \
+        f"{len(fired)} RTL assertion(s) fired; {sim_log}:\n" + "\n".join(fired[:20])
     num_tests, num_failed = get_results(Path(results))
     assert num_tests > 0, f"no cocotb test ran; see {sim_log}"
     assert num_failed == 0, f"{num_failed} of {num_tests} cocotb tests failed; {sim_log}:\n" + _tail(sim_log)
-    return Path(results)
+    if cov:
+        coverage.collect(build_dir, f"{test_dir.name}-{build_dir.name}")
+    return fired if expect_assertions else Path(results)
 
 
 # --------------------------------------------------------------------------- simulator side

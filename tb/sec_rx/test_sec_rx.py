@@ -59,6 +59,7 @@ import numpy as np
 import pytest
 
 import physec_tb as T
+from physec_tb import fcov
 from physec.pad import MODE_AUTH, MODE_BYPASS, MODE_ENCRYPT
 from physec.sec import CUT_THROUGH, SecTx
 from physec_tb.secframes import (SEC_RTL, COUNTERS, LINK, OH_OFF, PAD_OFF, PL_OFF, P, W, WB, SecFrame, SecRx,
@@ -319,6 +320,20 @@ def _check(dut, st: Stim, ref: Ref, r: dict) -> dict:
                 bypass=verdicts.count("bypass"))
 
 
+def record_coverage(r: dict):
+    """Functional bins from the RTL: the mode of every readable PAD (fs_* strobes), its
+    counters, its err_ks and, in the loopback, the RTL transmitter's flags."""
+    names = {MODE_ENCRYPT: "encrypt", MODE_AUTH: "auth", MODE_BYPASS: "bypass"}
+    modes = [names.get((v >> 8) & 3, f"mode{(v >> 8) & 3}") for v in r["fs"] if not (v >> 7) & 1]
+    fcov.sample("sec.mode_rx", {m: modes.count(m) for m in fcov.MODEL["sec.mode_rx"]})
+    fcov.sample("sec.rekey", {"rx_switch": r["cnt"]["key_switches"]})
+    fcov.sample("sec_rx.counters", {c: r["cnt"][c] for c in fcov.SEC_RX_COUNTERS})
+    cap = r["cap"]
+    fcov.sample("sec_rx.alarms", {"err_ks": sum((c >> 516) & 1 for c in cap)})
+    fcov.sample("sec_tx.alarms", {"err_ks": sum((c >> 518) & 1 for c in cap),
+                                  "err_tag_late": sum((c >> 517) & 1 for c in cap)})
+
+
 async def run_scenario(dut, name: str):
     t0 = time.perf_counter()
     st = build_loopback(T.seed()) if name == "loopback" else build(name, T.seed())
@@ -326,6 +341,7 @@ async def run_scenario(dut, name: str):
     prep = time.perf_counter() - t0
     r = await _simulate(dut, st)
     s = _check(dut, st, ref, r)
+    record_coverage(r)
     dut._log.info("%s: PASS %d frames (%d pass, %d fail, %d bypass, %d released), counters %s, "
                   "decrypt latency %d clock; %d clocks in %.1f s = %.0f clocks/s (stimulus + model %.2f s)",
                   name, len(st.line), s["passed"], s["failed"], s["bypass"], s["released"],

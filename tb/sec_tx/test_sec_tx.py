@@ -33,6 +33,9 @@ Scenarios (cocotb tests):
   pn_exhaust   the RTL's PN register is set to 2^64 - 2 during frame 0 (the model's
                likewise): frames 1, 2 use the last PNs, frame 3 is blank with alarm_pn,
                a fresh key activated then protects frame 4 on
+  late_activation  activation requested 12 clocks before frame 3's in_sof (less than the
+               24 its keystream needs): frame 3 is blank and err_ks is set (sticky),
+               frame 4 takes the parameters (PN 1)
 
 Environment: PHYSEC_SEED (default physec_tb.DEFAULT_SEED).
 """
@@ -49,6 +52,7 @@ import numpy as np
 import pytest
 
 import physec_tb as T
+from physec_tb import fcov
 from physec.pad import MODE_AUTH, MODE_BYPASS, MODE_ENCRYPT
 from physec.sec import PN_MAX, SecError, SecTx
 from physec_tb.secframes import (SEC_RTL, LINK, P, PAD_OFF, W, WB, SecFrame, blank_pad, first_diff, key_int, plain_frames,
@@ -73,6 +77,8 @@ class Stim:
     pauses: float = 0.0              # probability of an in_valid = 0 clock
     expect_refused: dict = field(default_factory=dict)   # frame i -> ("rekey" | "key")
     alarm_from: int | None = None    # first frame with alarm_pn set (by its end)
+    late_events: dict = field(default_factory=dict)   # frame i -> events, from word W - LATE_AT on
+    err_ks_at: int | None = None     # frame at whose in_sof err_ks is set (keystream not ready)
 
 
 def _pre_security(frames, rng) -> list[bytes]:
@@ -113,6 +119,11 @@ def build(name: str, seed: int) -> Stim:
         exp = [_blank(f) for f in fr[:3]] + secure(fr[3:], SecTx(2, k1, LINK))
         return Stim(name, MODE_ENCRYPT, _pre_security(fr, rng), exp, [(2, k1)], None,
                     events={2: [("rekey", 2)]})
+    if name == "late_activation":
+        fr = plain_frames(8, seed)
+        exp = [_blank(f) for f in fr[:4]] + secure(fr[4:], SecTx(2, k1, LINK))
+        return Stim(name, MODE_ENCRYPT, _pre_security(fr, rng), exp, [(2, k1)], None,
+                    late_events={2: [("rekey", 2)]}, err_ks_at=3)
     if name == "pn_exhaust":
         fr = plain_frames(7, seed)
         tx = SecTx(0, k0, LINK)
@@ -133,6 +144,7 @@ def build(name: str, seed: int) -> Stim:
 # Stimulus rows of physec_sec_tx_tb (see its header): bit positions.
 R_RST, R_KWE, R_REKEY, R_AN, R_KSEL, R_VALID, R_SOF = 264, 263, 262, 260, 258, 257, 256
 STIM_W, TAIL = 265, 16
+LATE_AT = 12                             # late_events: clocks before the next in_sof
 
 
 def row(word=0, valid=0, sof=0, rst=0, key_we=0, rekey=0, an=0, ksel=0) -> int:
@@ -159,6 +171,8 @@ def stimulus(st: Stim, seed: int):
         for k, w in enumerate(words(line)):
             if st.pauses and rng.random() < st.pauses:
                 rows.append(row())
+            if k == W - LATE_AT:
+                evs += st.late_events.get(t, [])
             r = row(w, 1, int(k == 0))
             if k == 0:
                 sofs.append(len(rows))
@@ -222,9 +236,19 @@ def _check(dut, st: Stim, r: dict):
                (sofs[t] + 1, 1, f.mode, f.an, f.pn, int(f.tag_valid), int(f.key_change_pending), f.next_an)
         assert g == want, f"frame {t}: fr_(clock, protected, mode, an, pn, tag_valid, kcp, next_an) = {g}, " \
                           f"model {want}"
-    # Flags: err_ks, err_tag_late sticky 0; refusal pulses where expected; alarm_pn.
-    assert not any(bit(c, 259) or bit(c, 258) for c in cap), "err_ks or err_tag_late raised"
+    # Flags after the reset rows (an earlier test may leave them set until then):
+    # err_tag_late 0, err_ks too unless expected (then sticky from that frame's in_sof on);
+    # refusal pulses where expected; alarm_pn.
     frame_of = lambda p: max([t for t, s in enumerate(sofs) if s < p], default=-1)   # noqa: E731
+    assert not any(bit(c, 258) for c in cap[4:]), "err_tag_late raised"
+    ks = [p for p, c in enumerate(cap) if p >= 4 and bit(c, 259)]
+    if st.err_ks_at is None:
+        assert not ks, f"err_ks raised in clock {ks[0] if ks else None}"
+    else:
+        assert ks and frame_of(ks[0]) == st.err_ks_at and ks[0] - sofs[st.err_ks_at] <= 2 and \
+            ks == list(range(ks[0], len(cap))), \
+            f"err_ks: first set in clock {ks[0] if ks else None}, expected right after frame " \
+            f"{st.err_ks_at}'s in_sof (clock {sofs[st.err_ks_at]}), then sticky"
     refused = sorted([(frame_of(p), "rekey") for p, c in enumerate(cap) if bit(c, 261)] +
                      [(frame_of(p), "key") for p, c in enumerate(cap) if bit(c, 260)])
     exp_ref = sorted(st.expect_refused.items())
@@ -237,6 +261,25 @@ def _check(dut, st: Stim, r: dict):
         # by the activation decided during frame alarm_from
         assert alarm[st.alarm_from] == 1 and not any(alarm[:st.alarm_from]) and alarm[-1] == 0, \
             f"alarm_pn at the in_sof clocks: {alarm}"
+
+
+MODE_NAMES = {MODE_ENCRYPT: "encrypt", MODE_AUTH: "auth", MODE_BYPASS: "bypass"}
+
+
+def record_coverage(r: dict):
+    """Functional bins from the RTL: its fr_* strobes (fr.hex) and flags (cap.hex)."""
+    frs = [((v >> 72) & 1, (v >> 70) & 3, (v >> 68) & 3, (v >> 4) & ((1 << 64) - 1), (v >> 2) & 1)
+           for v in r["frs"]]                                  # protected, mode, an, pn, kcp
+    modes = [MODE_NAMES.get(m, f"mode{m}") if p else "blank" for p, m, *_ in frs]
+    fcov.sample("sec.mode_tx", {m: modes.count(m) for m in fcov.MODEL["sec.mode_tx"]})
+    prev = [(0,) + (None,) * 4] + frs[:-1]
+    fcov.sample("sec.rekey", {
+        "tx_activation": sum(f[0] and not q[0] for f, q in zip(frs, prev)),
+        "tx_announce": sum(f[0] and f[4] for f in frs),
+        "tx_switch": sum(f[0] and q[0] and f[2] != q[2] and f[3] == 1 for f, q in zip(frs, prev))})
+    cap = r["cap"][4:]                                        # after the reset rows
+    bits = {"alarm_pn": 262, "err_rekey_refused": 261, "err_key_refused": 260, "err_ks": 259, "err_tag_late": 258}
+    fcov.sample("sec_tx.alarms", {n: sum((c >> b) & 1 for c in cap) for n, b in bits.items()})
 
 
 async def run_scenario(dut, name: str):
@@ -253,6 +296,7 @@ async def run_scenario(dut, name: str):
             return [(sofs[0] + 1, poke)]
     r = await _simulate(dut, st, deposits)
     _check(dut, st, r)
+    record_coverage(r)
     prot = sum(not e.blank for e in st.expect)
     dut._log.info("%s: PASS %d frames (%d protected, %d blank) bit for bit, latency %d clocks; %d clocks in %.1f s "
                   "= %.0f clocks/s (stimulus + model %.2f s)", name, len(st.expect), prot, len(st.expect) - prot,
@@ -282,6 +326,11 @@ async def rekey(dut):
 @cocotb.test()
 async def late_start(dut):
     await run_scenario(dut, "late_start")
+
+
+@cocotb.test()
+async def late_activation(dut):
+    await run_scenario(dut, "late_activation")
 
 
 @cocotb.test()
@@ -327,7 +376,7 @@ async def smoke(dut):
 
 RUNS = {
     # id: (simulator, testbench parameters, cocotb tests)
-    "verilator": ("verilator", None, "encrypt,auth,bypass,rekey,late_start,pn_exhaust"),
+    "verilator": ("verilator", None, "encrypt,auth,bypass,rekey,late_start,pn_exhaust,late_activation"),
     "icarus": ("icarus", {"NW": 8192, "NF": 4}, "smoke"),
 }
 

@@ -22,6 +22,7 @@ import numpy as np
 import pytest
 
 import physec_tb as T
+from physec_tb import fcov
 from physec.pcs66 import Blocks66
 from physec.xcode257 import transcode_257b
 
@@ -42,6 +43,7 @@ async def _run(dut, sh, pl, valid, latency, rng=None):
         dut, "in_blocks", ins, valid, ["out_block"], latency, idle_values=idle)
     T.check_valid_sequence(valid, out_valid, latency)
     T.check_ints("out_block (tx_xcoded<256:0>)", exp, got["out_block"], 257)
+    fcov.sample("xcode257.tx", fcov.xcode_tx_bins(sh, pl, got["out_block"]))
     return cycles, secs
 
 
