@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .fastpath import b257_to_cgmii, cgmii_to_257b
 from .mac import MacRx, MacTx, RxFrame, RxStats, TxLayout, mac_decode, mac_encode
 from .pcs66 import Blocks66, Cgmii, decode_66b, encode_66b
 from .traffic import Traffic
@@ -37,11 +38,24 @@ def pcs_tx(traffic: Traffic, lead_blocks: int = 0) -> PcsTx:
     return PcsTx(cg, b66, transcode_257b(b66), layout)
 
 
+def pcs_tx_257b(traffic: Traffic, lead_blocks: int = 0) -> Blocks257:
+    """``pcs_tx(traffic, lead_blocks).b257`` by the fused path (no 66b arrays)."""
+    cg, _ = mac_encode(traffic.frames, traffic.gaps, block_multiple=4, lead_idle=32 * lead_blocks)
+    return cgmii_to_257b(cg, inplace=True)
+
+
 def pcs_rx(b257: Blocks257) -> PcsRx:
     b66, err = detranscode_257b(b257)
     cg = decode_66b(b66)
     frames, stats = mac_decode(cg)
     return PcsRx(b66, err, cg, frames, stats)
+
+
+def pcs_rx_frames(b257: Blocks257) -> tuple[list[RxFrame], RxStats, np.ndarray]:
+    """``pcs_rx(b257)``'s frames, stats and xcode_err by the fused path (no 66b arrays)."""
+    cg, err = b257_to_cgmii(b257)
+    frames, stats = mac_decode(cg)
+    return frames, stats, err
 
 
 def pcs_tx_stream(traffic: Traffic | Iterable[Traffic], lead_blocks: int = 0,
@@ -61,7 +75,7 @@ def pcs_tx_stream(traffic: Traffic | Iterable[Traffic], lead_blocks: int = 0,
         frames, gaps = (piece.frames, piece.gaps) if piece is not None else ([], None)
         cg, _ = mac.encode(frames, gaps, final=nxt is None)
         if len(cg.data):
-            yield transcode_257b(encode_66b(cg))
+            yield cgmii_to_257b(cg, inplace=True)     # cg is this call's own buffer
         if nxt is None:
             return
         piece = nxt
@@ -80,9 +94,9 @@ class PcsRxStream:
         return self.mac.stats
 
     def feed(self, b257: Blocks257) -> list[RxFrame]:
-        b66, err = detranscode_257b(b257)
+        cg, err = b257_to_cgmii(b257)
         self.xcode_errors += int(err.sum())
-        return self.mac.decode(decode_66b(b66))
+        return self.mac.decode(cg)
 
     def finish(self) -> list[RxFrame]:
         return self.mac.decode(Cgmii(np.zeros((0, 8), np.uint8), np.zeros((0, 8), bool)), final=True)
