@@ -370,6 +370,7 @@ class Deframer:
         self.buf, self.base, self.end = b"", 0, 0   # buf[0] is line bit `base`; `end` bits known
         self.partial = False                    # the last feed ended inside a byte
         self.cm_prev, self.cm_known, self.cursor, self.last = 0, False, 0, None
+        self.prev_sec: RxFrameSec | None = None  # the previous processed frame's security result
         self.locked, self.nxt, self.bad = False, 0, 0
         self.pending: list = []                 # RxOut whose release is not decided yet, in order
         self.done = False
@@ -503,19 +504,24 @@ class Deframer:
         hdr = line[:H // 8]
         oh = hdr[a1:]
         oh_ok = crc16_oh(oh[:-2]) == int.from_bytes(oh[-2:], "big")
-        jc = jc_decode(oh[OH_JC:OH_JC + 6], self.cm_prev, self.cm_known)
+        pad = hdr[a0:a1]
+        payload = line[H // 8:]
+        rs, trusted = None, self.cm_known
+        if sec is not None:
+            # This PAD (before the OH) carries the previous frame's tag: its verdict is final
+            # now.  Cm' is trusted only if that frame was verified (spec 4.4 rule 3): a refused
+            # or forged frame must not steer the demapping of the next one.
+            rs = sec.frame(oh[OH_MFAS], pad, oh, payload)
+            payload = rs.payload
+            trusted = trusted and self.prev_sec.verdict in ("pass", "bypass")
+            self.prev_sec = rs
+        jc = jc_decode(oh[OH_JC:OH_JC + 6], self.cm_prev, trusted)
         usable = jc.cm is not None and 0 <= jc.cm <= p.n_slots and (good or oh_ok)
         self.cm_known = usable
         cnt.frames += 1
         cnt.oh_crc_errors += not oh_ok
         cnt.jc_crc_errors += not jc.crc_ok
         cnt.jc_pattern_errors += jc.kind in ("pattern", "stale")
-        pad = hdr[a0:a1]
-        payload = line[H // 8:]
-        rs = None
-        if sec is not None:
-            rs = sec.frame(oh[OH_MFAS], pad, oh, payload)
-            payload = rs.payload
         if usable:
             self.cm_prev = jc.cm
         st = RxFrameStatus(q, good, oh_ok, oh[OH_MFAS], oh[OH_STAT], jc, self.cm_prev, usable, pad, self.cm_prev, rs)

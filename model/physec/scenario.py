@@ -14,7 +14,8 @@ that in store-and-forward nothing that failed verification leaves as valid data.
 Line frame numbering: frame t starts at line bit t * F.  With lock_good = 2 the
 receiver locks on frames 0 and 1 and processes frames 1, 2, ... (5.5); frame 1 is the
 first PAD it reads, so it fails "PN not predicted" (6.4), and the last frame fails
-"tag lost" (no next PAD).  Impairments therefore start at frame 2 or later.
+"tag lost" (no next PAD).  Frame 1 is thus never verified, so a relative JC in frame 2
+is "stale" (4.4 rule 3): impairments start at frame 3 by default.
 """
 from __future__ import annotations
 
@@ -44,10 +45,13 @@ VERDICT = {"pass": 0, "fail": 1, "bypass": 2}
 REKEY_AN = 1
 
 # Counters whose excess over the inherent start/end of a stream (first frame not
-# predicted, last frame's tag lost) is an alarm.
+# predicted, the "stale" frames right after it, last frame's tag lost) is an alarm.
 ALARM_RX = ("am_bad", "oh_crc_errors", "jc_crc_errors", "jc_pattern_errors", "unusable_frames", "lock_losses",
             "lost_frames")
 ALARM_SEC = ("tag_failures", "tags_lost", "replays", "unknown_an", "pad_errors", "pn_unpredicted", "bypass")
+
+
+K = 3  # the first frame that can pass and be demapped whatever its JC; default impairment position
 
 
 @dataclass(frozen=True)
@@ -63,16 +67,15 @@ class Scenario:
     rx_keys: str = "same"       # "same" as the transmitter, or "other" (a different AN 0 key)
     allow_bypass: bool = False
     impair: str = "none"        # payload_flip, pad_flip, oh_jc_corrupt, replay, am_loss, bit_slip
-    at: int = 2                 # line frame of the impairment
+    at: int = K                 # line frame of the impairment
     min_line_frames: int = 5
 
 
-K = 2  # the first frame that can pass; default impairment position
-
 SCENARIOS = {s.name: s for s in (
     Scenario("clean", "default traffic, encrypt, no impairment",
-             "every frame passes except frame 1 (PN not predicted) and the last (tag lost); all Ethernet "
-             "frames delivered"),
+             "every frame passes except frame 1 (PN not predicted) and the last (tag lost); frame 2 is "
+             "'stale' if its JC is relative (frame 1 is not verified; idle lead); all Ethernet frames "
+             "delivered"),
     Scenario("ppm_plus200", "client at +200 ppm, no impairment", "as clean; Cm tracks the faster client",
              ppm=200.0),
     Scenario("ppm_minus200", "client at -200 ppm, no impairment", "as clean; Cm tracks the slower client",
@@ -87,21 +90,24 @@ SCENARIOS = {s.name: s for s in (
     Scenario("bypass", "bypass mode, the receiver allows bypass",
              "every processed frame has verdict bypass and is released; no security failure", mode="bypass",
              allow_bypass=True),
-    Scenario("payload_flip", "one ciphertext bit flipped in a data slot of line frame 2",
-             "frame 2 fails 'tag mismatch' when frame 3's PAD arrives (tag_failures 1); cut-through released "
-             "it, store-and-forward emits only ERROR_257B for it; all other frames pass",
+    Scenario("payload_flip", "one ciphertext bit flipped in a data slot of line frame 3",
+             "frame 3 fails 'tag mismatch' when frame 4's PAD arrives (tag_failures 1); cut-through released "
+             "it, store-and-forward emits only ERROR_257B for it; frames after it are 'stale' (Cm' not "
+             "verified) until a JC carries Cm plainly; all other frames pass",
              impair="payload_flip"),
     Scenario("pad_flip", "one PN bit of line frame 3's PAD flipped (PAD CRC-32 fails)",
              "frame 3 fails 'PAD invalid' on arrival (pad_errors 1, dropped in both policies); frame 2 fails "
-             "'tag lost' (its tag rode in frame 3's PAD); frame 4 is predicted as PN(3) + 1 and passes",
+             "'tag lost' (its tag rode in frame 3's PAD); frame 4 is predicted as PN(3) + 1 and passes; frames "
+             "after 3 are 'stale' until a JC carries Cm plainly",
              impair="pad_flip", at=3, frames=64, min_line_frames=6),
-    Scenario("oh_jc_corrupt", "one JC1 bit of line frame 2's OH flipped (JC CRC-8 and OH CRC-16 fail)",
-             "frame 2 is unusable (Cm unknown: Cm' error blocks) and fails 'tag mismatch' (the OH is in the "
+    Scenario("oh_jc_corrupt", "one JC1 bit of line frame 3's OH flipped (JC CRC-8 and OH CRC-16 fail)",
+             "frame 3 is unusable (Cm unknown: Cm' error blocks) and fails 'tag mismatch' (the OH is in the "
              "AAD); frames after it are unusable ('stale') until a JC carries Cm plainly",
              impair="oh_jc_corrupt"),
     Scenario("replay", "line frame 5 replaced by a copy of an earlier frame with the same Cm and a plain JC",
              "frame 4 fails 'tag mismatch' (the copy carries an old TAG), frame 5 'replay', frame 6 'PN not "
-             "predicted' (the prediction stays at PN(5)); frame 7 passes", impair="replay", at=5, frames=140,
+             "predicted' (the prediction stays at PN(5)); frame 7 passes; relative JCs after the failed frames "
+             "are 'stale' until a JC carries Cm plainly (7, 8)", impair="replay", at=5, frames=140,
              min_line_frames=9),
     Scenario("wrong_key", "the receiver holds another AN 0 key",
              "every frame fails: frame 1 'PN not predicted', then 'tag mismatch' each; store-and-forward "
@@ -186,8 +192,8 @@ def _data_slot_bit(p: Profile, cm: int, bit: int) -> int:
 
 def replay_source(sc: Scenario, cms: list[int]) -> int:
     """The latest frame j <= at - 2 whose JC is plain ("same") and whose Cm equals frame
-    ``at``'s: the copy is then demapped with the right Cm and the next frame's relative JC
-    still decodes, so the outcome is the security layer's alone."""
+    ``at``'s: the copy is then demapped with the right Cm, so its error blocks and Cm' are
+    the transmitter's (the frames after it are "stale" until a plain JC: 4.4 rule 3)."""
     k = sc.at
     for j in range(k - 2, 1, -1):
         if cms[j] == cms[j - 1] == cms[k]:
@@ -377,10 +383,12 @@ def expect(sc: Scenario, p: Profile, n_line: int, cms: list[int], jcs: list[byte
         if f.usable:
             cm_prev = cm
         f.cm = cm_prev
-        trusted = f.usable
         if sc.mode == "bypass" and not sc.allow_bypass:
             f.reasons = ["bypass not allowed"]
         f.verdict = "fail" if f.reasons else "bypass" if sc.mode == "bypass" else "pass"
+        # 4.4 rule 3: the next frame may apply a relative change to this Cm only if this
+        # frame was demapped and verified (its verdict is known at the next frame's PAD).
+        trusted = f.usable and f.verdict in ("pass", "bypass")
         f.released = {CUT_THROUGH: not set(f.reasons) & set(ARRIVAL),
                       STORE_AND_FORWARD: f.verdict in ("pass", "bypass")}
         if f.line in gap_at:
@@ -419,7 +427,12 @@ def expect(sc: Scenario, p: Profile, n_line: int, cms: list[int], jcs: list[byte
     inherent = {"pn_unpredicted": 1, "tags_lost": 1} if sc.mode != "bypass" else {}
     if sc.mode == "bypass" and sc.allow_bypass:
         inherent["bypass"] = c["sec"]["frames"]
-    alarms = {f"rx.{n}": c["rx"][n] for n in ALARM_RX if c["rx"][n]}
+    # Frame 1 is never verified, so the frames right after it whose JC is relative are
+    # "stale" (4.4 rule 3): inherent too (the idle lead of a golden set covers them).
+    n_stale = next((i for i, f in enumerate(frames[1:]) if f.jc_kind != "stale"), len(frames[1:]))
+    inherent.update({"rx.jc_pattern_errors": n_stale, "rx.unusable_frames": n_stale})
+    alarms = {f"rx.{n}": c["rx"][n] - inherent.get(f"rx.{n}", 0) for n in ALARM_RX
+              if c["rx"][n] > inherent.get(f"rx.{n}", 0)}
     alarms.update({f"sec.{n}": c["sec"][n] - inherent.get(n, 0) for n in ALARM_SEC
                    if c["sec"][n] > inherent.get(n, 0)})
     return Expected(frames, gap_out, counters, alarms)

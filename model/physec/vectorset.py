@@ -6,9 +6,11 @@ A set is generated from a recipe (traffic, frame count, seed, profile, client pp
     frames.pcap -> cgmii.hex -> 66b.hex -> 257b.hex -> [GMP + framer] -> line.hex
                                                         cm.hex, slotmap.hex, valid.hex, oh.hex, pad.hex
 
-The client stream starts with idle blocks covering line frames 0 and 1: a receiver
-spends frame 0 acquiring lock (spec 5.5) and frame 1 learning the PN to predict (6.4),
-so every Ethernet frame is recoverable from the line.
+The client stream starts with idle blocks covering line frames 0, 1 and 2: a receiver
+spends frame 0 acquiring lock (spec 5.5) and frame 1 learning the PN to predict (6.4);
+frame 1 is therefore not verified, so frame 2's Cm is unknown if its JC is relative
+(4.4 rule 3).  Every Ethernet frame is then recoverable from the line when frame 2 or
+3 carries its Cm plainly, as at 0 and +-200 ppm (spec 7).
 """
 from __future__ import annotations
 
@@ -109,8 +111,8 @@ def sec_taps(mode: str) -> dict[str, Tap]:
 
 
 def lead_blocks(p: Profile) -> int:
-    """Idle 257b blocks before the traffic: more than frames 0 and 1 can carry."""
-    return 2 * p.cm_init + p.fifo_depth
+    """Idle 257b blocks before the traffic: more than frames 0, 1 and 2 can carry."""
+    return 3 * p.cm_init + p.fifo_depth
 
 
 def load_traffic(spec: str, frames: int, seed: int | None) -> Traffic:
@@ -389,7 +391,9 @@ def check_set(d: Path, log=lambda m: None) -> str:
     srx = SecRx(keys, link, STORE_AND_FORWARD, require_security=recipe.mode != "bypass")
     rx = deframe(p, np.unpackbits(np.frombuffer(line, np.uint8)), srx)
     c = rx.counters
-    if c.unusable_frames or c.lock_losses or c.am_bad or c.locks != 1:
+    # Frame 1 is not verified, so relative JCs right after it are "stale" (spec 4.4 rule 3).
+    n_stale = next((i for i, f in enumerate(rx.frames[1:]) if f.jc.kind != "stale"), len(rx.frames) - 1)
+    if c.unusable_frames != n_stale or c.lock_losses or c.am_bad or c.locks != 1:
         raise Mismatch(f"RX: line not received cleanly: {c}")
     verdicts = [f.sec.verdict for f in rx.frames]
     want = (["bypass"] * len(verdicts) if recipe.mode == "bypass"
@@ -397,8 +401,12 @@ def check_set(d: Path, log=lambda m: None) -> str:
     if verdicts != want:
         raise Mismatch(f"RX security verdicts {verdicts}, expected {want} (the first frame is not predicted, "
                        f"the last frame's tag never arrives)")
-    skip = sum(len(f.map.slots) for f in frames[:1 if recipe.mode == "bypass" else 2])
-    rx_blocks = rx.blocks.to_ints()[sum(f.blocks for f in rx.frames[:0 if recipe.mode == "bypass" else 1]):]
+    n_acq = (0 if recipe.mode == "bypass" else 1) + n_stale          # processed frames not delivered
+    skip = sum(len(f.map.slots) for f in frames[:1 + n_acq])
+    if skip > lead_blocks(p):
+        raise Mismatch(f"RX: line frames 2..{n_acq} are 'stale' (spec 4.4 rule 3) and carry client data "
+                       f"beyond the {lead_blocks(p)} idle lead blocks: not every frame is recoverable")
+    rx_blocks = rx.blocks.to_ints()[sum(f.blocks for f in rx.frames[:n_acq]):]
     _first_diff("RX deframe(line.hex), store-and-forward, vs 257b.hex after the frames spent on acquisition",
                 rx_blocks[:len(vals['257b']) - skip], vals["257b"][skip:], 257)
     tail = Blocks257.from_ints(rx_blocks)

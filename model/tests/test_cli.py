@@ -162,8 +162,9 @@ def test_scenario_set_checks_and_names_its_taps(sset, capsys):
     assert "scenario payload_flip" in capsys.readouterr().out
     man = json.loads((sset / "manifest.json").read_text())
     assert {"rx257b.hex", "rx66b.hex", "rxstat.hex"} <= set(man["files"]) and "cgmii.hex" not in man["files"]
-    assert man["scenario"]["alarms"] == {"sec.tag_failures": 1}
-    assert man["counts"]["rxstat"] == len(man["scenario"]["rx_frames"]) == 4
+    # frame 3 fails its tag; frames 4, 5 (relative JCs after it) are "stale" (spec 4.4 rule 3)
+    assert man["scenario"]["alarms"] == {"sec.tag_failures": 1, "rx.jc_pattern_errors": 2, "rx.unusable_frames": 2}
+    assert man["counts"]["rxstat"] == len(man["scenario"]["rx_frames"]) == 5
     assert "impairment" in (sset / "line.hex").read_text().splitlines()[0]
 
 
@@ -201,7 +202,7 @@ def test_scenario_bad_arguments(tmp_path):
 
 
 def test_inspect_scenario_frame(sset, capsys):
-    assert main(["inspect", "--vectors", str(sset), "--frame", "2"]) == 0
+    assert main(["inspect", "--vectors", str(sset), "--frame", "3"]) == 0
     out = capsys.readouterr().out
     assert "verdict fail (tag mismatch)  released 1" in out and "expected verdict: fail, tag mismatch" in out
     assert main(["inspect", "--vectors", str(sset), "--frame", "0"]) == 0

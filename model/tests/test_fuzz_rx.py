@@ -24,8 +24,8 @@ from hypothesis import strategies as st
 from test_frame import ERR, check_no_garbage, sent, unique_client
 from test_fuzz_vectors import budget
 
-from physec.frame import deframe, frame_tx, line_bits
-from physec.gmp import client_valid
+from physec.frame import deframe, frame_tx, line_bits, oh_encode
+from physec.gmp import client_valid, jc_decode, jc_encode
 from physec.pad import MODE_BYPASS, Pad
 from physec.profile import PROFILES
 from physec.sec import CUT_THROUGH, STORE_AND_FORWARD, SecKey, SecRx, SecTx
@@ -42,12 +42,6 @@ REASON_COUNTER = {"tag mismatch": "tag_failures", "tag lost": "tags_lost", "repl
                   "unknown AN": "unknown_an", "PAD invalid": "pad_errors", "PN not predicted": "pn_unpredicted",
                   "bypass not allowed": "bypass"}
 ON_ARRIVAL = set(REASON_COUNTER) - {"tag mismatch", "tag lost"}
-# Known open issue in the frame layer (reported to the owner of frame.py): a replayed,
-# dropped or spliced frame that the security stage refuses still becomes the Cm' against
-# which the next frame's relative JC (+-1, +-2) is decoded, so a following authentic
-# frame can pass its tag yet be demapped with a wrong Cm.  Until that is fixed the
-# released-blocks check runs on streams whose frames stay in transmitted order.
-OUT_OF_ORDER = {"splice", "replay", "drop", "swap"}
 
 
 def make_link(key, seed):
@@ -169,8 +163,7 @@ def test_hostile_streams(case):
     assert ct_rx.cnt == sf_rx.cnt
     # Store-and-forward: only verified frames leave; every data block was sent, in order.
     assert all(f.sec.verdict == "pass" for f in sf.frames if f.delivered)
-    if not set(ops) & OUT_OF_ORDER:
-        check_no_garbage(sf.blocks.to_ints(), SENT_BLOCKS)
+    check_no_garbage(sf.blocks.to_ints(), SENT_BLOCKS)
     # Cut-through: the same output plus the frames whose tag failed later, never a frame
     # refused on arrival.
     a, b = ct.blocks.to_ints(), sf.blocks.to_ints()
@@ -190,7 +183,8 @@ def test_random_line_releases_nothing(seed, n):
 
 def test_forged_frames_never_pass():
     """Valid AM, PAD (CRC, predicted PN) and OH around random payloads: store-and-forward
-    releases none of them; cut-through releases them and fails each one a frame later."""
+    releases none of them; cut-through releases those it can demap and fails each one a frame
+    later."""
     rng = np.random.default_rng(7)
     fr = frames_of(LINKS["A"][0])
     bits = np.concatenate(fr[:3] + [forge(f, rng, random_tag=True) for f in fr[3:6]] + fr[6:])
@@ -203,6 +197,61 @@ def test_forged_frames_never_pass():
         (1, ["PN not predicted"]), (2, ["tag mismatch"]), (3, ["tag mismatch"]), (4, ["tag mismatch"]),
         (5, ["tag mismatch"]), (6, []), (7, ["tag lost"])]
     assert [f.delivered for f in sf.frames] == [False] * 5 + [True, False]
-    assert [f.delivered for f in ct.frames] == [False] + [True] * 6
+    # Cut-through releases every frame not refused on arrival that it can demap: JCs of line
+    # frames 2..7 are +1, same, -1, +1, same, -1, and a relative one after a frame that is
+    # not verified (1, and the forged 3, 4) is "stale" (spec 4.4 rule 3).
+    assert [f.jc.kind for f in ct.frames] == ["new", "stale", "same", "stale", "stale", "same", "-1"]
+    assert [f.delivered for f in ct.frames] == [False, False, True, False, False, True, True]
     assert sf_rx.cnt == ct_rx.cnt and sf_rx.cnt.tag_failures == 4
     check_no_garbage(sf.blocks.to_ints(), SENT_BLOCKS)
+
+
+def test_forged_relative_jc_leaves_the_next_cm_unknown():
+    """Spec 4.4 rule 3: line frame 4 forged with a relative JC for a wrong Cm ("+1" instead
+    of "-1"; JC CRC-8 and OH CRC-16 recomputed: no key needed) around its authentic PAD and
+    payload.  It is demapped with the forged Cm (frame 3 was verified) and fails its tag a
+    frame later.  Line frame 5, authentic with a relative JC ("+1"), follows a frame that is
+    not verified: "stale", its Cm' error blocks only, never its slots read with the forged
+    Cm' and released (its own tag passes: the tag covers the line, not the slot map)."""
+    fr, tx = frames_of(LINKS["A"][0]), LINKS["A"][2]
+    k, cm3 = 4, tx[3].map.cm
+    # JCs of line frames 3, 4, 5: "same", "-1", "+1".
+    assert [tx[t].map.cm - tx[t - 1].map.cm for t in (3, 4, 5)] == [0, -1, 1]
+    forged_cm = cm3 + 1
+    # The attack is real: with Cm' = the forged Cm, frame 5's JC decodes to a wrong Cm.
+    assert jc_decode(tx[5].jc, forged_cm).cm not in (None, tx[5].map.cm)
+    b = np.packbits(fr[k]).tobytes()
+    o = (AM + PADB) // 8
+    oh = oh_encode(P, b[o], b[o + 1], jc_encode(forged_cm, cm3, tx[k].map.cnd))
+    fr[k] = np.unpackbits(np.frombuffer(b[:o] + oh + b[o + P.oh_bytes:], np.uint8))
+    bits = np.concatenate(fr)
+    for policy in (CUT_THROUGH, STORE_AND_FORWARD):
+        res, srx, _ = receive(bits, policy)
+        check_consistent(res, srx, bits)
+        st = {f.mfas: f for f in res.frames}       # rx frame i is line frame i + 1
+        assert st[4].oh_crc_ok and st[4].jc.kind == "+1" and st[4].usable and st[4].cm == forged_cm
+        assert st[4].sec.reasons == ["tag mismatch"]
+        assert st[5].jc.kind == "stale" and not st[5].usable and not st[5].delivered
+        assert st[5].sec.verdict == "pass" and st[5].blocks == forged_cm
+        assert st[6].jc.kind == "same" and st[6].delivered and st[6].cm == tx[6].map.cm
+        i = sum(f.blocks for f in res.frames if f.mfas < 5)
+        assert res.blocks.to_ints()[i:i + forged_cm] == [ERR] * forged_cm
+        if policy == STORE_AND_FORWARD:
+            assert not st[4].delivered
+            check_no_garbage(res.blocks.to_ints(), SENT_BLOCKS)
+
+
+def test_replayed_first_frame_releases_nothing_unsent():
+    """Line frame 0 replayed after frame 3: the copy (plain JC, Cm 2416) is refused as a
+    replay, so the relative JCs of line frames 4 and 5 after it are "stale" (spec 4.4 rule
+    3); store-and-forward releases no block that was never sent (it released 231 when the
+    copy's Cm was trusted)."""
+    fr = frames_of(LINKS["A"][0])
+    bits = np.concatenate(fr[:4] + [fr[0]] + fr[4:])
+    for policy in (CUT_THROUGH, STORE_AND_FORWARD):
+        res, srx, _ = receive(bits, policy)
+        check_consistent(res, srx, bits)
+        assert [(f.mfas, f.sec.reasons, f.jc.kind) for f in res.frames[3:6]] == [
+            (0, ["replay"], "new"), (4, [], "stale"), (5, [], "stale")]
+        if policy == STORE_AND_FORWARD:
+            check_no_garbage(res.blocks.to_ints(), SENT_BLOCKS)

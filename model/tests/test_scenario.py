@@ -18,17 +18,26 @@ from physec.vectorset import Mismatch
 REGRESS = bool(os.environ.get("PHYSEC_REGRESS"))
 
 # The alarms each scenario must raise, derived by hand from the spec (chapters 4.4, 5.5,
-# 6.4) and the scenario's definition; beyond the inherent first-frame "PN not predicted"
-# and last-frame "tag lost".  Not produced by the code under test.
+# 6.4) and the scenario's definition; beyond the inherent first-frame "PN not predicted",
+# the "stale" frame 2 after it (at 0 ppm Cm goes 2432, 2433: "+1") and last-frame "tag
+# lost".  Not produced by the code under test.  At 0 ppm the JCs of line frames t >= 2 are
+# "same" for t = 0 mod 3, "-1" for 1 mod 3, "+1" for 2 mod 3; a relative JC after a frame
+# that is not verified is "stale" (4.4 rule 3), and so is every one after a stale frame.
 ALARMS = {
     "clean": {}, "ppm_plus200": {}, "ppm_minus200": {}, "bulk": {}, "idle": {}, "rekey": {}, "auth": {},
     "bypass": {},
-    "payload_flip": {"sec.tag_failures": 1},
-    "pad_flip": {"sec.tags_lost": 1, "sec.pad_errors": 1},
-    # frame 2 unusable (JC CRC); frame 3's Cm is the same as frame 2's: plain JC, usable again
-    "oh_jc_corrupt": {"rx.oh_crc_errors": 1, "rx.jc_crc_errors": 1, "rx.unusable_frames": 1, "sec.tag_failures": 1},
-    "replay": {"sec.tag_failures": 1, "sec.replays": 1, "sec.pn_unpredicted": 1},
-    "wrong_key": {"sec.tag_failures": 2},
+    # frame 3 fails its tag; frames 4 (-1) and 5 (+1, the last of 6) stale
+    "payload_flip": {"sec.tag_failures": 1, "rx.jc_pattern_errors": 2, "rx.unusable_frames": 2},
+    # frame 3 refused (PAD invalid); frames 4, 5 stale, frame 6 plain
+    "pad_flip": {"sec.tags_lost": 1, "sec.pad_errors": 1, "rx.jc_pattern_errors": 2, "rx.unusable_frames": 2},
+    # frame 3 unusable (JC CRC); frames 4, 5 stale after it
+    "oh_jc_corrupt": {"rx.oh_crc_errors": 1, "rx.jc_crc_errors": 1, "rx.unusable_frames": 3,
+                      "rx.jc_pattern_errors": 2, "sec.tag_failures": 1},
+    # frames 4 (tag mismatch), 5 (replay, plain JC), 6 (not predicted, plain) fail; 7, 8 stale
+    "replay": {"sec.tag_failures": 1, "sec.replays": 1, "sec.pn_unpredicted": 1, "rx.jc_pattern_errors": 2,
+               "rx.unusable_frames": 2},
+    # 6 line frames: 2, 3, 4 "tag mismatch", 5 "tag lost"; only frame 3's plain JC is usable
+    "wrong_key": {"sec.tag_failures": 3, "rx.jc_pattern_errors": 2, "rx.unusable_frames": 2},
     # re-lock at frame 7: Cm 2433 -> 2432 (-1, stale), 2432 -> 2433 (+1, stale), then "same"
     "am_loss": {"rx.am_bad": 3, "rx.jc_pattern_errors": 2, "rx.unusable_frames": 2, "rx.lock_losses": 1,
                 "rx.lost_frames": 2, "sec.tag_failures": 1, "sec.pn_unpredicted": 1},
@@ -107,43 +116,43 @@ def test_a_wrong_expectation_is_caught():
     clean = scn.expect(scn.get_scenario("clean"), run.p, len(run.frames), [f.map.cm for f in run.frames],
                        [f.jc for f in run.frames])
     rx, cnt = scn.receive(sc, run.p, run.imp.bits, run.seed, STORE_AND_FORWARD)
-    with pytest.raises(scn.OutcomeMismatch, match="line frame 2: verdict is 'fail', expected 'pass'"):
+    with pytest.raises(scn.OutcomeMismatch, match="line frame 3: verdict is 'fail', expected 'pass'"):
         scn.check_outcome(sc, run.p, clean, rx, cnt, STORE_AND_FORWARD, run.frames)
-    # Leak: frame 2's (failed) blocks replaced by what was sent.
+    # Leak: frame 3's (failed) blocks replaced by what was sent.
     b = rx.blocks.to_ints()
-    i = rx.frames[0].blocks
-    sent = scn._tx_blocks(run.p, run.frames[2]).to_ints()
+    i = rx.frames[0].blocks + rx.frames[1].blocks
+    sent = scn._tx_blocks(run.p, run.frames[3]).to_ints()
     b[i:i + len(sent)] = sent
     from physec.xcode257 import Blocks257
     rx.blocks = Blocks257.from_ints(b)
-    with pytest.raises(scn.OutcomeMismatch, match="line frame 2 not delivered but"):
+    with pytest.raises(scn.OutcomeMismatch, match="line frame 3 not delivered but"):
         scn.check_outcome(sc, run.p, run.exp, rx, cnt, STORE_AND_FORWARD, run.frames)
     assert issubclass(scn.OutcomeMismatch, Mismatch)
 
 
 def test_cut_through_releases_the_flipped_frame():
-    """Cut-through hands frame 2 on at once (with the flipped bit) and marks it bad later."""
+    """Cut-through hands frame 3 on at once (with the flipped bit) and marks it bad later."""
     sc, run, tr = _run("payload_flip")
     rx, _ = scn.receive(sc, run.p, run.imp.bits, run.seed, CUT_THROUGH)
-    st = rx.frames[1]
-    assert st.sec.released and st.sec.reasons == ["tag mismatch"]
-    pos = rx.frames[0].blocks
+    st = rx.frames[2]
+    assert st.sec.released and st.sec.reasons == ["tag mismatch"] and st.delivered
+    pos = rx.frames[0].blocks + rx.frames[1].blocks
     got = rx.blocks.to_ints()[pos:pos + st.blocks]
-    sent = scn._tx_blocks(run.p, run.frames[2]).to_ints()
+    sent = scn._tx_blocks(run.p, run.frames[3]).to_ints()
     diff = [i for i, (a, b) in enumerate(zip(got, sent)) if a != b]
     assert len(diff) == 1 and bin(got[diff[0]] ^ sent[diff[0]]).count("1") == 1
 
 
 def test_rxstat_layout():
-    """One literal word, assembled by hand from the layout in spec 7.2: payload_flip, line frame 2
-    (PN 3, MFAS 2, STAT 0, Cm 2433 = 0x981, JC +1, all header checks ok, usable, AN 0, mode 2,
+    """One literal word, assembled by hand from the layout in spec 7.1: payload_flip, line frame 3
+    (PN 4, MFAS 3, STAT 0, Cm 2433 = 0x981, JC same, all header checks ok, usable, AN 0, mode 2,
     verdict fail, released, delivered, reason tag mismatch = bit 1)."""
     sc, run, tr = _run("payload_flip")
     rx, _ = scn.receive(sc, run.p, run.imp.bits, run.seed, CUT_THROUGH)
-    w = scn.rx_tap_values(rx)["rxstat"][1]
-    assert f"{w:032x}" == "0000000000000003" "0200" "0981" "1f21" "c002"
+    w = scn.rx_tap_values(rx)["rxstat"][2]
+    assert f"{w:032x}" == "0000000000000004" "0300" "0981" "0f21" "c002"
     f = scn.rxstat_fields(w)
-    assert f["reasons"] == ["tag mismatch"] and f["jc_kind"] == "+1" and f["cm"] == 2433
+    assert f["reasons"] == ["tag mismatch"] and f["jc_kind"] == "same" and f["cm"] == 2433
 
 
 def test_impairments_touch_only_what_they_say():
@@ -163,13 +172,14 @@ def test_unknown_scenario():
         scn.get_scenario("nope")
 
 
-@pytest.mark.xfail(strict=True, reason="frame.deframe trusts Cm' from a frame the security stage refused "
-                                        "(spec 4.4 trust rule ignores security): see the helper report")
 def test_replayed_jc_does_not_corrupt_a_later_passing_frame():
-    """Line frame 6 replaced by frame 2 (whose JC is relative): the refused copy sets Cm' = 2434,
-    frame 7 (refused) keeps it wrong, and frame 8 (authentic, passes) is demapped with Cm 2434
-    instead of 2433 and released in store-and-forward.  Nothing demapped with a Cm the receiver
-    learned from an unverified frame may be delivered."""
+    """Line frame 6 replaced by frame 2 (whose JC is relative).  Were Cm' trusted from any
+    demapped frame, the refused copy would set Cm' = 2434, frame 7 (refused) keep it wrong,
+    and frame 8 (authentic, passes) be demapped with Cm 2434 instead of 2433 and released
+    in store-and-forward.  Spec 4.4 rule 3: frames 6, 7, 8 follow a frame that is not
+    verified (5 fails its tag: frame 6's PAD carries frame 1's), so their relative JCs are
+    "stale"; frame 9's plain JC recovers.  Nothing demapped with a Cm the receiver learned
+    from an unverified frame may be delivered."""
     import dataclasses
     from physec.frame import line_bits
     sc = dataclasses.replace(scn.get_scenario("clean"), min_line_frames=11)
@@ -179,7 +189,10 @@ def test_replayed_jc_does_not_corrupt_a_later_passing_frame():
     F = run.p.frame_bits
     bits[6 * F:7 * F] = bits[2 * F:3 * F]
     rx, _ = scn.receive(sc, run.p, bits, 1, STORE_AND_FORWARD)
+    kinds = {}
     for st in rx.frames:
         t = round(st.pos / F)
+        kinds[t] = st.jc.kind
         if st.delivered:
             assert st.cm == run.frames[t].map.cm, f"line frame {t} delivered with Cm {st.cm}"
+    assert [kinds[t] for t in range(5, 10)] == ["+1", "stale", "stale", "stale", "same"]

@@ -43,7 +43,10 @@ def test_encrypted_loopback(policy):
     assert verdicts(res) == ["fail"] + ["pass"] * 7 + ["fail"]
     assert res.frames[0].sec.reasons == ["PN not predicted"]
     tx = sent(client, frames)
-    exp = [ERR] * len(tx[1]) + [b for fr in tx[2:9] for b in fr]
+    # Frame 2's JC is relative ("+1") to the unverified frame 1: "stale", Cm'(1) error
+    # blocks (spec 4.4 rule 3); frame 3's is plain.
+    assert [f.jc.kind for f in res.frames[:3]] == ["new", "stale", "same"]
+    exp = [ERR] * len(tx[1]) * 2 + [b for fr in tx[3:9] for b in fr]
     if policy == CUT_THROUGH:
         exp += tx[9]
     else:
@@ -107,7 +110,9 @@ def test_payload_bit_flip_fails_that_frame_only(policy):
         assert res.counters.sec_dropped >= 1
     else:
         assert sum(a != b for a, b in zip(frame4, tx[4])) == 1   # released, marked bad
-    assert out[sum(n[:4]):sum(n[:6])] == tx[5] + tx[6]
+    # Frame 5's relative JC follows the failed frame 4: "stale", Cm'(4) error blocks (spec
+    # 4.4 rule 3); frame 6's JC is plain.
+    assert out[sum(n[:4]):sum(n[:6])] == [ERR] * len(tx[4]) + tx[6]
 
 
 def test_pad_bit_flip():

@@ -16,7 +16,9 @@ import numpy as np
 import pytest
 from oracle import build_frame_oracle
 
-from physec.crc import crc16_oh
+import zlib
+
+from physec.crc import CRC5_JC, CRC8_JC, CRC16_OH, crc5_jc, crc8_jc, crc16_oh, crc32, crc_bits, crc_bytes
 from physec.frame import (Deframer, FrameTx, bitrev64, bits_to_blocks, build_payload, deframe, deframe_bytes,
                           find_am, frame_tx, line_bits, unpack_slots, am_line_bytes)
 from physec.gcm import GcmKey, ctr_fast, gcm_open, gcm_fast, j0_of
@@ -56,6 +58,7 @@ def deframe_per_bit(p, bits, sec=None):
     err = ERROR_257B.to_ints()[0]
     out, frames, events = [], [], []
     cm_prev, cm_known, cursor, last, locked, nxt, bad = 0, False, 0, None, False, 0, 0
+    prev_rs = None                          # security result of the previous processed frame
 
     def find(start):
         for q in range(start, len(bits) - len(am) + 1):
@@ -94,7 +97,15 @@ def deframe_per_bit(p, bits, sec=None):
             continue
         hdr = np.packbits(bits[q:q + H]).tobytes()
         oh = hdr[a1:]
-        oh_ok = crc16_oh(oh[:-2]) == int.from_bytes(oh[-2:], "big")
+        oh_ok = crc_bytes(oh[:-2], *CRC16_OH, init=0xFFFF) == int.from_bytes(oh[-2:], "big")
+        payload = bits[q + H:q + F]
+        rs = None
+        if sec is not None:
+            rs = sec.frame(oh[0], hdr[a0:a1], oh, np.packbits(payload).tobytes())
+            payload = np.unpackbits(np.frombuffer(rs.payload, np.uint8))
+            # Spec 4.4 rule 3: Cm' only from a frame with no failure (its tag was in this PAD).
+            cm_known = cm_known and not prev_rs.reasons
+            prev_rs = rs
         jc = jc_decode(oh[2:8], cm_prev, cm_known)
         usable = jc.cm is not None and 0 <= jc.cm <= p.n_slots and (good or oh_ok)
         cm_known = usable
@@ -102,11 +113,6 @@ def deframe_per_bit(p, bits, sec=None):
         cnt["oh_crc_errors"] += not oh_ok
         cnt["jc_crc_errors"] += not jc.crc_ok
         cnt["jc_pattern_errors"] += jc.kind in ("pattern", "stale")
-        payload = bits[q + H:q + F]
-        rs = None
-        if sec is not None:
-            rs = sec.frame(oh[0], hdr[a0:a1], oh, np.packbits(payload).tobytes())
-            payload = np.unpackbits(np.frombuffer(rs.payload, np.uint8))
         if usable:
             cm_prev = jc.cm
         frames.append((q, good, oh_ok, oh[0], usable, cm_prev))
@@ -404,3 +410,17 @@ def test_fast_and_explicit_receivers_agree():
         [(f.sec.verdict, f.sec.reasons, f.sec.payload) for f in expl.frames]
     # First frame: nothing predicted; frame 3: tag mismatch; the last: its tag never comes.
     assert [f.sec.verdict for f in fast.frames] == ["fail", "pass", "fail", "fail"]
+
+
+# ---- the fast CRCs against the bitwise definition ---------------------------------------
+
+def test_fast_crcs_equal_the_bitwise_definition():
+    rng = np.random.default_rng(16)
+    for n in list(range(0, 70)) + [2000]:
+        b = rng.integers(0, 256, n, dtype=np.uint8).tobytes()
+        assert crc16_oh(b) == crc_bytes(b, *CRC16_OH, init=0xFFFF)
+        assert crc32(b) == zlib.crc32(b) and crc32(b, n) == zlib.crc32(b, n)
+    for v in range(1 << 16):
+        assert crc8_jc(v >> 8, v & 0xFF) == crc_bits(v, 16, *CRC8_JC)
+    for v in range(1 << 10):
+        assert crc5_jc(v) == crc_bits(v, 10, *CRC5_JC)

@@ -157,6 +157,7 @@ module physec_frame_rx #(
     .in_am_good  (fw_am_good),
     .in_loss     (ev_loss),
     .in_drop     (1'b0),
+    .in_unverified(1'b0),                      // no security stage: demapped = trusted
     .vin_valid   (vw_valid),
     .vin_idx     (vw_idx),
     .vin_lim     (vw_lim),

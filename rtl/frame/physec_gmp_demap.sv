@@ -6,6 +6,10 @@
 // the trusted-Cm' rule, the usable rule, slot_map as an accumulator, the blocks and
 // the ERROR_257B insertion for unusable and lost frames).
 //
+// Trusted Cm' (spec 4.4 rule 3): a relative JC (II != DI) is applied only when the
+// previous processed frame was demapped (cm_known_q) and, with a security stage, was
+// verified (in_unverified = 0 when its JC is decoded); otherwise the frame is "stale".
+//
 // Ports (rst: synchronous, active high; Cm' = 0 and untrusted after it):
 //   in_valid, in_word[WORD_BITS-1:0], in_idx, in_am_good   aligned frame words from
 //                 physec_aligner (fw_*): frame bits [WORD_BITS*in_idx, +WORD_BITS), the
@@ -16,6 +20,12 @@
 //                 HEADER_WORDS): 1 = the frame's data slots leave as ERROR_257B (blk_err)
 //                 instead of their content, the security stage's refusal (physec_rx;
 //                 deframe's "not delivered").  Tie to 0 without a security stage.
+//   in_unverified sampled in the clock after the frame's last header word (in_valid,
+//                 in_idx = HEADER_WORDS - 1), where its JC is decoded: 1 = the previous
+//                 processed frame was not verified (refused on arrival or failed its
+//                 tag; physec_rx from physec_sec_rx fs_* / vd_*), so Cm' is not trusted
+//                 and a relative JC gives "stale".  Tie to 0 without a security stage
+//                 (every demapped frame counts as verified: the rule of physec_frame_rx).
 //   vin_valid, vin_idx, vin_lim   virtual frame words from physec_aligner (vw_*): the
 //                 lost frames' grid, word vin_idx of a frame that is not there; only
 //                 its first vin_lim bits lie before the new frame's payload.
@@ -74,6 +84,7 @@ module physec_gmp_demap #(
   input  wire logic                 in_am_good,
   input  wire logic                 in_loss,
   input  wire logic                 in_drop,
+  input  wire logic                 in_unverified,
   input  wire logic                 vin_valid,
   input  wire logic [IDXW-1:0]      vin_idx,
   input  wire logic [LIMW-1:0]      vin_lim,
@@ -179,7 +190,7 @@ module physec_gmp_demap #(
 
   // H2: JC decode against Cm' (model jc_decode) and the usable rule.
   logic [13:0] cm_prev_q;                      // Cm'
-  logic        cm_known_q;                     // Cm' trusted (previous frame demapped)
+  logic        cm_known_q;                     // previous frame demapped (Cm' trusted if verified)
   logic        use_err_q;                      // this frame: ERROR_257B in the data slots
 
   function automatic int popcount14(input logic [13:0] v);
@@ -204,7 +215,7 @@ module physec_gmp_demap #(
     end else if (h1_ii == h1_di) begin
       kind  = h1_ii ? JC_NEW : JC_SAME;
       known = 1'b1;
-    end else if (!cm_known_q) begin
+    end else if (!cm_known_q || in_unverified) begin
       kind = JC_STALE;
     end else if (h1_ii && inv_i) begin
       kind   = inv_d ? JC_INC2 : JC_INC1;

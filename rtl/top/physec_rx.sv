@@ -18,6 +18,16 @@
 // frame that fails only later (tag mismatch, tag lost) has left already: its verdict
 // comes with the next frame's PAD (vd_*).
 //
+// Cm' trust (spec 4.4 rule 3, 10): the demapper applies a frame's relative JC only if the
+// previous processed frame was demapped and verified: vd_pass (its verdict, with this
+// frame's fs_valid) or, for a frame with no pending verdict, a verdict final on arrival
+// that releases it (bypass allowed).  Timing: fs_valid and vd_* come 3 clocks after the
+// frame's word 3 entered physec_sec_rx; the demapper decodes the JC in the clock after
+// word 4 left physec_sec_rx, which is at least 3 clocks after word 3 entered it.  So the
+// verdict is never later than the decode: in the same clock with no pause between words
+// 3 and 4 (used combinationally, as in_drop), else earlier (held); no extra delay.  A
+// simulation check asserts it.
+//
 // Ports (rst: synchronous, active high; clears all state, keys and counters):
 //   line_valid, line_word[255:0]  the line at any bit offset, one word per valid clock,
 //                 line_word[255] first transmitted.  Clocks without line_valid do not
@@ -273,6 +283,23 @@ module physec_rx #(
   end
   wire logic drop = fs_valid ? !fs_release : drop_q;
 
+  // Verified previous frame (the demapper's in_unverified, sampled at its JC decode): at
+  // a frame's fs_valid, the previous frame's verdict is vd_pass if it was pending (vd_valid
+  // in this clock), else what its own fs_* said (released without a pending verdict =
+  // bypass allowed: verified; refused: not).  Held until the next fs_valid.
+  logic own_ok_q, prev_ok_q;
+  wire logic prev_ok_now = vd_valid ? vd_pass : own_ok_q;
+  always_ff @(posedge clk) begin
+    if (rst) begin
+      own_ok_q  <= 1'b0;
+      prev_ok_q <= 1'b0;
+    end else if (fs_valid) begin
+      own_ok_q  <= fs_release && !fs_pending;
+      prev_ok_q <= prev_ok_now;
+    end
+  end
+  wire logic unverified = !(fs_valid ? prev_ok_now : prev_ok_q);
+
   // ---- Demapper.
   logic         b_valid, b_err, st_valid, st_am_good, st_oh_crc_ok, st_jc_crc_ok, st_cnd_ok, st_usable;
   logic [256:0] b_blk;
@@ -291,6 +318,7 @@ module physec_rx #(
     .in_am_good  (d_am_good),
     .in_loss     (d_loss),
     .in_drop     (drop),
+    .in_unverified(unverified),
     .vin_valid   (d_vvalid),
     .vin_idx     (d_vidx),
     .vin_lim     (d_vlim),
@@ -394,6 +422,19 @@ module physec_rx #(
       cnt_sec_dropped       <= cnt_sec_dropped + 32'(st_valid && st_usable && !h_release);
     end
   end
+
+`ifndef SYNTHESIS
+  // The timing argument above: a frame's fs_valid (its PAD's verdicts) comes no later than
+  // the clock in which the demapper decodes its JC, the clock before st_valid.
+  logic fs_seen_q;
+  always @(posedge clk) begin
+    if (rst)           fs_seen_q <= 1'b0;
+    else if (fs_valid) fs_seen_q <= 1'b1;
+    else if (st_valid) fs_seen_q <= 1'b0;
+    if (!rst && st_valid && !fs_seen_q)
+      $error("physec_rx: a frame's JC was decoded before its PAD's verdicts (in_unverified stale)");
+  end
+`endif
 
 endmodule
 

@@ -59,6 +59,7 @@ import numpy as np
 import pytest
 
 import physec_tb as T
+from physec_tb import fcov
 from physec.crc import crc8_jc, crc16_oh
 from physec.frame import am_line_bytes, deframe, frame_tx, line_bits
 from physec.gmp import D_MASK, I_MASK, client_valid, jc_decode
@@ -412,6 +413,28 @@ def check_counters(stim: Stim, got):
         raise AssertionError(f"{stim.name}: counters differ: " + "; ".join(bad))
 
 
+def record_coverage(status, counters):
+    """Functional bins from the RTL: its per-frame status strobes (JC kind, usable, Cm,
+    MFAS, STAT) and its counters."""
+    names = {v: k for k, v in KIND.items()}
+    kinds = [names.get(g[3], f"code {g[3]}") for g in status]
+    fcov.sample("gmp.jc_rx", {k: kinds.count(k) for k in fcov.JC_RX})
+    # Cm steps between consecutive (MFAS + 1) usable frames.
+    steps = dict.fromkeys(fcov.MODEL["gmp.cm_step"], 0)
+    for a, b in zip(status, status[1:]):
+        if a[6] and b[6] and b[8] == (a[8] + 1) % 256:
+            for k, v in fcov.cm_step_bins([a[7], b[7]]).items():
+                steps[k] += v
+    fcov.sample("gmp.cm_step", steps)
+    clean = (len(status) >= 8 and all(g[6] and g[9] == 0 for g in status) and not counters["lock_losses"]
+             and all(b[8] == (a[8] + 1) % 256 for a, b in zip(status, status[1:])))
+    if clean:                                  # steady state: the client offset is measurable
+        fcov.hit("gmp.ppm", fcov.ppm_bin([g[7] for g in status[1:]], P.cm_nominal))
+    fcov.sample("frame_rx.counters", {c: counters[c] for c in fcov.FRAME_RX_COUNTERS})
+    fcov.sample("frame_rx.lock", {"lock": counters["locks"], "loss": counters["lock_losses"],
+                                  "relock": max(0, counters["locks"] - 1)})
+
+
 @cocotb.test()
 @cocotb.parametrize(scenario=[cocotb.Param(n, n) for n in SCENARIOS])
 async def frame_rx(dut, scenario):
@@ -428,6 +451,7 @@ async def frame_rx(dut, scenario):
     check_status(stim, status)
     check_blocks(stim, blocks)
     check_counters(stim, counters)
+    record_coverage(status, counters)
     dut._log.info("%s: PASS %d blocks, %d frames; %d clocks in %.2f s = %.0f clocks/s", scenario, len(blocks),
                   len(status), cycles, secs, cycles / secs)
 

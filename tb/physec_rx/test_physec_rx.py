@@ -21,10 +21,13 @@ played into the RTL (some scenarios with line_valid pauses), keys installed afte
   RX_LATENCY = 12 clocks after the line word that completes the frame word holding its
   slot's last bit (chainlib.block_latency).
 * each scenario's impairment has the effect it is there for (model side: a tag
-  mismatch, a PAD error and drop, a replay, no pass, a loss and relock).
+  mismatch, a PAD error and drop, a replay, no pass, a loss and relock, a relative JC
+  after a refused frame left "stale").
 
 Scenarios:
-  clean          ppm in [-100, 100], line_valid 90 %, 20 Ethernet frames
+  clean          ppm in [-100, 100], line_valid 90 %, 20 Ethernet frames; the idle lead
+                 covers the frames up to the first plain JC after frame 1 (before it a
+                 relative JC is "stale": frame 1 is never verified, spec 4.4 rule 3)
   flip_payload   one payload bit of frame 3: released (cut-through), tag mismatch verdict
   flip_pad       one PN bit of frame 3's PAD: PAD invalid, frame 3 dropped (ERROR_257B),
                  frame 2's tag lost
@@ -32,6 +35,10 @@ Scenarios:
   wrong_key      the receiver holds another key: every tag fails, data released
   am_loss        AMs of frames 4, 5, 6 corrupted: loss of lock, relock, lost-frame error
                  blocks, the first frame after relock not predicted (dropped)
+  replay_rel     0 ppm; frame 2 (JC "+1") sent again after frame 6: the copy and frame 7
+                 (authentic, JC "-1", passes) follow a frame that is not verified, so
+                 both are "stale" (spec 4.4 rule 3), never demapped with the copy's Cm'
+                 and released
 PHYSEC_REGRESS=1 runs every scenario with three times the frames.
 
 Environment: PHYSEC_SEED (default physec_tb.DEFAULT_SEED), PHYSEC_REGRESS.
@@ -51,15 +58,29 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "chain"))
 import chainlib as C  # noqa: E402
 import physec_tb as T  # noqa: E402
 from physec.frame import FrameTx  # noqa: E402
-from physec.gmp import client_valid  # noqa: E402
+from physec.gmp import GmpMapper, client_valid, jc_decode  # noqa: E402
 from physec.pcs import pcs_tx  # noqa: E402
 from physec.sec import SecTx  # noqa: E402
 from physec.traffic import default_traffic  # noqa: E402
 from physec.vectorset import lead_blocks  # noqa: E402
 
-SCENARIOS = ["clean", "flip_payload", "flip_pad", "replay", "wrong_key", "am_loss"]
-MIN_FRAMES = {"clean": 0, "flip_payload": 6, "flip_pad": 6, "replay": 7, "wrong_key": 4, "am_loss": 12}
+SCENARIOS = ["clean", "flip_payload", "flip_pad", "replay", "wrong_key", "am_loss", "replay_rel"]
+MIN_FRAMES = {"clean": 0, "flip_payload": 6, "flip_pad": 6, "replay": 7, "wrong_key": 4, "am_loss": 12,
+              "replay_rel": 10}
 PAD_POS = P_AM = C.P.am_bits                  # line bit of the PAD in a frame
+MAX_LEAD_FRAMES = 8                           # clean: longer leads (Cm alternating for long) are redrawn
+
+
+def first_plain_jc(ppm: float, n: int = MAX_LEAD_FRAMES + 1) -> int:
+    """The first line frame t >= 2 whose JC carries Cm plainly ("same" or "new"), from the
+    transmitter's Cm sequence (a function of the client valid schedule only); n if none."""
+    m = GmpMapper(C.P)
+    valid = client_valid(C.P, n, ppm)
+    for t in range(n):
+        jc = m.jc(m.map_frame(valid[t * C.W:(t + 1) * C.W]))
+        if t >= 2 and jc_decode(jc, 0, False).kind in ("same", "new"):
+            return t
+    return n
 
 
 def build(name: str, seed: int):
@@ -67,8 +88,16 @@ def build(name: str, seed: int):
     rng = np.random.default_rng([seed, SCENARIOS.index(name)])
     scale = 3 if C.regress() else 1
     ppm = float(rng.uniform(-100, 100))
+    lead = lead_blocks(C.P)
+    if name == "clean":
+        # Every Ethernet frame must come out: idle until the first plain JC after frame 1.
+        while first_plain_jc(ppm) > MAX_LEAD_FRAMES:
+            ppm = float(rng.uniform(-100, 100))
+        lead = max(lead, first_plain_jc(ppm) * C.P.cm_init + C.P.fifo_depth)
+    elif name == "replay_rel":
+        ppm = 0.0                             # JCs of frames t >= 2: same, -1, +1 for t mod 3 = 0, 1, 2
     traffic = default_traffic((20 if name == "clean" else 4) * scale, seed)
-    pcs = pcs_tx(traffic, lead_blocks=lead_blocks(C.P))
+    pcs = pcs_tx(traffic, lead_blocks=lead)
     n = max(MIN_FRAMES[name] * scale, math.ceil(len(pcs.b257) / C.P.cm_nominal) + 3)
     key = C.make_key(f"rx-{name}")
     ftx = FrameTx(C.P, pcs.b257, SecTx(0, key, C.LINK))
@@ -78,6 +107,8 @@ def build(name: str, seed: int):
     note = f"{n} frames, {ppm:+.1f} ppm"
     if name == "replay":
         lines.insert(6, lines[3])
+    elif name == "replay_rel":
+        lines.insert(7, lines[2])
     bits = C.bits_of(lines)
     if name == "flip_payload":
         at = 3 * F + C.H + int(rng.integers(0, F - C.H))
@@ -106,11 +137,17 @@ async def run_rx(dut, name: str):
     run = await C.simulate(dut, rows, tab)
     cnt = C.check_rx(run, ref, name)
     c, sc = ref.res.counters, ref.sec.cnt
+    fr = ref.res.frames
+    refused = [i for i, st in enumerate(fr) if set(st.sec.reasons) & {"PAD invalid", "replay"}]
+    after = fr[refused[0] + 1] if refused and refused[0] + 1 < len(fr) else None
     assert {"clean": c.sec_dropped == 1 and sc.passed >= 2, "flip_payload": sc.tag_failures == 1,
-            "flip_pad": sc.pad_errors == 1 and c.sec_dropped == 2, "replay": sc.replays == 1 and c.sec_dropped == 2,
+            "flip_pad": sc.pad_errors == 1 and not fr[refused[0]].delivered,
+            "replay": sc.replays == 1 and not fr[refused[0]].delivered,
             "wrong_key": sc.passed == 0 and sc.tag_failures >= 2,
-            "am_loss": c.lock_losses == 1 and c.lost_frames >= 1 and sc.pn_unpredicted == 2}[name], \
-        f"{name}: the impairment did not act as intended: {c}, {sc}"
+            "am_loss": c.lock_losses == 1 and c.lost_frames >= 1 and sc.pn_unpredicted == 2,
+            "replay_rel": sc.replays == 1 and fr[refused[0]].jc.kind == "stale" and after is not None
+            and (after.mfas, after.jc.kind, after.sec.verdict, after.delivered) == (7, "stale", "pass", False)
+            }[name], f"{name}: the impairment did not act as intended: {c}, {sc}"
     extra = ""
     if name == "clean":
         extra = f", {C.check_ethernet([g & ((1 << 264) - 1) for g in run.blk], traffic, name)} Ethernet frames = sent"
@@ -149,6 +186,11 @@ async def wrong_key(dut):
 @cocotb.test()
 async def am_loss(dut):
     await run_rx(dut, "am_loss")
+
+
+@cocotb.test()
+async def replay_rel(dut):
+    await run_rx(dut, "replay_rel")
 
 
 def test_physec_rx_runner():
