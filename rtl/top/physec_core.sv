@@ -245,6 +245,7 @@ module physec_core #(
   ) u_tx (
     .clk              (clk),
     .rst              (rst),
+    .start            (1'b1),             // frame 0 leaves blank (physec_tx header)
     .client_valid     (tx_client_valid),
     .client_blocks    (tx_client_blocks),
     .line_valid       (tx_line_valid),

@@ -12,27 +12,44 @@
 //                                            gearbox: 4 clocks)  2 clocks)
 //
 // Ports (rst: synchronous, active high; clears all state, keys, alarms and counters):
+//   start         the framing path (transcoder, physec_frame_tx) is held in reset until
+//                 start is first seen high after reset (sticky: later levels are ignored),
+//                 so that frame 0 can wait for a key.  Clock S = the first clock with
+//                 start high (rst low) is the mapper's clock 0: frame 0's line_sof leaves
+//                 in clock S + 6, and a client group offered in a clock before S is
+//                 discarded (not counted: cnt_underflow, cnt_overflow stay 0 until S).
+//                 start tied to 1'b1: S = 0, clock for clock the timing of a top without it.
+//                 To protect frame 0 (PN 1, as the model's FrameTx with SecTx): key_we,
+//                 then rekey_req (activation) in a clock A >= that key_we clock + 1, then
+//                 start in clock S >= A + 2 + 14 RPR (A + 16 at RPR = 1, either key
+//                 length): sec_tx decides frame 0 in clock A + 1, its keystream job starts
+//                 in A + 2, key load 1 + AES 1 + 14 RPR + FIFO write 1 clocks make entry 0
+//                 ready for frame 0's framer start in S + 4.  With an earlier S frame 0
+//                 leaves blank and err_ks is set (minimum checked by simulation for RPR 1,
+//                 2 and AES-128/256; sec_tx's own rule of 24 clocks has slack).
 //   client_valid, client_blocks[4*66-1:0]  four 66b blocks per valid clock, block j =
 //                 client_blocks[66*j +: 66], j = 0 first in time; each block is the IEEE
 //                 vector tx_coded<65:0> (sync header in bits 1:0, 2'b10 data, 2'b01
 //                 control; block type in bits 9:2), as physec_xcode_257b.  No
 //                 back-pressure: a group offered while the GMP FIFO is full is dropped and
 //                 counted (cnt_overflow).  An invalid block becomes EBLOCK_R (spec 3.4).
-//   line_valid    0 for the first LATENCY = 6 clocks after reset, then 1 in every clock.
+//   line_valid    0 in clocks < S + 6 (LATENCY = 6 clocks after the start), then 1 in
+//                 every clock.
 //   line_sof      line_word is word 0 of a frame (its AM starts in line_word[255]).
 //   line_word[255:0]  one line word per clock, line_word[255] first transmitted: frame
 //                 bits [256k, 256k + 255] of word k.  Frame t's word k leaves in clock
-//                 6 + 2570 t + k, clock 0 being the first clock with rst low.
+//                 S + 6 + 2570 t + k, clock 0 being the first clock with rst low.
 //   cfg_mode[1:0], cfg_link_id[31:0], key_we, key_an[1:0], key[255:0], key_len,
 //   salt[95:0], rekey_req, rekey_an[1:0]   the security configuration, exactly as
 //                 physec_sec_tx (key byte 0 in key[255:248], AES-128 in key[255:128],
 //                 key_len 1 = AES-256; salt byte 0 in salt[95:88]; link ID big-endian).
 //                 Activation: key_we, then rekey_req with no key in use.  Every frame
 //                 before the activated one leaves blank (PAD version 1, mode 0, PN 0, all-
-//                 zero payload): frame 0 always does (its start comes 4 clocks after reset,
-//                 too early for any key); a rekey_req after the first line_sof activates
-//                 the key from the next frame on with PN 1 (one given before it would
-//                 also blank frame 0, and set err_ks).
+//                 zero payload): frame 0 does unless start waits for the key (see start;
+//                 with start tied high frame 0 starts 4 clocks after reset, too early for
+//                 any key); a rekey_req after the first line_sof activates the key from
+//                 the next frame on with PN 1 (one given too late for frame 0 but before
+//                 its line_sof would also blank frame 0, and set err_ks).
 //   fr_valid      one clock per frame, 2 clocks after its line_sof (when its MFAS is
 //                 known), with the PAD fields sent (physec_sec_tx fr_*: fr_protected (0 =
 //                 blank frame), fr_mode, fr_an, fr_pn[63:0], fr_tag_valid, fr_kcp,
@@ -61,6 +78,7 @@ module physec_tx #(
 ) (
   input  wire logic            clk,
   input  wire logic            rst,
+  input  wire logic            start,
   input  wire logic            client_valid,
   input  wire logic [4*66-1:0] client_blocks,
   output logic                 line_valid,
@@ -109,13 +127,22 @@ module physec_tx #(
 `endif
   end
 
+  // ---- Frame path run flag.  f_rst is combinational in start so that start = 1'b1 gives
+  // the frame path the same reset as rst, clock for clock.
+  logic run_q;
+  always_ff @(posedge clk) begin
+    if (rst) run_q <= 1'b0;
+    else if (start) run_q <= 1'b1;
+  end
+  wire logic f_rst = rst || !(run_q || start);
+
   // ---- 66b -> 257b
   logic         x_valid;
   logic [256:0] x_block;
 
   physec_xcode_257b #(.LATENCY(1)) u_xcode (
     .clk      (clk),
-    .rst      (rst),
+    .rst      (f_rst),
     .in_valid (client_valid),
     .in_blocks(client_blocks),
     .out_valid(x_valid),
@@ -130,7 +157,7 @@ module physec_tx #(
 
   physec_frame_tx u_frame (
     .clk            (clk),
-    .rst            (rst),
+    .rst            (f_rst),
     .client_valid   (x_valid),
     .client_block   (x_block),
     .pad            ({physec_profile_pkg::PAD_BITS{1'b0}}),

@@ -119,6 +119,7 @@ module physec_chain_tb #(
     physec_tx u_tx (
       .clk              (clk),
       .rst              (rst),
+      .start            (1'b1),             // today's timing: frame 0 blank
       .client_valid     (s[265]),
       .client_blocks    (s[263:0]),
       .line_valid       (tx_valid),

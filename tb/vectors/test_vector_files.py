@@ -1,15 +1,38 @@
 # SPDX-License-Identifier: Apache-2.0
-"""The file-driven testbench (no cocotb) passes on every committed canonical vector set,
-in Verilator (--binary) and, when installed, Icarus."""
+"""The file-driven testbenches (no cocotb, no Python at run time) pass on the committed
+canonical vector sets, in Verilator (--binary) and, when installed, Icarus:
+
+* tb_xcode257_files.sv (transcoder pair): every set, both simulators;
+* tb_chain_files.sv (chain tops physec_tx, physec_rx): every set in Verilator, built once
+  into tb/vectors/sim_build (make keeps it while the sources are unchanged); Icarus, some
+  500 times slower, on the first ICARUS_FRAMES line frames of one set (TX frames 0, 1
+  and RX frame 1 with its blocks; PHYSEC_REGRESS=1: that set whole);
+* a corrupted vector makes each of them fail, naming the first difference.
+"""
+import fcntl
+import os
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
 
 import physec_tb as T
 
+HERE = Path(__file__).parent
 SETS = sorted(p for p in (T.REPO / "vectors").iterdir() if (p / "257b.hex").exists())
+CHAIN_SETS = sorted([*SETS, *(T.REPO / "vectors" / "scenarios").iterdir()], key=lambda p: (p.parent.name, p.name))
+CHAIN_BUILD = HERE / "sim_build"
+ICARUS_SET = "clean"
+ICARUS_FRAMES = 2
+REGRESS = os.environ.get("PHYSEC_REGRESS", "") not in ("", "0")
+
+
+def _make(*args, build: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, **T._pch_makeflags()}
+    return subprocess.run(["make", "--no-print-directory", "-C", str(HERE), *args, f"BUILD={build}"],
+                          capture_output=True, text=True, env=env)
 
 
 @pytest.mark.parametrize("sim", ["verilator", "icarus"])
@@ -18,8 +41,7 @@ def test_file_driven_tb(sim, vset, tmp_path):
     if sim == "icarus" and shutil.which("iverilog") is None:
         pytest.skip("iverilog not installed")
     T.pin_verilator()
-    r = subprocess.run(["make", "-C", str(Path(__file__).parent), sim, f"VECDIR={vset}",
-                        f"BUILD={tmp_path}"], capture_output=True, text=True)
+    r = _make(sim, f"VECDIR={vset}", build=tmp_path)
     out = r.stdout + r.stderr
     assert r.returncode == 0 and "PASS" in out, out[-3000:]
 
@@ -31,6 +53,60 @@ def test_file_driven_tb_reports_a_corrupted_vector(tmp_path):
     lines[10] = format(int(lines[10], 16) ^ (1 << 77), "065x")
     (vset / "257b.hex").write_text("\n".join(lines) + "\n")
     T.pin_verilator()
-    r = subprocess.run(["make", "-C", str(Path(__file__).parent), "verilator", f"VECDIR={vset}",
-                        f"BUILD={tmp_path / 'b'}"], capture_output=True, text=True)
+    r = _make("verilator", f"VECDIR={vset}", build=tmp_path / "b")
     assert r.returncode != 0 and "FAIL" in r.stdout + r.stderr
+
+
+# ---- chain tops
+
+@pytest.fixture(scope="session")
+def chain_verilator() -> Path:
+    """Build the chain testbench once; a lock keeps the pytest-xdist workers from
+    building into the same folder at the same time (the second finds it up to date)."""
+    T.pin_verilator()
+    CHAIN_BUILD.mkdir(exist_ok=True)
+    with open(CHAIN_BUILD / ".chain.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        r = _make("chain-verilator-build", build=CHAIN_BUILD)
+    assert r.returncode == 0, (r.stdout + r.stderr)[-5000:]
+    return CHAIN_BUILD
+
+
+def run_chain(sim: str, vset: Path, build: Path, frames: int | None = None) -> tuple[str, float]:
+    """(output, wall seconds of build check + run; -1 when it failed)."""
+    t0 = time.perf_counter()
+    r = _make(f"chain-{sim}", f"VECDIR={vset}", *([f"CHAIN_FRAMES={frames}"] if frames else []), build=build)
+    return r.stdout + r.stderr, (time.perf_counter() - t0) if r.returncode == 0 else -1.0
+
+
+@pytest.mark.parametrize("vset", CHAIN_SETS, ids=lambda p: p.name)
+def test_chain_tops_verilator(vset, chain_verilator):
+    out, wall = run_chain("verilator", vset, chain_verilator)
+    assert wall >= 0 and f"PASS {vset}" in out, out[-3000:]
+    print(out.strip().splitlines()[-1] if out.strip() else "", f"({wall:.1f} s)")
+
+
+def test_chain_tops_icarus(tmp_path):
+    if shutil.which("iverilog") is None:
+        pytest.skip("iverilog not installed")
+    vset = T.REPO / "vectors" / "scenarios" / ICARUS_SET
+    out, wall = run_chain("icarus", vset, tmp_path, None if REGRESS else ICARUS_FRAMES)
+    assert wall >= 0 and f"PASS {vset}" in out, out[-3000:]
+
+
+@pytest.mark.parametrize("tap,word,bit,expect", [
+    ("line.hex", 2570, 200, "TX frame 1 word 0 (line word 2570) bit 200"),   # AM: TX compare and RX lock
+    ("rx66b.hex", 20001, 7, "RX 66b block 20001 (group 5000, block 1) bit 7"),
+    ("rxstat.hex", 3, 64, "RX frame record 3 (rxstat.hex word 3) bit 64"),       # PN LSB
+    ("rxcnt.hex", 12, 0, "RX counter sec.passed"),
+])
+def test_chain_tb_reports_a_corrupted_vector(tap, word, bit, expect, tmp_path, chain_verilator):
+    vset = tmp_path / "clean"
+    shutil.copytree(T.REPO / "vectors" / "scenarios" / "clean", vset)
+    text = (vset / tap).read_text().splitlines()
+    data = [i for i, s in enumerate(text) if not s.startswith("//")]
+    i = data[word]
+    text[i] = format(int(text[i], 16) ^ (1 << bit), f"0{len(text[i])}x")
+    (vset / tap).write_text("\n".join(text) + "\n")
+    out, wall = run_chain("verilator", vset, chain_verilator)
+    assert wall < 0 and f"FAIL {vset}: {expect}" in out, out[-3000:]
