@@ -4,8 +4,10 @@
 #                  (model) and run the RTL on them (file-driven testbench, Verilator)
 #   make test      model tests + cocotb RTL tests (Verilator) + lint
 #   make lint      verilator --lint-only -Wall over rtl/
-#   make regress   long randomised runs
+#   make regress   long randomised runs with code + functional coverage (docs/verification.md)
+#   make coverage  cocotb tests with Verilator line/toggle coverage, both coverage reports
 #   make bench     model throughput figures
+#   make synth     Yosys synthesis estimates per block (cells, FFs, logic levels): syn/report.md
 
 PYTHON ?= python3
 VENV   := .venv
@@ -24,12 +26,15 @@ VERILATOR = $(VERILATOR_ROOT)/bin/verilator
 RTL_PKG  := $(sort $(shell find rtl -name '*_pkg.sv'))
 RTL_SRC  := $(sort $(shell find rtl -name '*.sv' ! -name '*_pkg.sv'))
 
-.PHONY: all venv vectors vectors-canonical test test-model test-rtl lint regress bench clean distclean help
+.PHONY: all venv vectors vectors-canonical test test-model test-rtl lint regress coverage bench synth clean distclean help
+
+# Coverage reports (tb/physec_tb/coverage.py, fcov.py): build/coverage/, build/fcov/.
+TBPY := PYTHONPATH=$(CURDIR)/tb $(VPY)
 
 all: vectors
 
 help:
-	@sed -n '2,9p' Makefile
+	@sed -n '2,11p' Makefile
 
 venv: $(STAMP)
 
@@ -44,24 +49,43 @@ vectors: $(STAMP)
 	$(VENV)/bin/physec vectors --traffic default --frames $(FRAMES) --seed $(SEED) --out $(OUT)
 	$(VENV)/bin/physec check --vectors $(OUT)
 	$(MAKE) --no-print-directory -C tb/vectors verilator VECDIR=$(abspath $(OUT)) BUILD=$(abspath build/tb-vectors)
+	$(MAKE) --no-print-directory -C tb/vectors chain-verilator VECDIR=$(abspath $(OUT)) BUILD=$(abspath build/tb-vectors)
 
 # Rewrite the committed canonical sets (after a deliberate change of the model or format).
 vectors-canonical: $(STAMP)
 	$(VENV)/bin/physec vectors --traffic default --frames 16 --seed 1 --out vectors/default
 	$(VENV)/bin/physec vectors --traffic bulk --frames 6 --seed 2 --out vectors/bulk
+	for s in $$($(VENV)/bin/physec scenarios | cut -d' ' -f1); do \
+	  rm -rf vectors/scenarios/$$s && $(VENV)/bin/physec vectors --scenario $$s --seed 1 --compact --out vectors/scenarios/$$s || exit 1; \
+	done
 	$(VENV)/bin/physec profile --sv > rtl/frame/physec_profile_pkg.sv
 
 lint: $(STAMP)
 	$(VERILATOR) --lint-only -Wall $(RTL_PKG) $(RTL_SRC)
 
 test: lint $(STAMP)
+	rm -rf build/fcov
 	$(VPY) -m pytest -n 2 -q
+	$(TBPY) -m physec_tb.fcov report --brief
 
 regress: $(STAMP)
-	PHYSEC_REGRESS=1 $(VPY) -m pytest -n 2 -q
+	rm -rf build/fcov build/coverage
+	PHYSEC_REGRESS=1 PHYSEC_COVERAGE=1 $(VPY) -m pytest -n 2 -q
+	$(TBPY) -m physec_tb.coverage report
+	$(TBPY) -m physec_tb.fcov report --strict
+
+coverage: $(STAMP)
+	rm -rf build/fcov build/coverage
+	PHYSEC_COVERAGE=1 $(VPY) -m pytest -n 2 -q tb -k "not icarus"
+	$(TBPY) -m physec_tb.coverage report
+	$(TBPY) -m physec_tb.fcov report
 
 bench: $(STAMP)
 	$(VPY) -m physec.bench
+
+# Takes tens of minutes (AES and GHASH are large); SYNTH_ARGS="--only ghash" for one block.
+synth: $(STAMP)
+	$(VPY) syn/synth.py $(SYNTH_ARGS)
 
 clean:
 	rm -rf build .pytest_cache .hypothesis
