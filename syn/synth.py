@@ -6,19 +6,23 @@ Each block of BLOCKS is synthesised on its own with a technology-independent flo
   read_slang -DSYNTHESIS   Yosys' built-in slang SystemVerilog front end (packages with
                            functions, `int` parameters, unpacked arrays, generate);
                            SYNTHESIS skips the simulation-only assertion blocks
-  synth -flatten           (+ rom_map.v: constant-table lookups such as the S-box as
-                           ROM mux trees, see there) generic gates: AND/NAND/OR/NOR/XOR/XNOR/ANDNOT/ORNOT/MUX/NOT
-                           (ABC's default library) and single-bit flip-flops
+  synth -flatten           generic gates: AND/NAND/OR/NOR/XOR/XNOR/ANDNOT/ORNOT/MUX/NOT
+                           (ABC's default library) and single-bit flip-flops; with
+                           rom_map.v, which maps constant-table lookups (the S-box)
+                           as ROM mux trees (see there)
   ltp -noff                longest register-to-register (or port) path in gate levels
   abc -lut 6               the same netlist mapped to 6-input LUTs (ABC's delay-oriented
                            LUT mapper, no carry chains or wide muxes): LUT count and the
                            longest path in LUT levels
 
-and the figures go to a table on stdout and to syn/report.md.  Memories (unpacked
+and the figures go to a table on stdout and to syn/report.md (with syn/notes.md, the
+analysis, appended; rows of blocks left out by --only come from the last run that did
+them, kept in the work directory).  Memories (unpacked
 arrays read as RAMs) are mapped to flip-flops by the generic flow; their bits are
 shown separately, since on an FPGA they would become LUT RAM.
 
-Usage: python syn/synth.py [--only NAME ...] [--jobs N] [--timeout S] [--report PATH]
+Usage: python syn/synth.py [--only NAME ...] [--jobs N] [--timeout S] [--work DIR]
+                          [--report PATH]
 Exit status 1 (one line per failing block on stderr) if Yosys fails or times out.
 """
 
@@ -28,7 +32,6 @@ import argparse
 import concurrent.futures
 import dataclasses
 import json
-import os
 import re
 import shutil
 import subprocess
