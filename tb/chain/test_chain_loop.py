@@ -86,7 +86,7 @@ async def ppm_m200(dut):
 
 
 def test_chain_runner():
-    T.run_cocotb(C.TOPLEVEL, C.SOURCES, "test_chain", Path(__file__).parent, build_name="verilator",
+    T.run_cocotb(C.TOPLEVEL, C.SOURCES, "test_chain_loop", Path(__file__).parent, build_name="verilator",
                  parameters={"NW": 65536 if not C.regress() else 262144, "NB": 65536 if not C.regress() else 262144,
                              "NF": 256},
                  extra_env={"PHYSEC_SEED": os.environ.get("PHYSEC_SEED", T.DEFAULT_SEED)})
