@@ -179,25 +179,12 @@ module physec_frame_rx #(
   );
 
   // ---- counters (model RxCounters)
-  always_ff @(posedge clk) begin
-    if (rst) begin
-      cnt_frames <= '0;        cnt_am_bad <= '0;          cnt_oh_crc_errors <= '0;
-      cnt_jc_crc_errors <= '0; cnt_jc_pattern_errors <= '0; cnt_unusable_frames <= '0;
-      cnt_lock_losses <= '0;   cnt_locks <= '0;           cnt_lost_frames <= '0;
-      cnt_error_blocks <= '0;
-    end else begin
-      cnt_frames            <= cnt_frames + 32'(st_valid);
-      cnt_am_bad            <= cnt_am_bad + 32'(ev_am_bad);
-      cnt_oh_crc_errors     <= cnt_oh_crc_errors + 32'(st_valid && !st_oh_crc_ok);
-      cnt_jc_crc_errors     <= cnt_jc_crc_errors + 32'(st_valid && !st_jc_crc_ok);
-      cnt_jc_pattern_errors <= cnt_jc_pattern_errors + 32'(st_valid && (st_jc_kind == 4'd7 || st_jc_kind == 4'd8));
-      cnt_unusable_frames   <= cnt_unusable_frames + 32'(st_valid && !st_usable);
-      cnt_lock_losses       <= cnt_lock_losses + 32'(ev_loss);
-      cnt_locks             <= cnt_locks + 32'(ev_lock);
-      cnt_lost_frames       <= cnt_lost_frames + 32'(lost_tick);
-      cnt_error_blocks      <= cnt_error_blocks + 32'(blk_valid && blk_err);
-    end
-  end
+  physec_rx_counters u_cnt (
+    .clk, .rst, .st_valid, .st_oh_crc_ok, .st_jc_crc_ok, .st_jc_kind, .st_usable,
+    .ev_am_bad, .ev_loss, .ev_lock, .lost_tick, .err_block(blk_valid && blk_err),
+    .cnt_frames, .cnt_am_bad, .cnt_oh_crc_errors, .cnt_jc_crc_errors, .cnt_jc_pattern_errors,
+    .cnt_unusable_frames, .cnt_lock_losses, .cnt_locks, .cnt_lost_frames, .cnt_error_blocks
+  );
 
 endmodule
 

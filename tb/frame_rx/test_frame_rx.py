@@ -68,7 +68,7 @@ from physec.xcode257 import Blocks257
 
 TOPLEVEL = "physec_frame_rx"
 SOURCES = ["rtl/frame/physec_profile_pkg.sv", "rtl/common/physec_crc_pkg.sv", "rtl/frame/physec_aligner.sv",
-           "rtl/frame/physec_gmp_demap.sv", "rtl/frame/physec_frame_rx.sv"]
+           "rtl/frame/physec_gmp_demap.sv", "rtl/frame/physec_rx_counters.sv", "rtl/frame/physec_frame_rx.sv"]
 
 P = get_profile("100g")
 F, W, WPF = P.frame_bits, P.word_bits, P.words_per_frame
