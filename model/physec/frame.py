@@ -18,6 +18,7 @@ import numpy as np
 
 from .crc import crc16_oh
 from .gmp import ERROR_257B, FrameMap, GmpMapper, JcResult, jc_decode, slot_map
+from .jit import kernel
 from .pad import Pad
 from .sec import STORE_AND_FORWARD, RxFrameSec, SecRx, SecTx, TxFrameSec
 from .pcs66 import encode_66b, idle_cgmii
@@ -144,6 +145,134 @@ def bytes_to_words(b: bytes) -> np.ndarray:
     return np.frombuffer(bytes(b) + bytes(pad) if pad else b, ">u8").astype(np.uint64)
 
 
+# ---- the same, compiled --------------------------------------------------------------
+# Naming: the numpy functions above (bitrev64, pack_slots, unpack_slots, select_rows,
+# words_to_bytes, bytes_to_words) are the definition; a ``*_kernel`` is a compiled
+# counterpart fusing some of them per frame, and the function calling it (build_payload,
+# demap_payload) states which.  model/tests/test_kernels_frame.py compares the two.
+# Each kernel works in passes that the compiler vectorises (bit reversal, byte swap)
+# around one pass over the slots.
+_M1, _M2, _M4 = (np.uint64(m) for m in (0x5555555555555555, 0x3333333333333333, 0x0F0F0F0F0F0F0F0F))
+_M8, _M16 = np.uint64(0x00FF00FF00FF00FF), np.uint64(0x0000FFFF0000FFFF)
+_U1, _U2, _U4, _U8, _U16, _U32, _U63 = (np.uint64(k) for k in (1, 2, 4, 8, 16, 32, 63))
+
+
+@kernel
+def pack_payload_kernel(hdr, body, data, nwords):
+    """words_to_bytes(pack_slots(...)) for ``nwords`` words: the payload bytes, as the
+    memory of a uint64 array (each word stored big-endian)."""
+    rb = np.empty(4 * hdr.shape[0], np.uint64)          # body words bit-reversed: line words
+    flat = body.reshape(-1)
+    for t in range(rb.shape[0]):
+        x = flat[t]
+        x = ((x >> _U1) & _M1) | ((x & _M1) << _U1)
+        x = ((x >> _U2) & _M2) | ((x & _M2) << _U2)
+        x = ((x >> _U4) & _M4) | ((x & _M4) << _U4)
+        x = ((x >> _U8) & _M8) | ((x & _M8) << _U8)
+        x = ((x >> _U16) & _M16) | ((x & _M16) << _U16)
+        rb[t] = (x >> _U32) | (x << _U32)
+    out = np.empty(nwords, np.uint64)
+    # Slot s = 64g + r starts at bit r of word 257g + 4r: each word is written once, the
+    # last body word's low bits carried into the next slot's first word.  The right
+    # shift by r + 1 is done in two steps (a shift by 64 is undefined, numpy gives 0).
+    carry, k, i = np.uint64(0), 0, -5
+    for s in range(data.shape[0]):
+        r = np.uint64(s & 63)
+        i = 257 * (s >> 6) + 4 * (s & 63)
+        if data[s]:
+            h, v0, v1, v2, v3 = np.uint64(hdr[k]), rb[4 * k], rb[4 * k + 1], rb[4 * k + 2], rb[4 * k + 3]
+            k += 1
+        else:
+            h = v0 = v1 = v2 = v3 = np.uint64(0)
+        sl = _U63 - r
+        out[i] = carry | (h << sl) | ((v0 >> r) >> _U1)
+        out[i + 1] = (v0 << sl) | ((v1 >> r) >> _U1)
+        out[i + 2] = (v1 << sl) | ((v2 >> r) >> _U1)
+        out[i + 3] = (v2 << sl) | ((v3 >> r) >> _U1)
+        carry = v3 << sl
+        if r == 63:
+            out[i + 4], carry = carry, np.uint64(0)
+    if data.shape[0] & 63:
+        out[i + 4] = carry
+    for t in range(max(i + 5, 0), nwords):                 # fill and the words past the payload
+        out[t] = 0
+    for t in range(nwords):
+        x = out[t]
+        x = ((x >> _U8) & _M8) | ((x & _M8) << _U8)
+        x = ((x >> _U16) & _M16) | ((x & _M16) << _U16)
+        out[t] = (x >> _U32) | (x << _U32)
+    return out
+
+
+@kernel
+def unpack_payload_kernel(payload, data, nwords):
+    """select_rows(unpack_slots(p, words), data) with ``words`` = bytes_to_words(payload),
+    ``payload`` given as uint64 (its bytes in memory order, any length), ``nwords`` = the
+    groups' 257 words each: (hdr, body) of the data slots."""
+    w = np.zeros(nwords + 1, np.uint64)                  # the words as integers, zero-padded
+    for t in range(min(payload.shape[0], nwords)):
+        x = payload[t]
+        x = ((x >> _U8) & _M8) | ((x & _M8) << _U8)
+        x = ((x >> _U16) & _M16) | ((x & _M16) << _U16)
+        w[t] = (x >> _U32) | (x << _U32)
+    n = 0
+    for s in range(data.shape[0]):
+        n += data[s]
+    hdr = np.empty(n, np.uint8)
+    body = np.empty((n, 4), np.uint64)
+    k = 0
+    for s in range(data.shape[0]):
+        if data[s]:
+            r = np.uint64(s & 63)
+            i = 257 * (s >> 6) + 4 * (s & 63)
+            hdr[k] = np.uint8((w[i] >> (_U63 - r)) & _U1)
+            for j in range(4):
+                body[k, j] = ((w[i + j] << r) << _U1) | (w[i + j + 1] >> (_U63 - r))
+            k += 1
+    flat = body.reshape(-1)
+    for t in range(flat.shape[0]):
+        x = flat[t]
+        x = ((x >> _U1) & _M1) | ((x & _M1) << _U1)
+        x = ((x >> _U2) & _M2) | ((x & _M2) << _U2)
+        x = ((x >> _U4) & _M4) | ((x & _M4) << _U4)
+        x = ((x >> _U8) & _M8) | ((x & _M8) << _U8)
+        x = ((x >> _U16) & _M16) | ((x & _M16) << _U16)
+        flat[t] = (x >> _U32) | (x << _U32)
+    return hdr, body
+
+
+def _check_map(p: Profile, data: np.ndarray) -> np.ndarray:
+    """The slot map, checked: the kernels index without bounds checks."""
+    _groups(p)
+    if p.n_slots * p.slot_bits > p.payload_bits:
+        raise ValueError(f"profile {p.name}: {p.n_slots} slots do not fit in the payload")
+    data = np.asarray(data)
+    if data.dtype != np.bool_ or data.shape != (p.n_slots,):
+        raise ValueError(f"the slot map must be {p.n_slots} booleans")
+    return data
+
+
+def build_payload(p: Profile, slot_blocks: Blocks257, data: np.ndarray) -> bytes:
+    """The payload region: data slots carry ``slot_blocks`` in order, stuff slots and fill
+    zero (= words_to_bytes(pack_slots(...), payload_bits // 8))."""
+    data = _check_map(p, data)
+    hdr, body = np.ascontiguousarray(slot_blocks.hdr, np.uint8), np.ascontiguousarray(slot_blocks.body, np.uint64)
+    if body.shape != (len(hdr), 4) or np.count_nonzero(data) != len(hdr):
+        raise ValueError(f"{np.count_nonzero(data)} data slots, {len(hdr)} blocks of shape {body.shape}")
+    words = pack_payload_kernel(hdr, body, data, -(-p.payload_bits // 64))
+    return words.view(np.uint8)[:p.payload_bits // 8].tobytes()
+
+
+def demap_payload(p: Profile, payload: bytes, data: np.ndarray) -> Blocks257:
+    """The blocks of the data slots (``data``) of a payload region (= select_rows(
+    unpack_slots(p, bytes_to_words(payload)), data))."""
+    data = _check_map(p, data)
+    pad = -len(payload) % 8
+    hdr, body = unpack_payload_kernel(np.frombuffer(bytes(payload) + bytes(pad) if pad else payload, np.uint64),
+                                      data, _groups(p) * 257)
+    return Blocks257(hdr, body)
+
+
 @dataclass
 class TxFrame:
     map: FrameMap
@@ -155,9 +284,44 @@ class TxFrame:
     sec: TxFrameSec | None = None
 
 
-def build_payload(p: Profile, slot_blocks: Blocks257, data: np.ndarray) -> bytes:
-    """The payload region: data slots carry ``slot_blocks`` in order, stuff slots and fill zero."""
-    return words_to_bytes(pack_slots(p, slot_blocks, data), p.payload_bits // 8)
+def gather_blocks(hdr: np.ndarray, body: np.ndarray, idx: np.ndarray, base: int) -> Blocks257:
+    """Blocks ``idx`` (absolute indices, -1 = FIFO empty) of a client whose block ``base``
+    is hdr[0]: past the client's end the client sends idle; an empty FIFO sends ERROR_257B."""
+    rel = idx - base
+    n = len(hdr)
+    take = np.clip(rel, 0, max(n - 1, 0))
+    hdr = hdr[take] if n else np.zeros(len(idx), np.uint8)
+    body = body[take] if n else np.zeros((len(idx), 4), np.uint64)
+    for mask, fill in ((rel >= n, IDLE_257B), (idx < 0, ERROR_257B)):
+        if mask.any():
+            hdr = np.where(mask, fill.hdr[0], hdr)
+            body = np.where(mask[:, None], fill.body[0], body)
+    return Blocks257(hdr.astype(np.uint8), body)
+
+
+_FILL_HDR = np.concatenate((IDLE_257B.hdr, ERROR_257B.hdr)).astype(np.uint8)
+_FILL_BODY = np.concatenate((IDLE_257B.body, ERROR_257B.body)).astype(np.uint64)
+
+
+@kernel
+def gather_blocks_kernel(hdr, body, idx, base, fill_hdr, fill_body):
+    """gather_blocks compiled, ``fill_*`` = (IDLE_257B, ERROR_257B): (hdr, body)."""
+    n = hdr.shape[0]
+    out_hdr = np.zeros(idx.shape[0], np.uint8)
+    out_body = np.zeros((idx.shape[0], 4), np.uint64)
+    for i in range(idx.shape[0]):
+        r = idx[i] - base
+        if idx[i] < 0 or r >= n:
+            f = 1 if idx[i] < 0 else 0
+            out_hdr[i] = fill_hdr[f]
+            for w in range(4):
+                out_body[i, w] = fill_body[f, w]
+        elif n:
+            j = min(max(r, 0), n - 1)
+            out_hdr[i] = hdr[j]
+            for w in range(4):
+                out_body[i, w] = body[j, w]
+    return out_hdr, out_body
 
 
 class _ClientFeed:
@@ -181,19 +345,13 @@ class _ClientFeed:
             else:
                 self.hdr = np.concatenate((self.hdr, np.asarray(chunk.hdr, np.uint8)))
                 self.body = np.concatenate((self.body, np.asarray(chunk.body, np.uint64).reshape(-1, 4)))
-        rel = idx - self.base
-        n = len(self.hdr)
-        if len(idx) and 0 <= rel[0] and rel[-1] < n and rel[-1] - rel[0] == len(idx) - 1:
-            return Blocks257(self.hdr[rel[0]:rel[-1] + 1], self.body[rel[0]:rel[-1] + 1])   # a run: no copy
-        take = np.clip(rel, 0, max(n - 1, 0))
-        hdr = self.hdr[take] if n else np.zeros(len(idx), np.uint8)
-        body = self.body[take] if n else np.zeros((len(idx), 4), np.uint64)
-        # Past the client's end the client sends idle; an empty FIFO sends ERROR_257B.
-        for mask, fill in ((rel >= n, IDLE_257B), (idx < 0, ERROR_257B)):
-            if mask.any():
-                hdr = np.where(mask, fill.hdr[0], hdr)
-                body = np.where(mask[:, None], fill.body[0], body)
-        return Blocks257(hdr.astype(np.uint8), body)
+        if len(idx):
+            a, z = int(idx[0]) - self.base, int(idx[-1]) - self.base
+            if 0 <= a and z < len(self.hdr) and z - a == len(idx) - 1:
+                return Blocks257(self.hdr[a:z + 1], self.body[a:z + 1])       # a run: no copy
+        hdr, body = gather_blocks_kernel(self.hdr, self.body, np.asarray(idx, np.int64), self.base,
+                                         _FILL_HDR, _FILL_BODY)
+        return Blocks257(hdr, body)
 
     def drop_before(self, index: int) -> None:
         if self.it is not None and index > self.base:       # a whole client array stays as it is
@@ -497,15 +655,14 @@ class Deframer:
             self.events.append((q, "loss"))
             return
         if (q - self.base) % 8:
-            line = words_to_bytes(self._words(q, F), F // 8)      # realigned to bytes
+            line, b = words_to_bytes(self._words(q, F), F // 8), 0      # realigned to bytes
         else:
-            b = (q - self.base) // 8
-            line = self.buf[b:b + F // 8]
-        hdr = line[:H // 8]
+            line, b = self.buf, (q - self.base) // 8
+        hdr = line[b:b + H // 8]
         oh = hdr[a1:]
         oh_ok = crc16_oh(oh[:-2]) == int.from_bytes(oh[-2:], "big")
         pad = hdr[a0:a1]
-        payload = line[H // 8:]
+        payload = memoryview(line)[b + H // 8:b + F // 8]        # not copied: read only
         rs, trusted = None, self.cm_known
         if sec is not None:
             # This PAD (before the OH) carries the previous frame's tag: its verdict is final
@@ -526,9 +683,7 @@ class Deframer:
             self.cm_prev = jc.cm
         st = RxFrameStatus(q, good, oh_ok, oh[OH_MFAS], oh[OH_STAT], jc, self.cm_prev, usable, pad, self.cm_prev, rs)
         if usable:
-            slots = unpack_slots(p, bytes_to_words(payload))
-            data = slot_map(jc.cm, p.n_slots)
-            self._emit(st, select_rows(slots, data))
+            self._emit(st, demap_payload(p, payload, slot_map(jc.cm, p.n_slots)))
         else:
             cnt.unusable_frames += 1
             self._emit_errors(self.cm_prev, st)
@@ -567,7 +722,7 @@ def line_bits(frames: list[TxFrame]) -> np.ndarray:
     return np.unpackbits(np.frombuffer(b"".join(f.line for f in frames), np.uint8))
 
 
-__all__ = ["am_line_bytes", "oh_encode", "block_bits", "bits_to_blocks", "build_payload", "pack_slots",
+__all__ = ["am_line_bytes", "oh_encode", "block_bits", "bits_to_blocks", "build_payload", "demap_payload", "pack_slots",
            "unpack_slots", "bitrev64", "FrameTx", "frame_tx", "Deframer", "RxOut", "deframe", "deframe_bytes",
            "find_am", "line_bits", "RxResult", "RxFrameStatus", "RxCounters", "TxFrame",
            "IDLE_257B"]

@@ -17,6 +17,7 @@ import hmac
 from dataclasses import dataclass, field
 
 import numpy as np
+from cryptography.exceptions import InvalidTag as LibraryInvalidTag
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
@@ -208,13 +209,20 @@ def gcm_fast(key: bytes | AESGCM, iv: bytes, pt: bytes, aad: bytes, tag_len: int
     return out[:-16], out[-16:][:tag_len]
 
 
-def ctr_fast(key: bytes, iv: bytes, data: bytes) -> bytes:
-    """``data`` xor the GCM keystream E_K(inc32^i(J0)), i = 1.., through the library's
-    AES-CTR.  CTR increments all 128 bits, inc32 only the low 32: equal as long as the
-    low word does not wrap, i.e. for fewer than 2^32 - 2 blocks (J0 ends in 1)."""
-    n = -(-len(data) // 16)
-    if n > (1 << 32) - 2:
-        raise GcmError(f"{len(data)} bytes exceed the GCM plaintext limit")
-    ctr = (j0_of(iv) + 1).to_bytes(16, "big")
-    enc = Cipher(algorithms.AES(key), modes.CTR(ctr)).encryptor()
-    return enc.update(data) + enc.finalize()
+def gcm_open_fast(key: bytes, iv: bytes, ct: bytes, aad: bytes, tag_len: int = 16):
+    """``gcm_open`` through the library in one pass (AES-CTR and GHASH together): the
+    plaintext, and ``check(tag)``, whether ``tag`` is the tag the sender must have sent
+    (compared in constant time by the library once the tag has arrived; call it once)."""
+    _check_tag_len(tag_len)
+    j0_of(iv)
+    dec = Cipher(algorithms.AES(key), modes.GCM(iv, min_tag_length=tag_len)).decryptor()
+    dec.authenticate_additional_data(aad)
+    pt = dec.update(ct)
+
+    def check(tag: bytes) -> bool:
+        try:
+            dec.finalize_with_tag(tag)
+        except LibraryInvalidTag:
+            return False
+        return True
+    return pt, check

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .crc import crc5_jc, crc8_jc
+from .jit import kernel
 from .pcs66 import error_blocks
 from .profile import Profile
 from .xcode257 import transcode_257b
@@ -144,6 +145,26 @@ class FrameMap:
     overflows: int
 
 
+def fifo_fits(valid: np.ndarray, pop: np.ndarray, level0: int, depth: int) -> tuple[int, bool]:
+    """(blocks offered, whether the FIFO neither runs empty nor overflows in the frame):
+    the mapper's fast path, with the level at the start of each clock if nothing does."""
+    d = valid - pop
+    before = level0 + np.cumsum(d) - d
+    return int(valid.sum()), bool((before - pop).min(initial=0) >= 0 and (before + valid).max(initial=0) <= depth)
+
+
+@kernel
+def fifo_fits_kernel(valid, pop, level0, depth):
+    """fifo_fits compiled (int64 arrays): one pass, no temporaries."""
+    level, n, fits = level0, 0, True
+    for c in range(valid.shape[0]):
+        if level < pop[c] or level + valid[c] > depth:
+            fits = False
+        level += valid[c] - pop[c]
+        n += valid[c]
+    return n, fits
+
+
 class GmpMapper:
     """Streaming mapper: feed each frame's per-clock client valid flags."""
 
@@ -175,12 +196,9 @@ class GmpMapper:
         level0 = len(self.fifo)
         cm = min(max(p.cm_init + level0 - p.fifo_target, 0), p.n_slots)
         pop = self._pops(cm)
-        n_valid = int(valid.sum())
+        n_valid, fits = fifo_fits_kernel(valid, pop, level0, p.fifo_depth)
         offered = self.next_client + np.arange(n_valid)
-        # Fast path: level at the start of each clock if nothing under- or overflows.
-        d = valid - pop
-        before = level0 + np.cumsum(d) - d
-        if (before - pop).min(initial=0) >= 0 and (before + valid).max(initial=0) <= p.fifo_depth:
+        if fits:
             accepted, got = offered, None
         else:
             acc, got = self._slow(valid, pop, level0)

@@ -14,6 +14,10 @@ is *errored* when it holds /E/ or any other control character, when a new /S/
 arrives before /T/, when the stream ends inside it, or when the preamble/SFD is
 wrong; FCS is checked on every frame that is not errored.
 
+``mac_encode`` / ``mac_decode`` are the definition (numpy and Python); the streaming
+``MacTx`` / ``MacRx`` write and scan the characters with compiled kernels by default,
+tested equal to them (tests/test_kernels_pcs.py).
+
 RTL: none yet (the RTL chain starts at 66b blocks).
 """
 from __future__ import annotations
@@ -24,6 +28,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .crc import crc32
+from .fastpath import _ERROR_WORD, _IDLE_WORD, _LOW8, _ONES_WORD, _U0, _U8, _U64     # the kernels' uint64 constants
+from .jit import kernel
 from .pcs66 import ALL_LANES, CH_ERROR, CH_IDLE, CH_SEQ, CH_START, CH_TERM, Cgmii
 
 PREAMBLE = bytes([0x55] * 6 + [0xD5])      # after /S/, which replaces the first 0x55
@@ -76,23 +82,56 @@ _DIC_NEXT = [[d + r if r and d + r <= DIC_MAX else max(0, d - (8 - r)) if r else
              for d in range(DIC_MAX + 1)]
 
 
+@kernel
+def _tx_chars(data, ctrl, at, joined, foff, starts, crcs):
+    """Characters from ``at`` on: idles, and frame i (bytes foff[i]..foff[i+1] of
+    ``joined``) as /S/ + preamble, frame, FCS ``crcs[i]``, /T/ from ``starts[i]``.
+    (Loops over slices: numba vectorises those, not copies between offset slices.)"""
+    p = at
+    for i in range(len(starts) + 1):
+        s = starts[i] if i < len(starts) else len(data)
+        gap_d, gap_c = data[p:s], ctrl[p:s]
+        for q in range(s - p):
+            gap_d[q], gap_c[q] = CH_IDLE, 1
+        if i == len(starts):
+            break
+        src = joined[foff[i]:foff[i + 1]]
+        ln = len(src)
+        d, c = data[s:s + 13 + ln], ctrl[s:s + 13 + ln]
+        d[0], c[0] = CH_START, 1
+        d[1:7], d[7] = 0x55, 0xD5
+        body, flags = d[8:8 + ln], c[1:12 + ln]
+        for q in range(ln):
+            body[q] = src[q]
+        for q in range(11 + ln):
+            flags[q] = 0
+        for k in range(4):
+            d[8 + ln + k] = (crcs[i] >> (8 * k)) & 0xFF
+        d[12 + ln], c[12 + ln] = CH_TERM, 1
+        p = s + 13 + ln
+
+
 class MacTx:
     """Streaming transmit MAC: frames in, CGMII out in whole groups of ``block_multiple``
     transfers (4 makes whole 257b groups); the state between calls is the position of
     the next /S/ and the deficit idle count, so any split of the frames gives the same
-    characters as one call."""
+    characters as one call.  ``fast``: the characters are written by a compiled kernel
+    instead of joined from pieces (``mac_encode``, the definition, joins them)."""
 
-    def __init__(self, block_multiple: int = 4, lead_idle: int = 0):
+    def __init__(self, block_multiple: int = 4, lead_idle: int = 0, fast: bool = True):
+        self.fast = fast
         self.unit = 8 * block_multiple
         self.pos = -(-lead_idle // 8) * 8       # offset of the next /S/
         self.dic = 0
         self.done = 0                           # characters handed out so far
         self.sent = 0                           # frames sent so far
         # Characters [done, pos) built but not handed out: they do not fill a whole unit.
-        self.tail = (bytearray([CH_IDLE]) * self.pos, bytearray([1]) * self.pos)
+        self.tail = (bytes([CH_IDLE]) * self.pos, bytes([1]) * self.pos)
 
     def encode(self, frames, gaps=None, final: bool = False) -> tuple[Cgmii, TxLayout]:
         """The transfers up to the last whole unit (``final``: all, idle-filled to a unit)."""
+        if self.pos < self.done:
+            raise ValueError("MacTx.encode after the final call")
         n = len(frames)
         gaps = np.full(n, MIN_GAP, np.int64) if gaps is None else np.asarray(gaps, np.int64)
         if len(gaps) != n:
@@ -124,15 +163,34 @@ class MacTx:
         starts_a = np.concatenate(([self.pos], cum[:-1])) if n else cum
         pos = int(cum[-1]) if n else self.pos
         ends_a = starts_a + 12 + lens_a
-        starts, ends = starts_a.tolist(), ends_a.tolist()
         if final:
             total = max(self.unit, -(-pos // self.unit) * self.unit) if self.sent + n else self.unit
         else:
             total = pos // self.unit * self.unit
         # Characters [lo, hi): the carried tail [done, self.pos), then per frame its
-        # /S/ + preamble, the (padded) frame, the FCS and /T/ + the idles up to the next
-        # /S/; data and control flags each one join of pieces taken from lists in bulk.
+        # /S/ + preamble, the (padded) frame, the FCS and /T/ + the idles up to the next /S/.
         lo, hi = self.done, max(pos, total)
+        if self.fast:
+            data, ctrl = np.empty(hi - lo, np.uint8), np.empty(hi - lo, np.uint8)
+            at = self.pos - lo
+            data[:at], ctrl[:at] = np.frombuffer(self.tail[0], np.uint8), np.frombuffer(self.tail[1], np.uint8)
+            _tx_chars(data, ctrl, at, np.frombuffer(b"".join(frames), np.uint8),
+                      np.concatenate(([0], np.cumsum(lens_a))), starts_a - lo,
+                      np.fromiter(map(crc32, frames), np.uint32, n))
+        else:
+            data, ctrl = self._join(frames, lens, starts_a.tolist(), ends_a.tolist(), hi)
+        self.pos, self.dic, self.sent = pos, dic, self.sent + n
+        cut = total - lo
+        self.tail = (bytes(data[cut:]), bytes(ctrl[cut:]))
+        self.done = total
+        out_d = np.frombuffer(data, np.uint8, count=cut)
+        out_c = np.frombuffer(ctrl, bool, count=cut)
+        return Cgmii(out_d.reshape(-1, 8), out_c.reshape(-1, 8)), TxLayout(starts_a, ends_a)
+
+    def _join(self, frames, lens, starts, ends, hi) -> tuple[bytearray, bytearray]:
+        """Data and control flags of the characters, each one join of pieces taken from
+        lists in bulk."""
+        n = len(frames)
         gap_idles = [s1 - e - 1 for s1, e in zip(starts[1:] + [hi], ends)]     # idles after /T/
         long_gap = n and max(gap_idles) >= len(_ONES)
         head = starts[0] - self.pos if n else hi - self.pos                  # idles before the first /S/
@@ -148,13 +206,7 @@ class MacTx:
         flags[1::2] = [_run(_ONES, g + 1) for g in gap_idles] if long_gap else \
             [_ONES[:g + 1] for g in gap_idles]                               # /T/ and idles
         ctrl = bytearray().join([self.tail[1], _run(_ONES, head)] + flags)
-        self.pos, self.dic, self.sent = pos, dic, self.sent + n
-        cut = total - lo
-        self.tail = (data[cut:], ctrl[cut:])
-        self.done = total
-        out_d = np.frombuffer(data, np.uint8, count=cut)
-        out_c = np.frombuffer(ctrl, bool, count=cut)
-        return Cgmii(out_d.reshape(-1, 8), out_c.reshape(-1, 8)), TxLayout(starts_a, ends_a)
+        return data, ctrl
 
 
 def mac_encode(frames, gaps=None, block_multiple: int = 4, lead_idle: int = 0) -> tuple[Cgmii, TxLayout]:
@@ -164,7 +216,7 @@ def mac_encode(frames, gaps=None, block_multiple: int = 4, lead_idle: int = 0) -
     counted from its /T/); default 12.  The stream is filled with idles up to a
     multiple of ``block_multiple`` transfers (4 makes whole 257b groups).
     """
-    return MacTx(block_multiple, lead_idle).encode(frames, gaps, final=True)
+    return MacTx(block_multiple, lead_idle, fast=False).encode(frames, gaps, final=True)
 
 
 @dataclass(slots=True)
@@ -214,9 +266,11 @@ class _DataCount:
 class MacRx:
     """Streaming receive MAC: feed CGMII chunks (whole transfers), get the frames that
     ended in them.  An unfinished frame is carried (from its /S/) into the next call,
-    so any split gives the same frames and counters as one call."""
+    so any split gives the same frames and counters as one call.  ``fast``: the stream
+    is scanned by a compiled kernel (``mac_decode``, the definition, does not)."""
 
-    def __init__(self):
+    def __init__(self, fast: bool = True):
+        self.fast = fast
         self.stats = RxStats()
         self.carry = Cgmii(np.zeros((0, 8), np.uint8), np.zeros((0, 8), bool))
         self.base = 0                           # character offset of the carry's first transfer
@@ -227,7 +281,7 @@ class MacRx:
         if len(self.carry.data):
             data8 = np.concatenate((self.carry.data, data8))
             ctrl8 = np.concatenate((self.carry.ctrl, ctrl8))
-        frames, cut = _decode(data8, ctrl8, self.stats, self.base, final)
+        frames, cut = (_decode_fast if self.fast else _decode)(data8, ctrl8, self.stats, self.base, final)
         self.carry = Cgmii(data8[cut // 8:], ctrl8[cut // 8:])
         self.base += cut
         return frames
@@ -299,6 +353,14 @@ def _decode(data8: np.ndarray, ctrl8: np.ndarray, stats: RxStats, base: int, fin
     os_arr = np.array(oss, np.int64)
     accounted = int((n_data[en] - n_data[st]).sum()) + int((n_data[np.minimum(os_arr + 8, len(data))]
                                                             - n_data[os_arr]).sum())
+    stats.ordered_sets += len(oss)
+    stats.stray_data += int(n_data[np.array([cut])][0]) - accounted
+    return _deliver(data, st, en, reason, base, stats), cut
+
+
+def _deliver(data: np.ndarray, st: np.ndarray, en: np.ndarray, reason: list, base: int, stats: RxStats) -> list:
+    """The frames [st, en) with their reasons ("" when the frame is not errored), FCS
+    checked on those that are not errored, counted in ``stats``."""
     view = memoryview(data)
     st_l, en_l = st.tolist(), en.tolist()
     bad = [i for i, r in enumerate(reason) if r]
@@ -316,9 +378,97 @@ def _decode(data8: np.ndarray, ctrl8: np.ndarray, stats: RxStats, base: int, fin
     stats.good += n_good
     stats.fcs_errors += len(frames) - len(bad) - n_good
     stats.frames += len(frames)
-    stats.ordered_sets += len(oss)
-    stats.stray_data += int(n_data[np.array([cut])][0]) - accounted
-    return frames, cut
+    return frames
+
+
+# Reasons of an errored frame, coded by _scan_rx; the order is the precedence.
+_REASONS = ("", "start before terminate", "control character in frame", "bad preamble/SFD",
+            "error character", "stream ended inside frame", "runt")
+_PREAMBLE_WORD = _U64(int.from_bytes(PREAMBLE, "little"))
+
+
+@kernel
+def _scan_rx(dw, cw, final):
+    """``_decode``'s frames and counts in one pass over the transfers (dw: data, cw:
+    control flags, eight lanes per uint64): (starts, ends, reason codes, [stray control,
+    stray data, ordered sets, cut])."""
+    m = len(cw)
+    st, en = np.empty(m + 1, np.int64), np.empty(m + 1, np.int64)
+    why = np.empty(m + 1, np.int8)
+    nf, cur, bad, bad_at, first_e = 0, -1, 0, 0, -1     # cur: /S/ of the open frame (-1: none)
+    stray_c, stray_d, n_os = 0, 0, 0
+    for t in range(m):
+        c, w = cw[t], dw[t]
+        if c == _U0:
+            if cur < 0:
+                stray_d += 8
+            continue
+        if c == _ONES_WORD and (w == _IDLE_WORD or w == _ERROR_WORD):
+            if w == _ERROR_WORD:
+                if cur < 0:
+                    stray_c += 8
+                elif first_e < 0:
+                    first_e = 8 * t
+            continue
+        os_row = False                                  # a /Q/ owns its transfer's data
+        for lane in range(8):
+            p = 8 * t + lane
+            ch = (w >> _U64(8 * lane)) & _LOW8
+            if (c >> _U64(8 * lane)) & _LOW8 == _U0:
+                if cur < 0 and not os_row:
+                    stray_d += 1
+            elif ch == CH_IDLE:
+                pass
+            elif ch == CH_ERROR:                        # flags a frame, never ends one
+                if cur < 0:
+                    stray_c += 1
+                elif first_e < 0:
+                    first_e = p
+            elif cur < 0:
+                if lane == 0 and ch == CH_START:
+                    cur, bad, first_e = p, 0, -1
+                elif lane == 0 and ch == CH_SEQ:
+                    n_os += 1
+                    os_row = True
+                else:
+                    stray_c += 1
+            elif ch == CH_TERM:
+                st[nf], en[nf] = cur, p
+                why[nf] = 4 if first_e >= 0 and (bad == 0 or first_e < bad_at) else bad
+                nf += 1
+                cur = -1
+            elif lane == 0 and ch == CH_START:
+                st[nf], en[nf], why[nf] = cur, p, 1
+                nf += 1
+                cur, bad, first_e = p, 0, -1
+            elif bad == 0:
+                bad, bad_at = (2 if p >= cur + 8 else 3), p
+    cut = 8 * m
+    if cur >= 0:
+        if final:
+            st[nf], en[nf], why[nf] = cur, 8 * m, 5
+            nf += 1
+        else:
+            cut = cur
+    for i in range(nf):                                 # starts are lane 0: the preamble is lanes 1..7
+        t = st[i] // 8
+        if why[i] == 0 and ((dw[t] >> _U8) != _PREAMBLE_WORD or (cw[t] >> _U8) != _U0):
+            why[i] = 3
+        if why[i] == 0 and en[i] - st[i] - 8 < 4 + MIN_FRAME:
+            why[i] = 6
+    return st[:nf], en[:nf], why[:nf], np.array([stray_c, stray_d, n_os, cut], np.int64)
+
+
+def _decode_fast(data8: np.ndarray, ctrl8: np.ndarray, stats: RxStats, base: int, final: bool) -> tuple[list, int]:
+    """``_decode`` with the stream scanned by a kernel."""
+    m = len(data8)
+    st, en, why, counts = _scan_rx(data8.view("<u8").reshape(m).astype(_U64, copy=False),
+                                   ctrl8.view("<u8").reshape(m).astype(_U64, copy=False), final)
+    stray_c, stray_d, n_os, cut = counts.tolist()
+    stats.stray_control += stray_c
+    stats.stray_data += stray_d
+    stats.ordered_sets += n_os
+    return _deliver(data8.reshape(-1), st, en, [_REASONS[i] for i in why.tolist()], base, stats), cut
 
 
 def _pair_events(ev: np.ndarray, ch_arr: np.ndarray, lane: np.ndarray, stats: RxStats):
@@ -354,5 +504,5 @@ def mac_decode(cg: Cgmii) -> tuple[list[RxFrame], RxStats]:
 
     Only control characters other than idle are visited one by one (a few per frame);
     preamble checks and data counts are vectorised, FCS is zlib per frame."""
-    rx = MacRx()
+    rx = MacRx(fast=False)
     return rx.decode(cg, final=True), rx.stats

@@ -39,8 +39,8 @@ def pcs_tx(traffic: Traffic, lead_blocks: int = 0) -> PcsTx:
 
 
 def pcs_tx_257b(traffic: Traffic, lead_blocks: int = 0) -> Blocks257:
-    """``pcs_tx(traffic, lead_blocks).b257`` by the fused path (no 66b arrays)."""
-    cg, _ = mac_encode(traffic.frames, traffic.gaps, block_multiple=4, lead_idle=32 * lead_blocks)
+    """``pcs_tx(traffic, lead_blocks).b257`` by the fast paths (no 66b arrays)."""
+    cg, _ = MacTx(block_multiple=4, lead_idle=32 * lead_blocks).encode(traffic.frames, traffic.gaps, final=True)
     return cgmii_to_257b(cg, inplace=True)
 
 
@@ -52,10 +52,10 @@ def pcs_rx(b257: Blocks257) -> PcsRx:
 
 
 def pcs_rx_frames(b257: Blocks257) -> tuple[list[RxFrame], RxStats, np.ndarray]:
-    """``pcs_rx(b257)``'s frames, stats and xcode_err by the fused path (no 66b arrays)."""
+    """``pcs_rx(b257)``'s frames, stats and xcode_err by the fast paths (no 66b arrays)."""
     cg, err = b257_to_cgmii(b257)
-    frames, stats = mac_decode(cg)
-    return frames, stats, err
+    rx = MacRx()
+    return rx.decode(cg, final=True), rx.stats, err
 
 
 def pcs_tx_stream(traffic: Traffic | Iterable[Traffic], lead_blocks: int = 0,

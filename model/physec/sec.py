@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from .gcm import GcmKey, GcmTrace, ctr_fast, gcm_encrypt, gcm_fast, gcm_open
+from .gcm import GcmKey, GcmTrace, gcm_encrypt, gcm_fast, gcm_open, gcm_open_fast
 from .pad import MODE_AUTH, MODE_BYPASS, MODE_ENCRYPT, TAG_BYTES, VERSION, Pad, security_header
 
 PN_MAX = (1 << 64) - 1
@@ -64,14 +64,18 @@ class _Engine:
             return gcm_encrypt(self.gk, iv, pt, aad, tag_len, trace)
         return gcm_fast(self.aead, iv, pt, aad, tag_len)
 
-    def open(self, iv: bytes, ct: bytes, aad: bytes, tag_len: int) -> tuple[bytes, bytes]:
-        """(plaintext, expected tag)."""
+    def open(self, iv: bytes, ct: bytes, aad: bytes, tag_len: int):
+        """(plaintext, check): ``check(tag)`` tells whether the tag that arrives with the
+        next frame is the one the sender must have sent."""
         if self.explicit:
-            return gcm_open(self.gk, iv, ct, aad, tag_len)
-        # The precomputed keystream is AES-CTR from inc32(J0); sealing the plaintext
-        # again gives the same ciphertext, hence the tag over the ciphertext received.
-        pt = ctr_fast(self.sk.key, iv, ct)
-        return pt, gcm_fast(self.aead, iv, pt, aad, tag_len)[1]
+            pt, expect = gcm_open(self.gk, iv, bytes(ct), aad, tag_len)
+            return pt, _tag_check(expect)
+        return gcm_open_fast(self.sk.key, iv, ct, aad, tag_len)
+
+
+def _tag_check(expect: bytes):
+    """``check(tag)`` against a tag computed at once (compared in constant time)."""
+    return lambda tag: hmac.compare_digest(tag, expect)
 
 
 def protect(eng: _Engine, mode: int, iv: bytes, pad: bytes, oh: bytes, payload: bytes, tag_len: int,
@@ -215,7 +219,7 @@ class SecRx:
         self.pred: tuple[int, int] | None = None         # (AN, PN) expected next; None until a PAD was read
         self.announced: int | None = None
         self.prev: RxFrameSec | None = None
-        self.prev_tag_expected: bytes | None = None
+        self.prev_tag_check = None                      # the pending frame's tag check (Engine.open)
         self.cnt = SecCounters()
         self.n_frames = 0                                # frames seen (none is kept: bounded memory)
 
@@ -240,6 +244,7 @@ class SecRx:
             f.released = f.verdict in ("pass", "bypass")
 
     def frame(self, mfas: int, pad: bytes, oh: bytes, payload: bytes) -> RxFrameSec:
+        """``payload``: bytes, or a read-only view of the line (not copied unless kept)."""
         c = self.cnt
         c.frames += 1
         fields, crc_ok = Pad.decode(pad)
@@ -254,13 +259,13 @@ class SecRx:
             if not ok or not fields.tag_valid:
                 c.tags_lost += 1
                 self._fail(p, "tag lost")
-            elif not hmac.compare_digest(fields.tag[:self.tag_len], self.prev_tag_expected):
+            elif not self.prev_tag_check(fields.tag[:self.tag_len]):
                 c.tag_failures += 1
                 self._fail(p, "tag mismatch")
             self._close(p)
 
         # 2. This frame's parameters.
-        self.prev_tag_expected = None
+        self.prev_tag_check = None
         if not ok:
             c.pad_errors += 1
             self._fail(f, "PAD invalid")
@@ -283,9 +288,11 @@ class SecRx:
             iv = make_iv(eng.sk.salt, self.link_id, fields.pn)
             aad = _aad(pad, oh)
             if fields.mode == MODE_ENCRYPT:
-                f.payload, self.prev_tag_expected = eng.open(iv, payload, aad, self.tag_len)
+                f.payload, self.prev_tag_check = eng.open(iv, payload, aad, self.tag_len)
             else:
-                self.prev_tag_expected = eng.seal(iv, b"", aad + payload, self.tag_len)[1]
+                self.prev_tag_check = _tag_check(eng.seal(iv, b"", aad + payload, self.tag_len)[1])
+        if f.payload is payload:
+            f.payload = bytes(payload)          # not decrypted: the frame keeps its own copy
         if f.reasons:
             f.verdict = "fail"
         if self.policy == CUT_THROUGH:
