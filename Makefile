@@ -6,7 +6,7 @@
 #   make lint      verilator --lint-only -Wall over rtl/
 #   make regress   long randomised runs with code + functional coverage (docs/verification.md)
 #   make coverage  cocotb tests with Verilator line/toggle coverage, both coverage reports
-#   make bench     model throughput figures
+#   make bench     model throughput figures; RTL simulation speed, file-driven vs cocotb
 #   make synth     Yosys synthesis estimates per block (cells, FFs, logic levels): syn/report.md
 
 PYTHON ?= python3
@@ -82,6 +82,7 @@ coverage: $(STAMP)
 
 bench: $(STAMP)
 	$(VPY) -m physec.bench
+	$(TBPY) tb/simbench/simbench.py
 
 # Takes tens of minutes (AES and GHASH are large); SYNTH_ARGS="--only ghash" for one block.
 synth: $(STAMP)
