@@ -54,10 +54,9 @@
 // keeps it.  Rcon is an xtime register stepped after each use.
 //
 // Critical path (one clock): window words -> key-length mux -> RotWord mux ->
-// SubWord (4 S-boxes in parallel) -> Rcon XOR -> the XOR chain of four words
-// (w3 ^ w2 ^ w1 ^ w0 ^ t, which synthesis balances into two or three XOR levels
-// with the window-only terms in parallel to the S-box) -> key-length mux ->
-// slot and window registers.  About one AES round of the pipe (S-box + XORs)
+// SubWord (4 S-boxes in parallel) -> Rcon XOR -> one XOR with a prefix XOR of
+// the window words (w0 ^ .. ^ wi, formed in parallel to the S-box) -> key-length
+// mux -> slot and window registers.  About one AES round of the pipe (S-box + XORs)
 // plus two 2:1 muxes; see physec_aes_pipe for the FPGA depth.
 
 `default_nettype none
@@ -112,10 +111,14 @@ module physec_aes_keyexp #(
   wire logic        t_rot = (len_q == KEY_LEN_256) ? slot_q[0] : 1'b1;
   wire logic [31:0] t     = sub_word(t_rot ? rot_word(t_src) : t_src) ^
                             (t_rot ? {rc_q, 24'h000000} : 32'h00000000);
+  // n[i] = w[i] ^ n[i-1], written as prefix XORs of the window so that t (behind the
+  // S-box) meets one XOR (synthesis does not re-associate the chain).
+  wire logic [31:0] x1    = w_q[0] ^ w_q[1];
+  wire logic [31:0] x2    = x1 ^ w_q[2];
   wire logic [31:0] n0    = w_q[0] ^ t;
-  wire logic [31:0] n1    = w_q[1] ^ n0;
-  wire logic [31:0] n2    = w_q[2] ^ n1;
-  wire logic [31:0] n3    = w_q[3] ^ n2;
+  wire logic [31:0] n1    = x1 ^ t;
+  wire logic [31:0] n2    = x2 ^ t;
+  wire logic [31:0] n3    = (x2 ^ w_q[3]) ^ t;
 
   // AES-256 writes the window's second half (computed one step earlier, or
   // the key's second half at step 1); AES-128 writes the word group just computed.

@@ -181,21 +181,44 @@ module physec_aligner #(
   logic [NCAND-1:0][OFFW-1:0] c_off_q;            // dec state: candidate offsets
 
   logic [W-1:0]    m;
+  logic [W-1:0]    after_mask_q;                  // offsets after the grid offset
   logic [W-1:0]    m_after;                       // matches after the grid offset
   logic [OFFW:0]   first_d, after_d;              // {found, offset}
   logic [NCAND-1:0] c_hit_d;
 
+  // {found, smallest o with v[o]} as a tree: OFFW levels of 2:1 choices (a priority
+  // loop over the W offsets would be a W-step chain).  After the level of step s,
+  // node i (a multiple of 2s) holds the result over offsets [i, i + 2s); v is padded
+  // to NP bits with zeros.
+  localparam int NP = 1 << OFFW;
   function automatic logic [OFFW:0] first_one(input logic [W-1:0] v);
-    first_one = '0;
-    for (int o = W - 1; o >= 0; o--) begin
-      if (v[o]) first_one = {1'b1, OFFW'(o)};
+    logic [NP-1:0]           f;       // node found a one
+    logic [NP-1:0][OFFW-1:0] off;     // its first one
+    f = NP'(v);
+    for (int i = 0; i < NP; i++) off[i] = OFFW'(i);
+    for (int s = 1; s < NP; s *= 2) begin
+      for (int i = 0; i < NP; i += 2 * s) begin
+        if (!f[i] && f[i + s]) off[i] = off[i + s];   // none found: offset 0
+        f[i] = f[i] | f[i + s];
+      end
     end
+    return {f[0], off[0]};
   endfunction
 
   for (genvar o = 0; o < W; o++) begin : g_m
     assign m[o] = &eq_q[o];
   end
-  assign m_after = m & ({W{1'b1}} << (int'(grid_off_q) + 1));
+  // The mask (a thermometer code of grid_off_q) is registered, so it lags grid_off_q by
+  // one clock.  It only matters in after_off_q/after_any_q, which the dec stage reads
+  // at a loss beat only: word 0 of a frame of the locked grid, so at least WPF >= 4
+  // clocks after the lock clock that set grid_off_q (only a lock changes it).  The
+  // after_* it reads were formed from the mask of 1 clock earlier, which was formed
+  // from grid_off_q of 2 clocks earlier: already the new one.  So every output equals
+  // that of the unregistered mask {W{1}} << (grid_off_q + 1).
+  always_ff @(posedge clk) begin
+    for (int o = 0; o < W; o++) after_mask_q[o] <= o > int'(grid_off_q);
+  end
+  assign m_after = m & after_mask_q;
   assign first_d = first_one(m);
   assign after_d = first_one(m_after);
   for (genvar i = 0; i < NCAND; i++) begin : g_chit

@@ -54,13 +54,17 @@ module physec_framer #(
 
   if (HEADER_BITS != HEADER_WORDS * WORD_BITS || OH_BITS % 8 != 0 || OH_BYTES < 10 ||
       OH_MFAS < 0 || OH_MFAS >= OH_BYTES - 2 || OH_STAT < 0 || OH_STAT >= OH_BYTES - 2 ||
-      OH_JC < 0 || OH_JC + 6 > OH_BYTES - 2 || HEADER_WORDS + 2 > WORDS_PER_FRAME) begin : g_bad_params
+      OH_JC < 0 || OH_JC + 6 > OH_BYTES - 2 || HEADER_WORDS + 2 > WORDS_PER_FRAME ||
+      OH_BYTES - 2 > CRC16_MAXB) begin : g_bad_params
 `ifdef __ICARUS__
-    initial $fatal(1, "physec_framer: illegal header geometry (AM+PAD+OH = HEADER_WORDS*WORD_BITS, OH >= 10 whole bytes, fields inside OH, HEADER_WORDS + 2 <= WORDS_PER_FRAME)");
+    initial $fatal(1, "physec_framer: illegal header geometry (AM+PAD+OH = HEADER_WORDS*WORD_BITS, OH >= 10 whole bytes, fields inside OH, HEADER_WORDS + 2 <= WORDS_PER_FRAME, OH <= CRC16_MAXB + 2 bytes)");
 `else
-    $fatal(1, "physec_framer: illegal header geometry (AM+PAD+OH = HEADER_WORDS*WORD_BITS, OH >= 10 whole bytes, fields inside OH, HEADER_WORDS + 2 <= WORDS_PER_FRAME)");
+    $fatal(1, "physec_framer: illegal header geometry (AM+PAD+OH = HEADER_WORDS*WORD_BITS, OH >= 10 whole bytes, fields inside OH, HEADER_WORDS + 2 <= WORDS_PER_FRAME, OH <= CRC16_MAXB + 2 bytes)");
 `endif
   end
+
+  // The OH CRC-16 over OH bytes 0 .. OH_BYTES-3, in matrix form.
+  localparam logic [16*CRC16_MW-1:0] OH_CRC_M = crc16_oh_matrix(OH_BYTES - 2);
 
   // OH byte n is oh[OH_BITS-1-8n -: 8] (byte 0 first on the line).  Static, not
   // automatic: Icarus 11 mis-simulates unrelated logic (physec_pipe's output stayed X)
@@ -68,14 +72,11 @@ module physec_framer #(
   function logic [OH_BITS-1:0] oh_encode(input logic [7:0] mfas, input logic [7:0] st,
                                          input logic [47:0] jc6);
     logic [OH_BITS-1:0] v;
-    logic [15:0]        crc;
     v = '0;
     v[OH_BITS-1-8*OH_MFAS -: 8] = mfas;
     v[OH_BITS-1-8*OH_STAT -: 8] = st;
     v[OH_BITS-1-8*OH_JC -: 48]  = jc6;
-    crc = CRC16_OH_INIT;
-    for (int b = 0; b < OH_BYTES - 2; b++) crc = crc16_oh_byte(crc, v[OH_BITS-1-8*b -: 8]);
-    v[15:0] = crc;
+    v[15:0] = crc16_oh_apply(OH_CRC_M, CRC16_OH_INIT, CRC16_DW'(v[OH_BITS-1:16]));
     return v;
   endfunction
 

@@ -123,11 +123,11 @@ module physec_gmp_demap #(
   if (SLOT_BITS != 257 || W != SLOT_BITS - 1 || HW < 2 || WORDS_PER_FRAME <= HW ||
       OH_BITS % 8 != 0 || PAD_BITS % 8 != 0 || PAD_BITS + OH_BITS > HW * W ||
       OH_MFAS >= OHB - 2 || OH_STAT >= OHB - 2 || OH_JC + 6 > OHB - 2 ||
-      N_SLOTS < 1 || N_SLOTS >= 1 << 14) begin : g_bad_params
+      OHB - 2 > CRC16_MAXB || N_SLOTS < 1 || N_SLOTS >= 1 << 14) begin : g_bad_params
 `ifdef __ICARUS__
-    initial $fatal(1, "physec_gmp_demap: illegal parameters (need SLOT_BITS = 257, WORD_BITS = 256 so that at most one slot ends per word, a header of >= 2 words holding PAD and OH, OH fields before its CRC-16, 1 <= N_SLOTS < 16384)");
+    initial $fatal(1, "physec_gmp_demap: illegal parameters (need SLOT_BITS = 257, WORD_BITS = 256 so that at most one slot ends per word, a header of >= 2 words holding PAD and OH, OH fields before its CRC-16, OH <= CRC16_MAXB + 2 bytes, 1 <= N_SLOTS < 16384)");
 `else
-    $fatal(1, "physec_gmp_demap: illegal parameters (need SLOT_BITS = 257, WORD_BITS = 256 so that at most one slot ends per word, a header of >= 2 words holding PAD and OH, OH fields before its CRC-16, 1 <= N_SLOTS < 16384)");
+    $fatal(1, "physec_gmp_demap: illegal parameters (need SLOT_BITS = 257, WORD_BITS = 256 so that at most one slot ends per word, a header of >= 2 words holding PAD and OH, OH fields before its CRC-16, OH <= CRC16_MAXB + 2 bytes, 1 <= N_SLOTS < 16384)");
 `endif
   end
 
@@ -151,12 +151,9 @@ module physec_gmp_demap #(
     return f[OH_BITS-1-8*k -: 8];
   endfunction
 
-  function automatic logic [15:0] oh_crc16(input logic [OH_BITS-1:0] f);
-    oh_crc16 = CRC16_OH_INIT;
-    for (int k = 0; k < OHB - 2; k++) oh_crc16 = crc16_oh_byte(oh_crc16, oh_byte(f, k));
-  endfunction
-
-  assign oh_crc = oh_crc16(oh);
+  // The OH CRC-16 over OH bytes 0 .. OHB-3, in matrix form.
+  localparam logic [16*CRC16_MW-1:0] OH_CRC_M = crc16_oh_matrix(OHB - 2);
+  assign oh_crc = crc16_oh_apply(OH_CRC_M, CRC16_OH_INIT, CRC16_DW'(oh[OH_BITS-1:16]));
 
   // H1: CRCs and raw fields, registered at the last header word.
   logic               h1_v, h1_am_good, h1_oh_ok, h1_jc_ok, h1_ii, h1_di, h1_cnd_ok;

@@ -203,21 +203,24 @@ module physec_sec_rx #(
   logic [191:0] p3_q;            // PAD bytes 36..59
   logic [7:0]   mfas_q;
   logic [31:0]  crc1_q, crc2_q;
+  localparam logic [32*CRC32_MW-1:0] CRC_W1_M = crc32_matrix(4);    // PAD bytes 0..3
+  localparam logic [32*CRC32_MW-1:0] CRC_W2_M = crc32_matrix(32);   // 4..35
+  localparam logic [32*CRC32_MW-1:0] CRC_W3_M = crc32_matrix(20);   // 36..55
   logic         crc_ok_q;
 
   always_ff @(posedge clk) begin
     if (w1_beat) begin
       p1_q   <= in_word[31:0];
-      crc1_q <= crc32_bytes(CRC32_INIT, {in_word[31:0], 224'd0}, 4);
+      crc1_q <= crc32_apply(CRC_W1_M, CRC32_INIT, CRC32_DW'(in_word[31:0]));
     end
     if (w2_beat) begin
       p2_q   <= in_word;
-      crc2_q <= crc32_bytes(crc1_q, in_word, 32);
+      crc2_q <= crc32_apply(CRC_W2_M, crc1_q, CRC32_DW'(in_word));
     end
     if (w3_beat) begin
       p3_q     <= in_word[255:64];
       mfas_q   <= in_word[63:56];
-      crc_ok_q <= (crc32_bytes(crc2_q, in_word, 20) ^ CRC32_XOROUT) == in_word[95:64];
+      crc_ok_q <= (crc32_apply(CRC_W3_M, crc2_q, CRC32_DW'(in_word[255:96])) ^ CRC32_XOROUT) == in_word[95:64];
     end
   end
 

@@ -384,6 +384,8 @@ module physec_sec_tx #(
   logic [1:0]  cur_mode_q;
   logic [319:0] pad_hdr_q;       // PAD bytes 0..39 of the frame being sent
   logic [31:0]  crc_hdr_q;       // CRC-32 register after those 40 bytes
+  localparam logic [32*CRC32_MW-1:0] CRC_HDR_M = crc32_matrix(40);   // PAD bytes 0..39
+  localparam logic [32*CRC32_MW-1:0] CRC_TAG_M = crc32_matrix(16);   // TAG
   logic         crc_pend_q;
 
   wire logic cur_gh  = cur_prot_q && cur_mode_q != MODE_BYPASS;   // GHASH and a tag
@@ -421,8 +423,7 @@ module physec_sec_tx #(
       fr_kcp       <= take && nxt_kcp_q;
       fr_next_an   <= take ? nxt_nan_q : 2'd0;
     end
-    if (crc_pend_q) crc_hdr_q <= crc32_bytes(crc32_bytes(CRC32_INIT, pad_hdr_q[319:64], 32),
-                                             {pad_hdr_q[63:0], 192'd0}, 8);
+    if (crc_pend_q) crc_hdr_q <= crc32_apply(CRC_HDR_M, CRC32_INIT, pad_hdr_q);
   end
 
   // ====================================================================== data path
@@ -507,7 +508,7 @@ module physec_sec_tx #(
   // ====================================================================== out register
   // PAD word 3: bytes 36..39 (zero), TAG, CRC-32 over bytes 0..55, then OH bytes 0..7.
   wire logic [127:0] tag_field = cur_tv_q ? tag_q : 128'd0;
-  wire logic [31:0]  crc_fin   = crc32_bytes(crc_hdr_q, {tag_field, 128'd0}, 16) ^ CRC32_XOROUT;
+  wire logic [31:0]  crc_fin   = crc32_apply(CRC_TAG_M, crc_hdr_q, CRC32_DW'(tag_field)) ^ CRC32_XOROUT;
 
   always_ff @(posedge clk) begin
     if (rst) begin

@@ -61,9 +61,9 @@ module physec_xcode_257b #(
     wire logic [65:0] blk   = in_blocks[66*j +: 66];
     wire logic        ok    = (blk[1:0] == SH_DATA) ||
                               ((blk[1:0] == SH_CTRL) && is_valid_type(blk[9:2]));
-    wire logic [65:0] clean = ok ? blk : EBLOCK_R;
-    assign is_data[j] = (clean[1:0] == SH_DATA);
-    assign pl[j]      = clean[65:2];
+    // EBLOCK_R is a control block, so the flag is the sync header's (not behind ok).
+    assign is_data[j] = (blk[1:0] == SH_DATA);
+    assign pl[j]      = ok ? blk[65:2] : EBLOCK_R[65:2];
   end
 
   // ---- First control block index f (only meaningful when not all data).

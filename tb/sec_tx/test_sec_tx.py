@@ -23,6 +23,8 @@ Scenarios (cocotb tests):
   encrypt      16 frames, AES-256, encrypt and authenticate, random input pauses
   auth         16 frames, AES-128, authenticate only (payload clear, tag over it)
   bypass       8 frames, bypass mode (PAD with AN, PN, no tag)
+  mode3        4 frames with cfg_mode = 3, which the port list defines as encrypt:
+               expected bit for bit = the model's encrypt mode
   rekey        26 frames: rekey to AN 1 before frame 3, announced in frames 8..15,
                switch at 16 (PN 1); a second rekey_req while one is pending and a key
                write into the announced AN are refused
@@ -106,6 +108,10 @@ def build(name: str, seed: int) -> Stim:
         exp = secure(fr, SecTx(0, key, LINK, mode))
         return Stim(name, mode, _pre_security(fr, rng), exp, [(0, key)], 0,
                     pauses=0.02 if name == "encrypt" else 0.0)
+    if name == "mode3":
+        fr = plain_frames(4, seed)
+        key = make_key(f"{name}-k0")
+        return Stim(name, 3, _pre_security(fr, rng), secure(fr, SecTx(0, key, LINK, MODE_ENCRYPT)), [(0, key)], 0)
     if name == "rekey":
         fr = plain_frames(26, seed)
         exp = secure(fr, SecTx(0, k0, LINK), {3: lambda tx: tx.rekey(1, k1)})
@@ -319,6 +325,11 @@ async def bypass(dut):
 
 
 @cocotb.test()
+async def mode3(dut):
+    await run_scenario(dut, "mode3")
+
+
+@cocotb.test()
 async def rekey(dut):
     await run_scenario(dut, "rekey")
 
@@ -376,7 +387,7 @@ async def smoke(dut):
 
 RUNS = {
     # id: (simulator, testbench parameters, cocotb tests)
-    "verilator": ("verilator", None, "encrypt,auth,bypass,rekey,late_start,pn_exhaust,late_activation"),
+    "verilator": ("verilator", None, "encrypt,auth,bypass,mode3,rekey,late_start,pn_exhaust,late_activation"),
     "icarus": ("icarus", {"NW": 8192, "NF": 4}, "smoke"),
 }
 
