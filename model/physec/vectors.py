@@ -152,7 +152,8 @@ def read_manifest(directory: Path) -> dict:
     import jsonschema
     err = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(manifest_schema()).iter_errors(man))
     if err is not None:
-        where = "/".join(str(x) for x in err.absolute_path) or "(top)"
+        # Keys escaped as in JSON: a control character in a key must not break the message's line.
+        where = "/".join(json.dumps(str(x))[1:-1] for x in err.absolute_path) or "(top)"
         raise VectorError(f"{path}: {where}: {err.message[:200]}")
     return man
 

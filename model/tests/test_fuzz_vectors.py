@@ -359,6 +359,24 @@ def test_verify_line_names_the_first_difference(vset, data):
             assert got is not None and got[:len(gold)] == gold
 
 
+def test_found_by_regress(vset, tmp_path):
+    """Cases `make regress` (2000 examples) found: a control character in a manifest key
+    stays escaped in the one-line error; inspect takes every frame of the set, not more."""
+    d = tmp_path / "s"
+    shutil.copytree(vset, d)
+    man = json.loads((d / MANIFEST).read_text())
+    man["counts"]["\r"] = None
+    (d / MANIFEST).write_text(json.dumps(man))
+    rc, out, err = run_main(["check", "--vectors", str(d)])
+    check_outcome(rc, out, err)
+    assert rc == 2 and "counts/\\r: None is not of type" in err, err
+    n = json.loads((vset / MANIFEST).read_text())["counts"]["oh"]
+    assert run_main(["inspect", "--vectors", str(vset), "--frame", str(n - 1)])[1].startswith(f"frame {n - 1} of ")
+    rc, out, err = run_main(["inspect", "--vectors", str(vset), "--frame", str(n)])
+    check_outcome(rc, out, err)
+    assert rc == 2 and f"frame {n} is not in the set" in err
+
+
 @budget(30)
 @given(data=st.data())
 def test_inspect_on_a_corrupted_set(vset, data):
@@ -379,4 +397,5 @@ def test_inspect_on_a_corrupted_set(vset, data):
         check_outcome(rc, out, err)
         assert rc in (0, 2)
         if rc == 0:
-            assert out.startswith(f"frame {frame} of ") and 0 <= frame < 5
+            n = json.loads((vset / MANIFEST).read_text())["counts"]["oh"]
+            assert out.startswith(f"frame {frame} of ") and 0 <= frame < n
