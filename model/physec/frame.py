@@ -18,7 +18,7 @@ import numpy as np
 
 from .crc import crc16_oh
 from .gmp import ERROR_257B, FrameMap, GmpMapper, JcResult, jc_decode, slot_map
-from .jit import kernel
+from .jit import helper, kernel
 from .pad import Pad
 from .sec import STORE_AND_FORWARD, RxFrameSec, SecRx, SecTx, TxFrameSec
 from .pcs66 import encode_66b, idle_cgmii
@@ -157,6 +157,24 @@ _M8, _M16 = np.uint64(0x00FF00FF00FF00FF), np.uint64(0x0000FFFF0000FFFF)
 _U1, _U2, _U4, _U8, _U16, _U32, _U63 = (np.uint64(k) for k in (1, 2, 4, 8, 16, 32, 63))
 
 
+
+@helper
+def _bswap_word(x):
+    """The byte order of a uint64 reversed (swap steps of 8, 16 and 32 bits)."""
+    x = ((x >> _U8) & _M8) | ((x & _M8) << _U8)
+    x = ((x >> _U16) & _M16) | ((x & _M16) << _U16)
+    return (x >> _U32) | (x << _U32)
+
+
+@helper
+def _bitrev_word(x):
+    """The bit order of a uint64 reversed: bits within bytes, then the bytes."""
+    x = ((x >> _U1) & _M1) | ((x & _M1) << _U1)
+    x = ((x >> _U2) & _M2) | ((x & _M2) << _U2)
+    x = ((x >> _U4) & _M4) | ((x & _M4) << _U4)
+    return _bswap_word(x)
+
+
 @kernel
 def pack_payload_kernel(hdr, body, data, nwords):
     """words_to_bytes(pack_slots(...)) for ``nwords`` words: the payload bytes, as the
@@ -164,13 +182,7 @@ def pack_payload_kernel(hdr, body, data, nwords):
     rb = np.empty(4 * hdr.shape[0], np.uint64)          # body words bit-reversed: line words
     flat = body.reshape(-1)
     for t in range(rb.shape[0]):
-        x = flat[t]
-        x = ((x >> _U1) & _M1) | ((x & _M1) << _U1)
-        x = ((x >> _U2) & _M2) | ((x & _M2) << _U2)
-        x = ((x >> _U4) & _M4) | ((x & _M4) << _U4)
-        x = ((x >> _U8) & _M8) | ((x & _M8) << _U8)
-        x = ((x >> _U16) & _M16) | ((x & _M16) << _U16)
-        rb[t] = (x >> _U32) | (x << _U32)
+        rb[t] = _bitrev_word(flat[t])
     out = np.empty(nwords, np.uint64)
     # Slot s = 64g + r starts at bit r of word 257g + 4r: each word is written once, the
     # last body word's low bits carried into the next slot's first word.  The right
@@ -197,10 +209,7 @@ def pack_payload_kernel(hdr, body, data, nwords):
     for t in range(max(i + 5, 0), nwords):                 # fill and the words past the payload
         out[t] = 0
     for t in range(nwords):
-        x = out[t]
-        x = ((x >> _U8) & _M8) | ((x & _M8) << _U8)
-        x = ((x >> _U16) & _M16) | ((x & _M16) << _U16)
-        out[t] = (x >> _U32) | (x << _U32)
+        out[t] = _bswap_word(out[t])
     return out
 
 
@@ -211,10 +220,7 @@ def unpack_payload_kernel(payload, data, nwords):
     groups' 257 words each: (hdr, body) of the data slots."""
     w = np.zeros(nwords + 1, np.uint64)                  # the words as integers, zero-padded
     for t in range(min(payload.shape[0], nwords)):
-        x = payload[t]
-        x = ((x >> _U8) & _M8) | ((x & _M8) << _U8)
-        x = ((x >> _U16) & _M16) | ((x & _M16) << _U16)
-        w[t] = (x >> _U32) | (x << _U32)
+        w[t] = _bswap_word(payload[t])
     n = 0
     for s in range(data.shape[0]):
         n += data[s]
@@ -231,13 +237,7 @@ def unpack_payload_kernel(payload, data, nwords):
             k += 1
     flat = body.reshape(-1)
     for t in range(flat.shape[0]):
-        x = flat[t]
-        x = ((x >> _U1) & _M1) | ((x & _M1) << _U1)
-        x = ((x >> _U2) & _M2) | ((x & _M2) << _U2)
-        x = ((x >> _U4) & _M4) | ((x & _M4) << _U4)
-        x = ((x >> _U8) & _M8) | ((x & _M8) << _U8)
-        x = ((x >> _U16) & _M16) | ((x & _M16) << _U16)
-        flat[t] = (x >> _U32) | (x << _U32)
+        flat[t] = _bitrev_word(flat[t])
     return hdr, body
 
 
