@@ -6,6 +6,7 @@ default, bulk, random and impaired traffic."""
 import numpy as np
 import pytest
 
+from arrays import same_257, same_cgmii
 from physec.fastpath import b257_to_cgmii, cgmii_to_257b
 from physec.mac import mac_encode
 from physec.pcs import PcsRxStream, pcs_rx, pcs_rx_frames, pcs_tx, pcs_tx_257b, pcs_tx_stream
@@ -23,18 +24,6 @@ def staged_tx(cg: Cgmii) -> Blocks257:
 def staged_rx(b: Blocks257) -> tuple[Cgmii, np.ndarray]:
     b66, err = detranscode_257b(b)
     return decode_66b(b66), err
-
-
-def same_257(a: Blocks257, b: Blocks257) -> None:
-    assert a.hdr.dtype == b.hdr.dtype and a.body.dtype == b.body.dtype
-    np.testing.assert_array_equal(a.hdr, b.hdr)
-    np.testing.assert_array_equal(a.body, b.body)
-
-
-def same_cgmii(a: Cgmii, b: Cgmii) -> None:
-    assert a.data.shape == b.data.shape and a.data.dtype == b.data.dtype and a.ctrl.dtype == b.ctrl.dtype
-    np.testing.assert_array_equal(a.data, b.data)
-    np.testing.assert_array_equal(a.ctrl, b.ctrl)
 
 
 def traffic_cgmii(profile: str, n: int, seed: int, lead: int = 3) -> Cgmii:

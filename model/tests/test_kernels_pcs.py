@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from arrays import same_257, same_cgmii
 from physec.fastpath import b257_to_cgmii, cgmii_to_257b
 from physec.mac import _REASONS, MacRx, MacTx, mac_decode, mac_encode
 from physec.pcs import pcs_rx, pcs_rx_frames, pcs_tx, pcs_tx_257b
@@ -78,18 +79,6 @@ def impaired(cg: Cgmii, rng, n_hits: int) -> Cgmii:
     at = rng.integers(0, len(d), n_hits)
     d[at], c[at] = hits.data[:n_hits], hits.ctrl[:n_hits]
     return Cgmii(d, c)
-
-
-def same_257(a: Blocks257, b: Blocks257) -> None:
-    assert a.hdr.dtype == b.hdr.dtype == np.uint8 and a.body.dtype == b.body.dtype == np.uint64
-    np.testing.assert_array_equal(a.hdr, b.hdr)
-    np.testing.assert_array_equal(a.body, b.body)
-
-
-def same_cgmii(a: Cgmii, b: Cgmii) -> None:
-    assert a.data.shape == b.data.shape and a.data.dtype == b.data.dtype and a.ctrl.dtype == b.ctrl.dtype
-    np.testing.assert_array_equal(a.data, b.data)
-    np.testing.assert_array_equal(a.ctrl, b.ctrl)
 
 
 def check_tx(cg: Cgmii) -> Blocks257:
