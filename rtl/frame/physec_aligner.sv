@@ -186,25 +186,6 @@ module physec_aligner #(
   logic [OFFW:0]   first_d, after_d;              // {found, offset}
   logic [NCAND-1:0] c_hit_d;
 
-  // {found, smallest o with v[o]} as a tree: OFFW levels of 2:1 choices (a priority
-  // loop over the W offsets would be a W-step chain).  After the level of step s,
-  // node i (a multiple of 2s) holds the result over offsets [i, i + 2s); v is padded
-  // to NP bits with zeros.
-  localparam int NP = 1 << OFFW;
-  function automatic logic [OFFW:0] first_one(input logic [W-1:0] v);
-    logic [NP-1:0]           f;       // node found a one
-    logic [NP-1:0][OFFW-1:0] off;     // its first one
-    f = NP'(v);
-    for (int i = 0; i < NP; i++) off[i] = OFFW'(i);
-    for (int s = 1; s < NP; s *= 2) begin
-      for (int i = 0; i < NP; i += 2 * s) begin
-        if (!f[i] && f[i + s]) off[i] = off[i + s];   // none found: offset 0
-        f[i] = f[i] | f[i + s];
-      end
-    end
-    return {f[0], off[0]};
-  endfunction
-
   for (genvar o = 0; o < W; o++) begin : g_m
     assign m[o] = &eq_q[o];
   end
@@ -215,12 +196,39 @@ module physec_aligner #(
   // after_* it reads were formed from the mask of 1 clock earlier, which was formed
   // from grid_off_q of 2 clocks earlier: already the new one.  So every output equals
   // that of the unregistered mask {W{1}} << (grid_off_q + 1).
-  always_ff @(posedge clk) begin
-    for (int o = 0; o < W; o++) after_mask_q[o] <= o > int'(grid_off_q);
-  end
+  always_ff @(posedge clk) after_mask_q <= {W{1'b1}} << (int'(grid_off_q) + 1);
   assign m_after = m & after_mask_q;
-  assign first_d = first_one(m);
-  assign after_d = first_one(m_after);
+
+  // Find-first encoders, first_d over m and after_d over m_after: {found, smallest o
+  // with v[o]} as a tree of OFFW levels of 2:1 choices (a priority loop over the W
+  // offsets would be a W-step chain).  Node i of level s covers offsets
+  // [i * 2^s, (i + 1) * 2^s) and holds {found, first offset within it} (0 when none);
+  // v is padded to NP bits with zeros.  Nets rather than a function with loops: the
+  // same gates, but a cycle-based simulator would run the loops every clock.
+  localparam int NP = 1 << OFFW;
+  wire logic [NP-1:0] ff_in [2];
+  assign ff_in[0] = NP'(m);
+  assign ff_in[1] = NP'(m_after);
+  for (genvar k = 0; k < 2; k++) begin : g_ff
+    for (genvar s = 0; s <= OFFW; s++) begin : g_lvl
+      for (genvar i = 0; i < (NP >> s); i++) begin : g_n
+        wire logic            found;
+        wire logic [OFFW-1:0] off;
+        if (s == 0) begin : g_leaf
+          assign found = ff_in[k][i];
+          assign off   = '0;
+        end else begin : g_pick
+          wire logic lo = g_lvl[s-1].g_n[2*i].found;
+          wire logic hi = g_lvl[s-1].g_n[2*i+1].found;
+          assign found = lo | hi;
+          assign off   = lo ? g_lvl[s-1].g_n[2*i].off
+                       : {OFFW{hi}} & (g_lvl[s-1].g_n[2*i+1].off | OFFW'(1 << (s - 1)));
+        end
+      end
+    end
+  end
+  assign first_d = {g_ff[0].g_lvl[OFFW].g_n[0].found, g_ff[0].g_lvl[OFFW].g_n[0].off};
+  assign after_d = {g_ff[1].g_lvl[OFFW].g_n[0].found, g_ff[1].g_lvl[OFFW].g_n[0].off};
   for (genvar i = 0; i < NCAND; i++) begin : g_chit
     assign c_hit_d[i] = m[c_off_q[i]];
   end

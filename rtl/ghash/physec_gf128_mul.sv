@@ -17,9 +17,10 @@
 //   unused).  rst (active-high, synchronous) clears only the valid pipeline;
 //   data registers load every clock and have no reset.
 //
-// Structure (polynomial order inside: bit i = coefficient of x^i, obtained by
-// reflecting the ports, which is wiring only):
-//   level 0      128 partial products pp_i = x_i ? (y << i) : 0       1 AND2
+// Structure (in GCM's order throughout, so that no vector is bit-reversed:
+// a 255-bit product p holds the coefficient of x^k in p[254-k], and y * x^i is
+// {y, 127'b0} >> i):
+//   level 0      128 partial products pp_i = x_i ? y * x^i : 0        1 AND2
 //   levels 1..7  balanced binary XOR tree over the partial products    7 XOR2
 //   level 8      reduction mod x^128 + x^7 + x^2 + x + 1: every        3 XOR2
 //                output bit is the XOR of at most 8 product bits
@@ -61,8 +62,6 @@ module physec_gf128_mul #(
 );
 /* verilator lint_on MULTITOP */
 
-  import physec_gf128_pkg::*;
-
   if (STAGES < 0) begin : g_bad_stages
 `ifdef __ICARUS__
     // Icarus 11 has no elaboration-time system tasks: fail at time 0 instead.
@@ -95,22 +94,41 @@ module physec_gf128_mul #(
   endfunction
   /* verilator coverage_on */
 
-  localparam int PW = 255;    // width of a product before reduction (degree <= 254)
+  // Node widths.  Below level 6 a node is kept relative to its chunk of CW = 32
+  // partial products (node j of level l <= 5 lies in chunk j*2^l / 32): pp_i is then
+  // x_i ? ys[i mod 32] : 0, one of 32 shifted copies of y shared by the four
+  // chunks, and levels 1..5 are XORs of equal-width vectors with no shift.  Levels
+  // 6 and 7 join chunks at multiples of 32 bits.  The gates are those of the plain
+  // tree (each node is the same partial sum, stored at another offset), but a
+  // cycle-based simulator neither shifts 128 255-bit vectors nor reverses bits
+  // per evaluation (the two GHASH multipliers per security stage were half of a
+  // chain simulation's time under Verilator; figures in docs/performance.md).
+  localparam int CW = 32;
+  localparam int RW = 128 + CW - 1;     // 159: a chunk's partial sums (degree < 128 + 31)
 
-  // Polynomial order: bit i = coefficient of x^i (wiring only).
-  wire logic [127:0] xa = gf128_reflect(in_x);
-  wire logic [127:0] yb = gf128_reflect(in_y);
+  /* verilator coverage_off */  // elaboration only
+  function automatic int node_width(input int lvl);
+    return (lvl <= 5) ? RW : (lvl <= 7) ? 127 + (1 << lvl) : 128;   // level 7: 255, the product
+  endfunction
+  /* verilator coverage_on */
+
+  // ys[r] = y * x^r (r < CW) in a chunk's RW-bit frame: x^k at bit RW-1-k.
+  wire logic [RW-1:0] ys [CW];
+  for (genvar r = 0; r < CW; r++) begin : g_ys
+    assign ys[r] = {in_y, (CW - 1)'(0)} >> r;
+  end
 
   // g_lvl[l].g_n[j]: node j of computation level l.  c is its combinational
   // value, q the same after the registers that follow level l (if any).
-  // Levels 0..7 have 128 >> l nodes holding PW-bit partial sums (node j of level
-  // l sums pp_(j*2^l) .. pp_((j+1)*2^l - 1)); level 8 has one node, the reduced
-  // 128-bit product.  Synthesis trims the bits that are constant 0.  A net per
-  // node rather than one wide vector per level: Icarus re-evaluates a whole
-  // vector for every part that changes (20x slower).
+  // Levels 0..7 have 128 >> l nodes (node j of level l sums pp_(j*2^l) ..
+  // pp_((j+1)*2^l - 1); below level 6 in its chunk's frame, above in a frame
+  // whose top bit is x^(j*2^l)); level 8 has one node, the reduced product.
+  // Synthesis trims the bits that are constant 0.  A net per node rather than
+  // one wide vector per level: Icarus re-evaluates a whole vector for every part
+  // that changes (20x slower).
   for (genvar l = 0; l <= 8; l++) begin : g_lvl
     localparam int N  = (l <= 7) ? (128 >> l) : 1;
-    localparam int W  = (l <= 7) ? PW : 128;
+    localparam int W  = node_width(l);
     localparam int NR = regs_after(l, S);
 
     for (genvar j = 0; j < N; j++) begin : g_n
@@ -118,19 +136,28 @@ module physec_gf128_mul #(
       wire logic [W-1:0] q;
 
       if (l == 0) begin : g_pp
-        // pp_j = x_j * y * x^j: y shifted up by j when bit j of x is set.
-        assign c = xa[j] ? ({127'b0, yb} << j) : '0;
-      end else if (l <= 7) begin : g_xor
+        // x_j is in_x[127-j] (GCM order).
+        assign c = in_x[127-j] ? ys[j % CW] : '0;
+      end else if (l <= 5) begin : g_xor
         assign c = g_lvl[l-1].g_n[2*j].q ^ g_lvl[l-1].g_n[2*j+1].q;
+      end else if (l <= 7) begin : g_join
+        // The upper child's powers start 2^(l-1) above the lower child's: in this
+        // order it sits 2^(l-1) bits lower.
+        localparam int H = 1 << (l - 1);
+        assign c = {g_lvl[l-1].g_n[2*j].q, {H{1'b0}}} ^ {{H{1'b0}}, g_lvl[l-1].g_n[2*j+1].q};
       end else begin : g_red
-        // gf128_reduce_poly written out as nets: a function call here would be
-        // re-run by event-driven simulators for every partial-sum change below.
+        // Reduction mod x^128 + x^7 + x^2 + x + 1 (gf128_reduce_poly, in GCM
+        // order): the coefficients of x^128.. fold down times (1 + x + x^2 + x^7),
+        // i.e. XORed in shifted right by 0, 1, 2 and 7; that reaches x^133, so
+        // the 6 bits beyond x^127 fold once more.  Nets, not a function call: an
+        // event-driven simulator would re-run a function for every partial-sum
+        // change below.
         wire logic [254:0] p   = g_lvl[7].g_n[0].q;
-        wire logic [126:0] hi  = p[254:128];
-        wire logic [133:0] f1  = {7'b0, hi} ^ {6'b0, hi, 1'b0} ^ {5'b0, hi, 2'b0} ^ {hi, 7'b0};
-        wire logic [5:0]   hi2 = f1[133:128];
-        wire logic [12:0]  f2  = {7'b0, hi2} ^ {6'b0, hi2, 1'b0} ^ {5'b0, hi2, 2'b0} ^ {hi2, 7'b0};
-        assign c = p[127:0] ^ f1[127:0] ^ {115'b0, f2};
+        wire logic [126:0] hi  = p[126:0];                  // x^128 .. x^254
+        wire logic [133:0] f1  = {hi, 7'b0} ^ {1'b0, hi, 6'b0} ^ {2'b0, hi, 5'b0} ^ {7'b0, hi};
+        wire logic [5:0]   hi2 = f1[5:0];                   // x^128 .. x^133
+        wire logic [12:0]  f2  = {hi2, 7'b0} ^ {1'b0, hi2, 6'b0} ^ {2'b0, hi2, 5'b0} ^ {7'b0, hi2};
+        assign c = p[254:127] ^ f1[133:6] ^ {f2, 115'b0};
       end
 
       if (NR == 0) begin : g_comb
@@ -149,7 +176,7 @@ module physec_gf128_mul #(
     end
   end
 
-  assign out_z = gf128_reflect(g_lvl[8].g_n[0].q);
+  assign out_z = g_lvl[8].g_n[0].q;
 
   // Valid pipeline, STAGES deep, alongside the data.
   if (S == 0) begin : g_valid_comb
