@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 //
-// physec_gf128_pkg: GF(2^128) helpers for GHASH (NIST SP 800-38D, section 6.3),
-// shared by physec_gf128_mul and physec_ghash.
+// physec_gf128_pkg: GF(2^128) helpers for GHASH (NIST SP 800-38D, section 6.3):
+// the squarer of physec_ghash (H^2 at key install).  physec_gf128_mul computes in
+// GCM's order directly, with the same reduction written out as nets.
 //
 // Bit order (the same in every GHASH file):
 //   A block is 16 bytes.  In RTL a block is `logic [127:0] x` with byte 0 in
