@@ -195,9 +195,9 @@ module physec_aligner #(
   // clocks after the lock clock that set grid_off_q (only a lock changes it).  The
   // after_* it reads were formed from the mask of 1 clock earlier, which was formed
   // from grid_off_q of 2 clocks earlier: already the new one.  So every output equals
-  // that of the unregistered mask {W{1}} << (grid_off_q + 1).
-  // Ones from bit grid_off_q + 1 up: (ones << 1) << grid_off_q keeps bit 0 a constant 0
-  // and the shift amount OFFW bits wide (fewest LUTs of the forms tried).
+  // that of the unregistered mask {W{1}} << (grid_off_q + 1), written here as
+  // (ones << 1) << grid_off_q: bit 0 stays a constant 0 and the shift amount OFFW bits
+  // wide (fewest LUTs of the forms tried).
   always_ff @(posedge clk) after_mask_q <= ({W{1'b1}} << 1) << grid_off_q;
   assign m_after = m & after_mask_q;
 
