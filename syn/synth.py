@@ -7,9 +7,7 @@ Each block of BLOCKS is synthesised on its own with a technology-independent flo
                            functions, `int` parameters, unpacked arrays, generate);
                            SYNTHESIS skips the simulation-only assertion blocks
   synth -flatten           generic gates: AND/NAND/OR/NOR/XOR/XNOR/ANDNOT/ORNOT/MUX/NOT
-                           (ABC's default library) and single-bit flip-flops; with
-                           rom_map.v, which maps constant-table lookups (the S-box)
-                           as ROM mux trees (see there)
+                           (ABC's default library) and single-bit flip-flops
   ltp -noff                longest register-to-register (or port) path in gate levels
   abc -lut 6               the same netlist mapped to 6-input LUTs (ABC's delay-oriented
                            LUT mapper, no carry chains or wide muxes): LUT count and the
@@ -41,7 +39,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 RTL = ROOT / "rtl"
-ROM_MAP = Path(__file__).resolve().parent / "rom_map.v"
 CLOCK_MHZ = 412.7          # 100g profile: 2570 words of 256 bits per frame
 
 
@@ -105,13 +102,13 @@ def script(b: Block, files: list[Path], work: Path) -> str:
         f"read_slang --threads 1 -DSYNTHESIS --top {b.top} {gen} {src}",
         "hierarchy -check -top " + b.top,
         f"synth -flatten -top {b.top} -run :fine",
-        # Adders to gates and ABC now, so that constant index arithmetic folds (the S-box
-        # index 2047 - 8x becomes ~x) before rom_map.v maps constant-table lookups.
+        # Adders to gates and ABC before the fine mapping, so that constant index
+        # arithmetic (computed part-select offsets) folds first.
         "techmap t:$alu",
         "abc",
         "opt -full",
         f"tee -q -o {w}.coarse.json stat -json",
-        f"synth -flatten -top {b.top} -run fine:check -extra-map {ROM_MAP}",
+        f"synth -flatten -top {b.top} -run fine:check",
         f"tee -q -o {w}.gates.json stat -json",
         f"tee -q -o {w}.gates.ltp ltp -noff",
         "abc -lut 6",

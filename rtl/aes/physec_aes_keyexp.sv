@@ -109,8 +109,12 @@ module physec_aes_keyexp #(
   // ---- One step of the expansion (combinational, from the window).
   wire logic [31:0] t_src = (len_q == KEY_LEN_256) ? w_q[7] : w_q[3];
   wire logic        t_rot = (len_q == KEY_LEN_256) ? slot_q[0] : 1'b1;
-  wire logic [31:0] t     = sub_word(t_rot ? rot_word(t_src) : t_src) ^
-                            (t_rot ? {rc_q, 24'h000000} : 32'h00000000);
+  wire logic [31:0] t_sub_in = t_rot ? rot_word(t_src) : t_src;
+  wire logic [31:0] t_sub;     // SubWord(t_sub_in)
+  for (genvar i = 0; i < 4; i++) begin : g_sub_word
+    physec_aes_sbox u_sbox (.x(t_sub_in[8*i +: 8]), .y(t_sub[8*i +: 8]));
+  end
+  wire logic [31:0] t     = t_sub ^ (t_rot ? {rc_q, 24'h000000} : 32'h00000000);
   // n[i] = w[i] ^ n[i-1], written as prefix XORs of the window so that t (behind the
   // S-box) meets one XOR (synthesis does not re-associate the chain).
   wire logic [31:0] x1    = w_q[0] ^ w_q[1];

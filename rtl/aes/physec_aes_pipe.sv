@@ -156,7 +156,7 @@ module physec_aes_pipe #(
     wire logic [127:0] sbsr;
     for (genvar k = 0; k < 16; k++) begin : g_sb
       localparam int SRC = (k % 4) + 4 * (((k / 4) + (k % 4)) % 4);
-      assign sbsr[127-8*k -: 8] = sbox(st_q[j-1][127-8*SRC -: 8]);
+      physec_aes_sbox u_sbox (.x(st_q[j-1][127-8*SRC -: 8]), .y(sbsr[127-8*k -: 8]));
     end
 
     // Flag of the block after the first half (RPR = 2) or the whole round.

@@ -50,9 +50,10 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 import physec_tb as T
 
 TOPLEVEL = "physec_aes_tb_top"
-SOURCES = ["rtl/aes/physec_aes_pkg.sv", "rtl/common/physec_pipe.sv", "rtl/aes/physec_aes_keyexp.sv",
+SOURCES = ["rtl/aes/physec_aes_pkg.sv", "rtl/aes/physec_aes_sbox.sv", "rtl/common/physec_pipe.sv", "rtl/aes/physec_aes_keyexp.sv",
            "rtl/aes/physec_aes_pipe.sv", "tb/aes/physec_aes_tb_top.sv"]
 PKG = T.REPO / "rtl" / "aes" / "physec_aes_pkg.sv"
+SBOX = T.REPO / "rtl" / "aes" / "physec_aes_sbox.sv"
 NR = 14                                  # the pipe always has the AES-256 depth
 
 # Stimulus items (one per clock except KEY, which may share the clock of the block before it).
@@ -460,15 +461,16 @@ def sbox_reference() -> list[int]:
 
 
 def test_aes_pkg_tables():
-    """The package's S-box table and Rcon table equal their FIPS-197 definitions."""
-    text = PKG.read_text()
-    body = re.search(r"SBOX_TABLE = \{(.*?)\};", text, re.S)
-    assert body, "SBOX_TABLE not found"
-    table = [int(v, 16) for v in re.findall(r"8'h([0-9a-f]{2})", re.sub(r"//[^\n]*", "", body.group(1)))]
-    assert len(table) == 256, f"SBOX_TABLE must list 256 entries, has {len(table)}"
+    """The S-box module's 256 case items and the package's Rcon table equal their
+    FIPS-197 definitions."""
+    items = re.findall(r"8'h([0-9a-f]{2}):\s*y = 8'h([0-9a-f]{2});", SBOX.read_text())
+    table = {int(x, 16): int(y, 16) for x, y in items}
+    assert len(items) == 256 and sorted(table) == list(range(256)), \
+        f"physec_aes_sbox must list each of the 256 inputs once, lists {len(items)} items"
     ref = sbox_reference()
     bad = [x for x in range(256) if table[x] != ref[x]]
     assert not bad, f"S-box entries differ from FIPS-197 at {[hex(x) for x in bad]}"
+    text = PKG.read_text()
     rcon = {int(i): int(v, 16) for i, v in re.findall(r"^\s*(\d+):\s+rcon = 32'h([0-9a-f]{8});", text, re.M)}
     rc, exp = 1, {}
     for i in range(1, 11):

@@ -428,13 +428,13 @@ async def rx_x_output(dut):
 # --------------------------------------------------------------------------- pytest
 
 PROFILE = ["rtl/frame/physec_profile_pkg.sv"]
-AES = ["rtl/aes/physec_aes_pkg.sv", "rtl/common/physec_pipe.sv", "rtl/aes/physec_aes_keyexp.sv",
+AES = ["rtl/aes/physec_aes_pkg.sv", "rtl/aes/physec_aes_sbox.sv", "rtl/common/physec_pipe.sv", "rtl/aes/physec_aes_keyexp.sv",
        "rtl/aes/physec_aes_pipe.sv"]
 DUTS = {
     # name: (toplevel, sources, parameters)
     "gmp_map": ("physec_gmp_map", PROFILE + ["rtl/common/physec_crc_pkg.sv", "rtl/frame/physec_gmp_map.sv"], None),
     "ksgen": ("physec_sec_ksgen", AES + ["rtl/sec/physec_sec_ksgen.sv"], {"ENTRIES": 64}),
-    "keyexp": ("physec_aes_keyexp", ["rtl/aes/physec_aes_pkg.sv", "rtl/aes/physec_aes_keyexp.sv"], None),
+    "keyexp": ("physec_aes_keyexp", ["rtl/aes/physec_aes_pkg.sv", "rtl/aes/physec_aes_sbox.sv", "rtl/aes/physec_aes_keyexp.sv"], None),
     "aligner": ("physec_aligner", PROFILE + ["rtl/frame/physec_aligner.sv"], None),
     "demap": ("physec_gmp_demap", PROFILE + ["rtl/common/physec_crc_pkg.sv", "rtl/frame/physec_gmp_demap.sv"], None),
     "sec_tx": ("physec_sec_tx_tb", SEC_RTL + ["tb/sec_tx/physec_sec_tx_tb.sv"], {"NW": 256, "NF": 4}),

@@ -41,7 +41,7 @@ from physec.regmap import BY_NAME, REGISTERS, RESP_OKAY, RESP_SLVERR
 TOPLEVEL = "physec_csr"
 SOURCES = ["rtl/csr/physec_csr_pkg.sv", "rtl/csr/physec_csr.sv"]
 AES_TOP = "physec_csr_aes_tb"
-AES_SOURCES = ["rtl/aes/physec_aes_pkg.sv"] + SOURCES + [
+AES_SOURCES = ["rtl/aes/physec_aes_pkg.sv", "rtl/aes/physec_aes_sbox.sv"] + SOURCES + [
     "rtl/common/physec_pipe.sv", "rtl/aes/physec_aes_keyexp.sv", "rtl/aes/physec_aes_pipe.sv",
     "tb/csr/physec_csr_aes_tb.sv"]
 _TOP = os.environ.get("COCOTB_TOPLEVEL", "")

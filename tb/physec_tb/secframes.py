@@ -35,7 +35,7 @@ PL_OFF = P.header_bits // 8                  # of the payload
 
 # RTL of the security stage, packages first (both testbenches build all of it: the RX
 # testbench holds a TX for the loopback).
-SEC_RTL = ["rtl/frame/physec_profile_pkg.sv", "rtl/aes/physec_aes_pkg.sv", "rtl/ghash/physec_gf128_pkg.sv",
+SEC_RTL = ["rtl/frame/physec_profile_pkg.sv", "rtl/aes/physec_aes_pkg.sv", "rtl/aes/physec_aes_sbox.sv", "rtl/ghash/physec_gf128_pkg.sv",
            "rtl/sec/physec_sec_pkg.sv", "rtl/common/physec_pipe.sv", "rtl/common/physec_word_index.sv",
            "rtl/aes/physec_aes_keyexp.sv", "rtl/aes/physec_aes_pipe.sv", "rtl/ghash/physec_gf128_mul.sv",
            "rtl/ghash/physec_ghash.sv", "rtl/sec/physec_sec_keys.sv", "rtl/sec/physec_sec_ksgen.sv",
