@@ -10,12 +10,12 @@
 // b ^ rotl(b,1) ^ rotl(b,2) ^ rotl(b,3) ^ rotl(b,4) ^ 0x63); tb/aes/test_aes.py
 // re-derives them and compares this file entry by entry.
 //
-// Why a module with a case rather than a package function: synthesis infers the
-// same 8-input LUT (ROM) per output bit either way, but Verilator turns a small
-// always block with an 8-bit input into a 256-entry table lookup (its V3Table pass),
-// one load per S-box.  A function indexing a constant vector costs about 25 C++
-// operations per byte, and the 240 S-boxes of each AES pipe were the largest part
-// of a chain simulation.  The inline_module pragma keeps the lookup in the caller's
+// Why a module with a case rather than a package function indexing a constant
+// vector: synthesis maps either to 8-input functions (the case without a custom
+// techmap rule), but Verilator turns a small always block with an 8-bit input into
+// a 256-entry table lookup (its V3Table pass), one load per S-box, where the indexed
+// constant cost about 25 C++ operations; the 224 S-boxes of each AES pipe were the
+// largest part of a chain simulation.  The inline_module pragma keeps the lookup in the caller's
 // code (a call per S-box otherwise).
 
 `default_nettype none
