@@ -15,8 +15,8 @@
 // techmap rule), but Verilator turns a small always block with an 8-bit input into
 // a 256-entry table lookup (its V3Table pass), one load per S-box, where the indexed
 // constant cost about 25 C++ operations; the 224 S-boxes of each AES pipe were the
-// largest part of a chain simulation.  The inline_module pragma keeps the lookup in the caller's
-// code (a call per S-box otherwise).
+// largest part of a chain simulation.  The inline_module pragma keeps the lookup in
+// the caller's code (a call per S-box otherwise).
 
 `default_nettype none
 
