@@ -168,9 +168,24 @@ module physec_aligner #(
     end
   end
 
+  // While locked the dec stage reads the compares only for frame word 0 (grid_hit_q,
+  // after_*_q): eq_q and the m stage's registers hold still elsewhere (eq_en, m_en_q),
+  // which saves their toggling in hardware and their evaluation in a cycle-based
+  // simulator (docs/performance.md, seventh pass).  eq_q takes start-word x's window one
+  // clock after the window moved; the dec stage is then deciding x - 2, x - 1 or (the
+  // line paused) already waiting for x, so fidx_q is idx(x) - 2 .. idx(x), and a window
+  // of WPF - 3 .. 2 covers idx(x) = 0 with a word of room either side, also for the
+  // words after a loss (at idx 0; locked_q is 0 from then on).  WPF - 2 .. 0 is the
+  // least that passes the chain sets; WPF - 1 .. 0 fails all of them.
+  logic            locked_q;           // dec state
+  logic [IDXW-1:0] fidx_q;             // dec state
+  logic            eq_en, m_en_q;
+  assign eq_en = !locked_q || int'(fidx_q) >= WPF - 3 || int'(fidx_q) <= 2;
+
   always_ff @(posedge clk) begin
-    eq_q  <= eq_d;
-    hi1_q <= win_q[NW*W-1 -: 2*W];
+    if (eq_en) eq_q <= eq_d;
+    m_en_q <= eq_en;
+    hi1_q  <= win_q[NW*W-1 -: 2*W];
   end
 
   // ---------------------------------------------------------------- m: matches, selects
@@ -248,10 +263,12 @@ module physec_aligner #(
       v1_q <= v0_q;
       v2_q <= v1_q;
     end
-    grid_hit_q  <= m[grid_off_q];
-    {first_any_q, first_off_q} <= first_d;
-    {after_any_q, after_off_q} <= after_d;
-    c_hit_q     <= c_hit_d;
+    if (m_en_q) begin
+      grid_hit_q  <= m[grid_off_q];
+      {first_any_q, first_off_q} <= first_d;
+      {after_any_q, after_off_q} <= after_d;
+      c_hit_q     <= c_hit_d;
+    end
     hi2_q       <= hi1_q;
   end
 
@@ -262,8 +279,8 @@ module physec_aligner #(
   // vidx = the old grid's frame word index of the start-word (the old offset stays in
   // grid_off until the relock); outage = lost and not yet relocked; vwin = relocked,
   // vrem virtual bits (from the start-word's virtual word on) left before q' + H.
-  logic                  locked_q, outage_q, vwin_q, am_good_q;
-  logic [IDXW-1:0]       fidx_q, vidx_q, tick_idx_q;
+  logic                  outage_q, vwin_q, am_good_q;
+  logic [IDXW-1:0]       vidx_q, tick_idx_q;
   logic [OFFW-1:0]       tick_off_q;
   logic [REMW-1:0]       vrem_q;
   logic [$clog2(LOCK_BAD+1)-1:0] bad_q;

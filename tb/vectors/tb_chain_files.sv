@@ -4,7 +4,7 @@
 // rtl/top/physec_rx.sv against a golden vector set, for any simulator (no Python, no
 // cocotb).  Both tops run side by side on one clock; +VECDIR=<dir> names the set.
 //
-// Files read with $readmemh (layouts in each file's header and docs/spec.md 7, 7.2):
+// Files read with tb_hexfile (layouts in each file's header and docs/spec.md 7, 7.2):
 //   cfg.hex     configuration: link ID, mode, require_security, word counts, TX and RX
 //               keys per AN, TX compare ranges, rekey requests (written by the model from
 //               the manifest, which SystemVerilog cannot read).
@@ -53,9 +53,9 @@
 `default_nettype none
 
 module tb_chain_files #(
-  parameter int MAX_LINE   = 65536,    // line.hex words
-  parameter int MAX_66B    = 262144,   // 66b.hex blocks
-  parameter int MAX_RX66B  = 262144,   // rx66b.hex blocks
+  parameter int MAX_LINE   = 32768,    // line.hex words
+  parameter int MAX_66B    = 65536,    // 66b.hex blocks
+  parameter int MAX_RX66B  = 131072,   // rx66b.hex blocks
   parameter int MAX_FRAMES = 64        // line frames (valid.hex, cm.hex, rxstat.hex words)
 );
 
@@ -78,15 +78,15 @@ module tb_chain_files #(
   logic rst;
 
   // ---- vectors
-  logic [255:0]  cfg   [CFG_MAX];
-  logic [255:0]  line  [MAX_LINE];
-  logic [65:0]   b66   [MAX_66B];
-  logic [65:0]   rx66  [MAX_RX66B];
-  logic [W-1:0]  vld   [MAX_FRAMES];
-  logic [15:0]   cm    [MAX_FRAMES];
-  logic [127:0]  rstat [MAX_FRAMES];
-  logic [31:0]   rcnt  [N_CNT];
-  string vecdir;
+  tb_hexfile #(.WIDTH(256), .DEPTH(CFG_MAX))    u_cfg   ();
+  tb_hexfile #(.WIDTH(256), .DEPTH(MAX_LINE))   u_line  ();
+  tb_hexfile #(.WIDTH(66),  .DEPTH(MAX_66B))    u_b66   ();
+  tb_hexfile #(.WIDTH(66),  .DEPTH(MAX_RX66B))  u_rx66  ();
+  tb_hexfile #(.WIDTH(W),   .DEPTH(MAX_FRAMES)) u_vld   ();
+  tb_hexfile #(.WIDTH(16),  .DEPTH(MAX_FRAMES)) u_cm    ();
+  tb_hexfile #(.WIDTH(128), .DEPTH(MAX_FRAMES)) u_rstat ();
+  tb_hexfile #(.WIDTH(32),  .DEPTH(N_CNT))      u_rcnt  ();
+  string vecdir, err;
   int    n_frames, n_line, n_66b, n_rx66, n_stat, n_ranges, n_rekeys;
   int    n_run;                 // line frames played: all, or a prefix (+FRAMES=<n>)
   logic [1:0]  mode;
@@ -98,48 +98,47 @@ module tb_chain_files #(
     $fatal(1, "FAIL %s", vecdir);
   endtask
 
-  // Read a tap of n words into a memory (sentinel X first: a short file is caught).
-  `define LOAD(MEM, FILE, N, MAXN, WHAT) \
+  // Read a tap of n words.
+  `define LOAD(U, FILE, N, MAXN, WHAT) \
     if ((N) < 1 || (N) > (MAXN)) \
       fail($sformatf("%s: %0d words; this build holds 1..%0d (raise %s)", FILE, N, MAXN, WHAT)); \
-    for (int i = 0; i < (N); i++) MEM[i] = 'x; \
-    $readmemh({vecdir, "/", FILE}, MEM, 0, (N) - 1); \
-    for (int i = 0; i < (N); i++) \
-      if ($isunknown(MEM[i])) fail($sformatf("%s: word %0d missing or not hex", FILE, i));
+    U.load({vecdir, "/", FILE}, N, err); \
+    if (err != "") fail(err);
 
   task automatic load;
     if (!$value$plusargs("VECDIR=%s", vecdir)) begin
       vecdir = "?";
       fail("plusarg +VECDIR=<vector set> missing");
     end
-    for (int i = 0; i < CFG_MAX; i++) cfg[i] = 'x;
-    $readmemh({vecdir, "/cfg.hex"}, cfg);      // its length is in it: words past the end stay X
-    for (int i = 0; i < CFG_KEYS; i++)
-      if ($isunknown(cfg[i])) fail($sformatf("cfg.hex: word %0d missing (the set lacks the chain side files?)", i));
-    link_id     = cfg[0][31:0];
-    mode        = cfg[1][1:0];
-    require_sec = cfg[2][0];
-    n_frames    = int'(cfg[3][31:0]);
+    u_cfg.load({vecdir, "/cfg.hex"}, -1, err);     // its length is in it
+    if (err != "") fail(err);
+    if (u_cfg.n < CFG_KEYS + 16)
+      fail($sformatf("cfg.hex: %0d words, at least %0d expected (the set lacks the chain side files?)",
+                     u_cfg.n, CFG_KEYS + 16));
+    link_id     = u_cfg.mem[0][31:0];
+    mode        = u_cfg.mem[1][1:0];
+    require_sec = u_cfg.mem[2][0];
+    n_frames    = int'(u_cfg.mem[3][31:0]);
     n_line      = n_frames * W;
-    n_66b       = int'(cfg[4][31:0]);
-    n_rx66      = int'(cfg[5][31:0]);
-    n_stat      = int'(cfg[6][31:0]);
-    n_ranges    = int'(cfg[7][31:0]);
-    n_rekeys    = int'(cfg[8][31:0]);
+    n_66b       = int'(u_cfg.mem[4][31:0]);
+    n_rx66      = int'(u_cfg.mem[5][31:0]);
+    n_stat      = int'(u_cfg.mem[6][31:0]);
+    n_ranges    = int'(u_cfg.mem[7][31:0]);
+    n_rekeys    = int'(u_cfg.mem[8][31:0]);
     if (n_ranges + n_rekeys > 2 * MAX_FRAMES) fail("cfg.hex: too many ranges / rekey requests for this build");
-    for (int i = 0; i < CFG_KEYS + 16 + n_ranges + n_rekeys; i++)
-      if ($isunknown(cfg[i])) fail($sformatf("cfg.hex: word %0d missing or not hex", i));
-    `LOAD(line, "line.hex", n_line, MAX_LINE, "MAX_LINE")
-    `LOAD(b66, "66b.hex", n_66b, MAX_66B, "MAX_66B")
-    `LOAD(rx66, "rx66b.hex", n_rx66, MAX_RX66B, "MAX_RX66B")
-    `LOAD(vld, "valid.hex", n_frames, MAX_FRAMES, "MAX_FRAMES")
-    `LOAD(cm, "cm.hex", n_frames, MAX_FRAMES, "MAX_FRAMES")
-    `LOAD(rstat, "rxstat.hex", n_stat, MAX_FRAMES, "MAX_FRAMES")
-    `LOAD(rcnt, "rxcnt.hex", N_CNT, N_CNT, "-")
+    if (u_cfg.n != CFG_KEYS + 16 + n_ranges + n_rekeys)
+      fail($sformatf("cfg.hex: %0d words, its counts say %0d", u_cfg.n, CFG_KEYS + 16 + n_ranges + n_rekeys));
+    `LOAD(u_line, "line.hex", n_line, MAX_LINE, "MAX_LINE")
+    `LOAD(u_b66, "66b.hex", n_66b, MAX_66B, "MAX_66B")
+    `LOAD(u_rx66, "rx66b.hex", n_rx66, MAX_RX66B, "MAX_RX66B")
+    `LOAD(u_vld, "valid.hex", n_frames, MAX_FRAMES, "MAX_FRAMES")
+    `LOAD(u_cm, "cm.hex", n_frames, MAX_FRAMES, "MAX_FRAMES")
+    `LOAD(u_rstat, "rxstat.hex", n_stat, MAX_FRAMES, "MAX_FRAMES")
+    `LOAD(u_rcnt, "rxcnt.hex", N_CNT, N_CNT, "-")
     if (n_66b % 4 != 0 || n_rx66 % 4 != 0) fail("cfg.hex: 66b counts are not multiples of 4");
-    if (vld[0][0] !== 1'b0) fail("valid.hex: frame 0 offers a block in clock 0 (physec_tx cannot take it)");
+    if (u_vld.mem[0][0] !== 1'b0) fail("valid.hex: frame 0 offers a block in clock 0 (physec_tx cannot take it)");
     if (!$value$plusargs("FRAMES=%d", n_run) || n_run >= n_frames) n_run = n_frames;
-    if (n_run < 1) fail("+FRAMES=<n> must be >= 1");
+    if (n_run < 2) fail("+FRAMES=<n> must be >= 2 (the receiver delivers a frame when it sees the next AM)");
   endtask
 
   // ---- DUTs
@@ -224,7 +223,7 @@ module tb_chain_files #(
   bit  tx_done, rx_done;
 
   function automatic bit vbit(int m);       // valid.hex: mapper clock m offers a block
-    return m >= 0 && m < n_line && vld[m / W][m % W];
+    return m >= 0 && m < n_line && u_vld.mem[m / W][m % W];
   endfunction
 
   int rk_t;                     // line frame of a rekey request
@@ -236,7 +235,7 @@ module tb_chain_files #(
     {r_valid, r_word, r_key_we, r_key_an, r_key, r_key_len, r_salt, r_finish} = '0;
     n_groups = 0;
     rk_early = 0;
-    for (int e = 0; e < n_rekeys; e++) rk_early |= cfg[CFG_KEYS + 16 + n_ranges + e][63:32] == 0;
+    for (int e = 0; e < n_rekeys; e++) rk_early |= u_cfg.mem[CFG_KEYS + 16 + n_ranges + e][63:32] == 0;
     rx_end   = RX_START + n_run * W + FLUSH_WORDS + 24;
     repeat (4) @(posedge clk);
     for (cyc = 0; !(tx_done && rx_done); cyc++) begin
@@ -247,32 +246,32 @@ module tb_chain_files #(
       c_valid  = vbit(cyc - START + 1);
       if (c_valid) begin
         for (int j = 0; j < 4; j++)
-          c_blocks[66*j +: 66] = 4 * n_groups + 3 < n_66b ? b66[4 * n_groups + j] : IDLE_66B;
+          c_blocks[66*j +: 66] = 4 * n_groups + 3 < n_66b ? u_b66.mem[4 * n_groups + j] : IDLE_66B;
         n_groups++;
       end
       // key installs: TX and RX, AN = cyc (clocks 0..3), when the set has a key there
       tx_key_we = 1'b0;
       r_key_we  = 1'b0;
       if (cyc < 4) begin
-        tx_key_we = cfg[CFG_KEYS + 2 * cyc + 1][97];
+        tx_key_we = u_cfg.mem[CFG_KEYS + 2 * cyc + 1][97];
         {tx_key_an, tx_key, tx_key_len, tx_salt} =
-            {2'(cyc), cfg[CFG_KEYS + 2 * cyc], cfg[CFG_KEYS + 2 * cyc + 1][96:0]};
-        r_key_we = cfg[CFG_KEYS + 8 + 2 * cyc + 1][97];
+            {2'(cyc), u_cfg.mem[CFG_KEYS + 2 * cyc], u_cfg.mem[CFG_KEYS + 2 * cyc + 1][96:0]};
+        r_key_we = u_cfg.mem[CFG_KEYS + 8 + 2 * cyc + 1][97];
         {r_key_an, r_key, r_key_len, r_salt} =
-            {2'(cyc), cfg[CFG_KEYS + 8 + 2 * cyc], cfg[CFG_KEYS + 8 + 2 * cyc + 1][96:0]};
+            {2'(cyc), u_cfg.mem[CFG_KEYS + 8 + 2 * cyc], u_cfg.mem[CFG_KEYS + 8 + 2 * cyc + 1][96:0]};
       end
       // activation of AN 0, then the rekey requests: before line frame t = in the clock
       // after frame t-1's framer start (START + 4 + W (t-1)); t = 0 as t = 1 (header)
       rekey_req = 1'b0;
       if (cyc == ACTIVATE) {rekey_req, rekey_an} = 3'b100;
       for (int e = 0; e < n_rekeys; e++) begin
-        rk_t = int'(cfg[CFG_KEYS + 16 + n_ranges + e][63:32]);
-        if (cyc == START + 5 + W * (rk_t < 1 ? 0 : rk_t - 1)) {rekey_req, rekey_an} = {1'b1, cfg[CFG_KEYS + 16 + n_ranges + e][1:0]};
+        rk_t = int'(u_cfg.mem[CFG_KEYS + 16 + n_ranges + e][63:32]);
+        if (cyc == START + 5 + W * (rk_t < 1 ? 0 : rk_t - 1)) {rekey_req, rekey_an} = {1'b1, u_cfg.mem[CFG_KEYS + 16 + n_ranges + e][1:0]};
       end
       // RX line
       r_valid  = cyc >= RX_START && cyc < RX_START + n_run * W + (n_run < n_frames ? 0 : FLUSH_WORDS);
-      r_word   = !r_valid ? '0 : cyc < RX_START + n_run * W ? line[cyc - RX_START]
-                                 : line[cyc - RX_START - W];   // flush: the last frame's AM again
+      r_word   = !r_valid ? '0 : cyc < RX_START + n_run * W ? u_line.mem[cyc - RX_START]
+                                 : u_line.mem[cyc - RX_START - W];   // flush: the last frame's AM again
       r_finish = cyc == rx_end && n_run == n_frames;   // a prefix does not end the stream
     end
     @(negedge clk);
@@ -313,10 +312,10 @@ module tb_chain_files #(
         frame = tx_words / W;
         k     = tx_words % W;
         m     = tx_mask(frame, k);
-        want  = line[tx_words];
+        want  = u_line.mem[tx_words];
         if (l_sof !== (k == 0)) fail($sformatf("TX frame %0d word %0d: line_sof = %b", frame, k, l_sof));
-        while (rng < n_ranges && tx_words >= int'(cfg[CFG_KEYS + 16 + rng][31:0])) rng++;
-        if (rng < n_ranges && tx_words >= int'(cfg[CFG_KEYS + 16 + rng][63:32])) begin
+        while (rng < n_ranges && tx_words >= int'(u_cfg.mem[CFG_KEYS + 16 + rng][31:0])) rng++;
+        if (rng < n_ranges && tx_words >= int'(u_cfg.mem[CFG_KEYS + 16 + rng][63:32])) begin
           if (((l_word ^ want) & m) != '0) begin
             x = (l_word ^ want) & m;
             b = 255;
@@ -333,10 +332,10 @@ module tb_chain_files #(
         fail($sformatf("TX: line_valid low at clock %0d", cyc));
       if (t_fr_valid && tx_frames_seen < n_run) begin
         frame = tx_frames_seen;
-        if (t_fr_cm !== cm[frame][13:0] || t_fr_mfas !== 8'(frame) || t_fr_protected !== 1'b1
+        if (t_fr_cm !== u_cm.mem[frame][13:0] || t_fr_mfas !== 8'(frame) || t_fr_protected !== 1'b1
             || t_fr_mode !== mode)
           fail($sformatf("TX frame %0d record: Cm %0d (cm.hex %0d), MFAS %0d, protected %b, mode %0d (cfg %0d)",
-                         frame, t_fr_cm, cm[frame], t_fr_mfas, t_fr_protected, t_fr_mode, mode));
+                         frame, t_fr_cm, u_cm.mem[frame], t_fr_mfas, t_fr_protected, t_fr_mode, mode));
         tx_frames_seen++;
       end
     end
@@ -357,12 +356,12 @@ module tb_chain_files #(
       if (o_valid) begin
         if (4 * n_out + 3 >= n_rx66) fail($sformatf("RX: more than the %0d 66b groups of rx66b.hex", n_rx66 / 4));
         for (int j = 0; j < 4; j++)
-          if (o_blocks[66*j +: 66] !== rx66[4 * n_out + j]) begin
-            rx = o_blocks[66*j +: 66] ^ rx66[4 * n_out + j];
+          if (o_blocks[66*j +: 66] !== u_rx66.mem[4 * n_out + j]) begin
+            rx = o_blocks[66*j +: 66] ^ u_rx66.mem[4 * n_out + j];
             rb = 0;
             while (rb < 65 && !rx[rb]) rb++;
             fail($sformatf("RX 66b block %0d (group %0d, block %0d) bit %0d: got %h, expected %h",
-                           4 * n_out + j, n_out, j, rb, o_blocks[66*j +: 66], rx66[4 * n_out + j]));
+                           4 * n_out + j, n_out, j, rb, o_blocks[66*j +: 66], u_rx66.mem[4 * n_out + j]));
           end
         n_err += int'(o_err);
         n_out++;
@@ -419,16 +418,16 @@ module tb_chain_files #(
       if (n_fr != n_stat) fail($sformatf("RX: %0d frame records, rxstat.hex has %0d", n_fr, n_stat));
     end
     for (int i = 0; i < n_fr; i++)
-      if (!pend[i] && got_stat[i] !== rstat[i]) begin
-        sx = got_stat[i] ^ rstat[i];
+      if (!pend[i] && got_stat[i] !== u_rstat.mem[i]) begin
+        sx = got_stat[i] ^ u_rstat.mem[i];
         sb = 127;
         while (sb > 0 && !sx[sb]) sb--;
         fail($sformatf("RX frame record %0d (rxstat.hex word %0d) bit %0d: got %h, expected %h",
-                       i, i, sb, got_stat[i], rstat[i]));
+                       i, i, sb, got_stat[i], u_rstat.mem[i]));
       end
     for (int i = 0; i < N_CNT && n_run == n_frames; i++)
-      if ((i < N_CNT - 1 ? rc[i] : 32'(n_err)) !== rcnt[i])
-        fail($sformatf("RX counter %s = %0d, rxcnt.hex %0d", cnt_name(i), i < N_CNT - 1 ? rc[i] : 32'(n_err), rcnt[i]));
+      if ((i < N_CNT - 1 ? rc[i] : 32'(n_err)) !== u_rcnt.mem[i])
+        fail($sformatf("RX counter %s = %0d, rxcnt.hex %0d", cnt_name(i), i < N_CNT - 1 ? rc[i] : 32'(n_err), u_rcnt.mem[i]));
     if (rk_early) $display("(rekey requested before frame 0: PAD bits and ciphertext from frame %0d not compared, see the header)", MF);
     if (n_run < n_frames) $display("(prefix of %0d of %0d line frames: RX counts and counters not compared)", n_run, n_frames);
     $display("PASS %s: TX %0d line frames, %0d words in range compared (%0d bits), %0d frame records; RX %0d 66b blocks (%0d undecodable groups), %0d frame records, %0d verdicts, %0d counters; %0d clocks",

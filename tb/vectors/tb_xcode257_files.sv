@@ -3,7 +3,7 @@
 // tb_xcode257_files: file-driven check of physec_xcode_257b and
 // physec_dexcode_257b against golden vectors, for any simulator (no cocotb).
 //
-// Vector directory (+VECDIR=<dir>), read with $readmemh; lines starting with
+// Vector directory (+VECDIR=<dir>), read with tb_hexfile; lines starting with
 // "//" are comments:
 //   66b.hex   one 66b block per line, 17 hex digits = tx_coded<65:0>
 //             (bit 0 = first transmitted; sync header in bits 1:0).
@@ -32,10 +32,7 @@ module tb_xcode257_files #(
 
   import physec_pcs_pkg::*;
 
-  // Sentinels written before $readmemh: a missing line is then detected even in
-  // a 2-state simulator.  Neither can be a golden vector: sync header 00 is
-  // invalid, and header 0 with all four flags = data is undecodable.
-  localparam logic [65:0]  NO_66B  = 66'h0;
+  // Header 0 with all four flags = data: undecodable, never a golden vector.
   localparam logic [256:0] NO_257B = {252'h0, 4'hF, 1'b0};
 
   logic clk;
@@ -45,10 +42,10 @@ module tb_xcode257_files #(
     forever #5 clk = ~clk;
   end
 
-  logic [65:0]  mem66  [4*MAX_N257];
-  logic [256:0] mem257 [MAX_N257];
+  tb_hexfile #(.WIDTH(66),  .DEPTH(4*MAX_N257)) u_66b  ();
+  tb_hexfile #(.WIDTH(257), .DEPTH(MAX_N257))   u_257b ();
 
-  string vecdir;
+  string vecdir, err;
   int    n257;
 
   logic            x_in_valid, x_out_valid;
@@ -84,17 +81,16 @@ module tb_xcode257_files #(
     if (!$value$plusargs("N257=%d", n257))     $fatal(1, "FAIL: plusarg +N257=<n> missing");
     if (n257 < 1 || n257 > MAX_N257)
       $fatal(1, "FAIL: +N257=%0d out of range 1..MAX_N257=%0d", n257, MAX_N257);
-    for (int i = 0; i < 4*n257; i++) mem66[i] = NO_66B;
-    for (int i = 0; i < n257; i++)   mem257[i] = NO_257B;
-    $readmemh({vecdir, "/66b.hex"}, mem66, 0, 4*n257-1);
-    $readmemh({vecdir, "/257b.hex"}, mem257, 0, n257-1);
+    u_66b.load({vecdir, "/66b.hex"}, 4*n257, err);
+    if (err != "") $fatal(1, "FAIL: %s", err);
+    u_257b.load({vecdir, "/257b.hex"}, n257, err);
+    if (err != "") $fatal(1, "FAIL: %s", err);
     for (int i = 0; i < 4*n257; i++)
-      if ($isunknown(mem66[i]) || (mem66[i][1:0] != SH_DATA && mem66[i][1:0] != SH_CTRL))
-        $fatal(1, "FAIL: %s/66b.hex entry %0d missing or with an invalid sync header (%h)",
-               vecdir, i, mem66[i]);
+      if (u_66b.mem[i][1:0] != SH_DATA && u_66b.mem[i][1:0] != SH_CTRL)
+        $fatal(1, "FAIL: %s/66b.hex entry %0d has an invalid sync header (%h)", vecdir, i, u_66b.mem[i]);
     for (int i = 0; i < n257; i++)
-      if ($isunknown(mem257[i]) || mem257[i] == NO_257B)
-        $fatal(1, "FAIL: %s/257b.hex entry %0d missing or undecodable (%h)", vecdir, i, mem257[i]);
+      if (u_257b.mem[i] == NO_257B)
+        $fatal(1, "FAIL: %s/257b.hex entry %0d is undecodable (%h)", vecdir, i, u_257b.mem[i]);
     repeat (4) @(posedge clk);
     @(negedge clk) rst = 1'b0;      // away from the sampling edge: no race
   end
@@ -108,9 +104,9 @@ module tb_xcode257_files #(
       d_in_valid  <= 1'b0;
     end else if (n_in < n257) begin
       x_in_valid  <= 1'b1;
-      x_in_blocks <= {mem66[4*n_in+3], mem66[4*n_in+2], mem66[4*n_in+1], mem66[4*n_in]};
+      x_in_blocks <= {u_66b.mem[4*n_in+3], u_66b.mem[4*n_in+2], u_66b.mem[4*n_in+1], u_66b.mem[4*n_in]};
       d_in_valid  <= 1'b1;
-      d_in_block  <= mem257[n_in];
+      d_in_block  <= u_257b.mem[n_in];
       n_in        <= n_in + 1;
     end else begin
       x_in_valid  <= 1'b0;
@@ -132,9 +128,9 @@ module tb_xcode257_files #(
 
       if (x_out_valid) begin
         if (n_x >= n257) $fatal(1, "FAIL: physec_xcode_257b: more than %0d outputs", n257);
-        if (x_out_block !== mem257[n_x]) begin
+        if (x_out_block !== u_257b.mem[n_x]) begin
           $display("FAIL: physec_xcode_257b 257b block %0d (66b blocks %0d..%0d in)", n_x, 4*n_x, 4*n_x+3);
-          $display("  expected %h", mem257[n_x]);
+          $display("  expected %h", u_257b.mem[n_x]);
           $display("  got      %h", x_out_block);
           $fatal(1, "FAIL: physec_xcode_257b mismatch at 257b block %0d", n_x);
         end
@@ -146,9 +142,9 @@ module tb_xcode257_files #(
         if (d_out_err !== 1'b0)
           $fatal(1, "FAIL: physec_dexcode_257b out_err = %b for golden 257b block %0d", d_out_err, n_d);
         for (int j = 0; j < 4; j++) begin
-          if (d_out_blocks[66*j +: 66] !== mem66[4*n_d+j]) begin
+          if (d_out_blocks[66*j +: 66] !== u_66b.mem[4*n_d+j]) begin
             $display("FAIL: physec_dexcode_257b 66b block %0d (block %0d of 257b block %0d)", 4*n_d+j, j, n_d);
-            $display("  expected %h", mem66[4*n_d+j]);
+            $display("  expected %h", u_66b.mem[4*n_d+j]);
             $display("  got      %h", d_out_blocks[66*j +: 66]);
             $fatal(1, "FAIL: physec_dexcode_257b mismatch at 66b block %0d", 4*n_d+j);
           end

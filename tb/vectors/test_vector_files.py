@@ -110,3 +110,37 @@ def test_chain_tb_reports_a_corrupted_vector(tap, word, bit, expect, tmp_path, c
     (vset / tap).write_text("\n".join(text) + "\n")
     out, wall = run_chain("verilator", vset, chain_verilator)
     assert wall < 0 and f"FAIL {vset}: {expect}" in out, out[-3000:]
+
+
+def _edit_word(vset: Path, tap: str, word: int, edit) -> None:
+    """Replace data line `word` of a tap by edit(line) (None deletes it; a str may hold
+    a newline); comment lines are skipped."""
+    text = (vset / tap).read_text().splitlines()
+    i = [k for k, s in enumerate(text) if not s.startswith("//")][word]
+    new = edit(text[i])
+    text[i:i + 1] = [] if new is None else [new]
+    (vset / tap).write_text("\n".join(text) + "\n")
+
+
+# The reader of the file-driven testbenches (tb_hexfile.sv): a malformed file stops the
+# run before any clock, naming file, line (data word i is on line i + 4, after the three
+# comment lines) and problem; {n} is the number of words the tap held.
+@pytest.mark.parametrize("tap,word,edit,expect", [
+    ("line.hex", -1, lambda s: None, "line.hex: {n-1} words, expected {n}"),
+    ("66b.hex", 5, lambda s: s[:3] + "g" + s[4:], "66b.hex line 9: character 0x67 is not a hex digit"),
+    ("rx66b.hex", 7, lambda s: s[1:], "rx66b.hex line 11: 16 hex digits, expected 17 (a 66-bit word, zero-padded)"),
+    ("66b.hex", 0, lambda s: "4" + s[1:], "66b.hex line 4: the word does not fit in 66 bits"),
+    ("cm.hex", -1, lambda s: s + "\n" + s, "cm.hex line {n+4}: more than {n} words"),
+    ("cm.hex", 2, lambda s: s + " " + s, "cm.hex line 6: a second word on the line"),
+    ("cm.hex", 2, lambda s: s + "0", "cm.hex line 6: more than 4 hex digits (a 16-bit word)"),
+    ("rxstat.hex", 1, lambda s: "/" + s, "rxstat.hex line 5: '/' not followed by '/'"),
+    ("cfg.hex", -1, lambda s: None, "cfg.hex: {n-1} words, its counts say {n}"),
+])
+def test_chain_tb_reports_a_malformed_file(tap, word, edit, expect, tmp_path, chain_verilator):
+    vset = tmp_path / "clean"
+    shutil.copytree(T.REPO / "vectors" / "scenarios" / "clean", vset)
+    n = sum(1 for s in (vset / tap).read_text().splitlines() if not s.startswith("//"))
+    expect = expect.replace("{n-1}", str(n - 1)).replace("{n+4}", str(n + 4)).replace("{n}", str(n))
+    _edit_word(vset, tap, word, edit)
+    out, wall = run_chain("verilator", vset, chain_verilator)
+    assert wall < 0 and f"FAIL {vset}: " in out and expect in out, out[-3000:]
