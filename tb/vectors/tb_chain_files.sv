@@ -42,9 +42,9 @@
 // every frame record (fr_* combined with its verdict vd_*) against rxstat.hex, and the
 // 23 counters against rxcnt.hex.
 //
-// +FRAMES=<n> plays only the first n line frames (for slow simulators): TX as above, RX
-// without `finish`, its blocks and the records with a verdict compared as a prefix, the
-// totals and counters not.
+// +FRAMES=<n> plays only the first n >= 2 line frames (for slow simulators): TX as
+// above, RX without `finish`, its blocks and the records with a verdict compared as a
+// prefix, the totals and counters not.
 //
 // Prints "PASS <set>: ..." and calls $finish, or "FAIL <set>: ..." with the first
 // mismatch (frame, word, bit) and $fatal(1): the simulator exits non-zero.
