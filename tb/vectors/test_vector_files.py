@@ -94,6 +94,16 @@ def test_chain_tops_icarus(tmp_path):
     assert wall >= 0 and f"PASS {vset}" in out, out[-3000:]
 
 
+def _edit_word(vset: Path, tap: str, word: int, edit) -> None:
+    """Replace data line `word` of a tap by edit(line) (None deletes it; a str may hold
+    a newline); comment lines are skipped."""
+    text = (vset / tap).read_text().splitlines()
+    i = [k for k, s in enumerate(text) if not s.startswith("//")][word]
+    new = edit(text[i])
+    text[i:i + 1] = [] if new is None else [new]
+    (vset / tap).write_text("\n".join(text) + "\n")
+
+
 @pytest.mark.parametrize("tap,word,bit,expect", [
     ("line.hex", 2570, 200, "TX frame 1 word 0 (line word 2570) bit 200"),   # AM: TX compare and RX lock
     ("rx66b.hex", 20001, 7, "RX 66b block 20001 (group 5000, block 1) bit 7"),
@@ -103,23 +113,9 @@ def test_chain_tops_icarus(tmp_path):
 def test_chain_tb_reports_a_corrupted_vector(tap, word, bit, expect, tmp_path, chain_verilator):
     vset = tmp_path / "clean"
     shutil.copytree(T.REPO / "vectors" / "scenarios" / "clean", vset)
-    text = (vset / tap).read_text().splitlines()
-    data = [i for i, s in enumerate(text) if not s.startswith("//")]
-    i = data[word]
-    text[i] = format(int(text[i], 16) ^ (1 << bit), f"0{len(text[i])}x")
-    (vset / tap).write_text("\n".join(text) + "\n")
+    _edit_word(vset, tap, word, lambda s: format(int(s, 16) ^ (1 << bit), f"0{len(s)}x"))
     out, wall = run_chain("verilator", vset, chain_verilator)
     assert wall < 0 and f"FAIL {vset}: {expect}" in out, out[-3000:]
-
-
-def _edit_word(vset: Path, tap: str, word: int, edit) -> None:
-    """Replace data line `word` of a tap by edit(line) (None deletes it; a str may hold
-    a newline); comment lines are skipped."""
-    text = (vset / tap).read_text().splitlines()
-    i = [k for k, s in enumerate(text) if not s.startswith("//")][word]
-    new = edit(text[i])
-    text[i:i + 1] = [] if new is None else [new]
-    (vset / tap).write_text("\n".join(text) + "\n")
 
 
 # The reader of the file-driven testbenches (tb_hexfile.sv): a malformed file stops the
