@@ -653,6 +653,8 @@ class Deframer:
             self.locked, self.cursor, self.cm_known = False, q + 1, False
             cnt.lock_losses += 1
             self.events.append((q, "loss"))
+            if sec is not None:
+                sec.lost()                  # the pending frame's tag was in this frame (spec 6.4)
             return
         if (q - self.base) % 8:
             line, b = words_to_bytes(self._words(q, F), F // 8), 0      # realigned to bytes

@@ -38,8 +38,9 @@ from .xcode257 import Blocks257, detranscode_257b
 
 ARRIVAL = ("PAD invalid", "bypass not allowed", "unknown AN", "replay", "PN not predicted")
 LATE = ("tag mismatch", "tag lost")
-# rxstat reason bits 6..0 (bit 7 zero), and codes, as the RTL's fr_* / vd_* and st_jc_kind.
-REASON_BITS = {r: 6 - i for i, r in enumerate(ARRIVAL + LATE)}
+# rxstat reason bits 7..0, and codes, as the RTL's fr_* / vd_* and st_jc_kind.  "key changed"
+# (bit 7) is an arrival reason or a verdict (an erase while the frame was received).
+REASON_BITS = {"key changed": 7, **{r: 6 - i for i, r in enumerate(ARRIVAL + LATE)}}
 JC_KIND = {"same": 0, "+1": 1, "+2": 2, "-1": 3, "-2": 4, "new": 5, "crc": 6, "pattern": 7, "stale": 8}
 VERDICT = {"pass": 0, "fail": 1, "bypass": 2}
 REKEY_AN = 1
@@ -48,7 +49,8 @@ REKEY_AN = 1
 # predicted, the "stale" frames right after it, last frame's tag lost) is an alarm.
 ALARM_RX = ("am_bad", "oh_crc_errors", "jc_crc_errors", "jc_pattern_errors", "unusable_frames", "lock_losses",
             "lost_frames")
-ALARM_SEC = ("tag_failures", "tags_lost", "replays", "unknown_an", "pad_errors", "pn_unpredicted", "bypass")
+ALARM_SEC = ("tag_failures", "tags_lost", "replays", "unknown_an", "pad_errors", "pn_unpredicted", "bypass",
+             "key_changed")
 
 
 K = 3  # the first frame that can pass and be demapped whatever its JC; default impairment position
@@ -114,7 +116,7 @@ SCENARIOS = {s.name: s for s in (
              "delivers nothing", rx_keys="other"),
     Scenario("am_loss", "AM of line frames 3, 4, 5 corrupted: lock lost at frame 5, re-lock on frames 6, 7",
              "frames 3, 4 are demapped on their OH CRC (am_bad 3); loss at 5 (lock_losses 1, lost_frames 2, "
-             "2 Cm' error blocks); frame 4 fails 'tag mismatch' (frame 7's PAD carries frame 6's tag), frame 7 "
+             "2 Cm' error blocks); frame 4 fails 'tag lost' at the loss (its tag rode in frame 5), frame 7 "
              "'PN not predicted'; after re-lock frames are 'stale' until a plain JC", impair="am_loss", at=3,
              frames=64, min_line_frames=11),
     Scenario("bit_slip", "one bit deleted from the line in the middle of line frame 3",
@@ -307,7 +309,7 @@ def _plan(sc: Scenario, n: int, cms: list[int], p: Profile):
         skip = {k + 2, k + 3}
         gaps = [(k + 1, (k + 1) * F, (k + 4) * F)]
         relock = {k + 4}
-        fr[k + 1].reasons.append("tag mismatch")        # frame k+4's PAD carries frame k+3's tag
+        fr[k + 1].reasons.append("tag lost")            # its tag rode in frame k+2, where lock is lost
         fr[k + 4].reasons.append("PN not predicted")
     elif sc.impair == "bit_slip":
         # Frames k+1, k+2 are read one bit late: AM, OH, JC and PAD checks fail; loss at
@@ -421,7 +423,8 @@ def expect(sc: Scenario, p: Profile, n_line: int, cms: list[int], jcs: list[byte
                "replays": reasons.count("replay"), "unknown_an": reasons.count("unknown AN"),
                "pad_errors": reasons.count("PAD invalid"), "pn_unpredicted": reasons.count("PN not predicted"),
                # the prediction switches AN after the last announcing frame (MFAS 7)
-               "key_switches": int(sc.rekey and any(f.line == p.multiframe - 1 for f in frames))}
+               "key_switches": int(sc.rekey and any(f.line == p.multiframe - 1 for f in frames)),
+               "key_changed": reasons.count("key changed")}
         counters[pol] = {"rx": rx, "sec": sec}
     c = counters[CUT_THROUGH]
     inherent = {"pn_unpredicted": 1, "tags_lost": 1} if sc.mode != "bypass" else {}
@@ -448,7 +451,7 @@ RX_TAPS = {t.name: t for t in (
                        "[47:32] Cm (14 bits used) [31:28] JC kind (0 same 1 +1 2 +2 3 -1 4 -2 5 new 6 crc "
                        "7 pattern 8 stale) [27] AM good [26] OH CRC ok [25] JC CRC ok [24] usable [23:22] AN "
                        "[21:20] mode [19:16] verdict (0 pass 1 fail 2 bypass) [15] released [14] delivered "
-                       "[13:7] 0 [6] PAD invalid [5] bypass not allowed [4] unknown AN [3] replay "
+                       "[13:8] 0 [7] key changed [6] PAD invalid [5] bypass not allowed [4] unknown AN [3] replay "
                        "[2] PN not predicted [1] tag mismatch [0] tag lost"),
 )}
 RX_TITLES = {"rx257b": "receiver 257b blocks (model RX, cut-through)",

@@ -244,7 +244,7 @@ def security_meta(recipe: Recipe) -> dict:
 RX_COUNTERS = {"rx": ("frames", "am_bad", "oh_crc_errors", "jc_crc_errors", "jc_pattern_errors", "unusable_frames",
                       "lock_losses", "locks", "lost_frames", "error_blocks", "sec_dropped"),
                "sec": ("frames", "passed", "failed", "bypass", "tag_failures", "tags_lost", "replays", "unknown_an",
-                       "pad_errors", "pn_unpredicted", "key_switches")}
+                       "pad_errors", "pn_unpredicted", "key_switches", "key_changed")}
 CFG_KEYS = 9                   # cfg word of the TX key of AN 0; RX keys follow at CFG_KEYS + 8
 CHAIN_TAPS = {t.name: t for t in (
     Tap("cfg", 256, "word 0 link ID; 1 mode (0 bypass 1 auth 2 encrypt); 2 receiver require_security; 3 line "
