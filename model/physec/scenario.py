@@ -443,20 +443,26 @@ def expect(sc: Scenario, p: Profile, n_line: int, cms: list[int], jcs: list[byte
 
 # ---- receiver taps -------------------------------------------------------------
 
-RX_TAPS = {t.name: t for t in (
-    Tap("rx257b", 257, "tx_xcoded<256:0> as tap 257b; the receiver's client blocks out of deframe (cut-through), "
-                       "ERROR_257B included"),
-    Tap("rx66b", 66, "tx_coded<65:0> as tap 66b; detranscode_257b of rx257b, 4 per 257b block, block 0 first"),
-    Tap("rxstat", 128, "one word per processed frame: [127:64] PN (PAD as received) [63:56] MFAS [55:48] STAT "
-                       "[47:32] Cm (14 bits used) [31:28] JC kind (0 same 1 +1 2 +2 3 -1 4 -2 5 new 6 crc "
-                       "7 pattern 8 stale) [27] AM good [26] OH CRC ok [25] JC CRC ok [24] usable [23:22] AN "
-                       "[21:20] mode [19:16] verdict (0 pass 1 fail 2 bypass) [15] released [14] delivered "
-                       "[13:8] 0 [7] key changed [6] PAD invalid [5] bypass not allowed [4] unknown AN [3] replay "
-                       "[2] PN not predicted [1] tag mismatch [0] tag lost"),
-)}
-RX_TITLES = {"rx257b": "receiver 257b blocks (model RX, cut-through)",
-             "rx66b": "receiver 66b blocks (rx257b detranscoded)",
-             "rxstat": "receiver status per processed frame (model RX, cut-through)"}
+# The receiver taps, per policy: cut-through without a suffix, store-and-forward (the
+# RTL's reset default) with "_sf" (spec 7).
+RX_POLICY_SUFFIX = {CUT_THROUGH: "", STORE_AND_FORWARD: "_sf"}
+_RXSTAT = ("one word per processed frame: [127:64] PN (PAD as received) [63:56] MFAS [55:48] STAT "
+           "[47:32] Cm (14 bits used) [31:28] JC kind (0 same 1 +1 2 +2 3 -1 4 -2 5 new 6 crc "
+           "7 pattern 8 stale) [27] AM good [26] OH CRC ok [25] JC CRC ok [24] usable [23:22] AN "
+           "[21:20] mode [19:16] verdict (0 pass 1 fail 2 bypass) [15] released [14] delivered "
+           "[13:8] 0 [7] key changed [6] PAD invalid [5] bypass not allowed [4] unknown AN [3] replay "
+           "[2] PN not predicted [1] tag mismatch [0] tag lost")
+RX_TAPS, RX_TITLES = {}, {}
+for _pol, _s in RX_POLICY_SUFFIX.items():
+    for _t, _title in ((Tap(f"rx257b{_s}", 257, f"tx_xcoded<256:0> as tap 257b; the receiver's client blocks out of "
+                                                f"deframe ({_pol}), ERROR_257B included"),
+                        f"receiver 257b blocks (model RX, {_pol})"),
+                       (Tap(f"rx66b{_s}", 66, f"tx_coded<65:0> as tap 66b; detranscode_257b of rx257b{_s}, 4 per "
+                                              f"257b block, block 0 first"),
+                        f"receiver 66b blocks (rx257b{_s} detranscoded, {_pol})"),
+                       (Tap(f"rxstat{_s}", 128, f"{_RXSTAT} ({_pol}: released = {'on arrival' if not _s else 'after its verdict'})"),
+                        f"receiver status per processed frame (model RX, {_pol})")):
+        RX_TAPS[_t.name], RX_TITLES[_t.name] = _t, _title
 
 
 def rxstat_word(st) -> int:
@@ -479,9 +485,11 @@ def rxstat_fields(w: int) -> dict:
             "delivered": w >> 14 & 1, "reasons": [r for r, b in REASON_BITS.items() if w >> b & 1]}
 
 
-def rx_tap_values(rx: RxResult) -> dict[str, list[int]]:
+def rx_tap_values(rx: RxResult, policy: str) -> dict[str, list[int]]:
+    s = RX_POLICY_SUFFIX[policy]
     b66, _ = detranscode_257b(rx.blocks)
-    return {"rx257b": rx.blocks.to_ints(), "rx66b": b66.to_ints(), "rxstat": [rxstat_word(s) for s in rx.frames]}
+    return {f"rx257b{s}": rx.blocks.to_ints(), f"rx66b{s}": b66.to_ints(),
+            f"rxstat{s}": [rxstat_word(st) for st in rx.frames]}
 
 
 # ---- comparison of a receiver run with the expectation --------------------------
@@ -623,13 +631,12 @@ def line_words(p: Profile, bits: np.ndarray) -> list[int]:
 
 def verify_run(sc: Scenario, run: Run, eth_frames) -> dict:
     """Receive the impaired line with both policies, compare with the expectation
-    (OutcomeMismatch otherwise); returns the cut-through receiver taps."""
-    out = None
+    (OutcomeMismatch otherwise); returns the receiver taps of both."""
+    out = {}
     for pol in (CUT_THROUGH, STORE_AND_FORWARD):
         rx, cnt = receive(sc, run.p, run.imp.bits, run.seed, pol)
         check_outcome(sc, run.p, run.exp, rx, cnt, pol, run.frames, run.tx.layout, eth_frames)
-        if pol == CUT_THROUGH:
-            out = rx_tap_values(rx)
+        out.update(rx_tap_values(rx, pol))
     return out
 
 
@@ -645,9 +652,15 @@ def scenario_meta(sc: Scenario, recipe, run: Run, compact: bool) -> dict:
         "rekey": ({"an": REKEY_AN, "requested_before_frame": 0, "announced_frames": [0, run.p.multiframe - 1],
                    "switch_frame": run.p.multiframe} if sc.rekey else None),
         "tx_keys": hexkeys(txk),
-        "rx": {"policy": CUT_THROUGH, "require_security": not sc.allow_bypass, "link_id": f"{link:08x}",
+        "rx": {"taps": rx_taps_meta(), "require_security": not sc.allow_bypass, "link_id": f"{link:08x}",
                "keys": hexkeys(rxk)},
         **outcome_meta(sc, run.exp)}}
+
+
+def rx_taps_meta() -> dict:
+    """The manifest's names of the receiver taps per policy (with the counters file)."""
+    return {pol: [f"{n}{s}.hex" for n in ("rx257b", "rx66b", "rxstat", "rxcnt")]
+            for pol, s in RX_POLICY_SUFFIX.items()}
 
 
 def scenario_set(sc: Scenario, recipe, traffic_: Traffic, compact: bool):
@@ -676,10 +689,11 @@ def check_rx_and_regenerate(d, man: dict, sc: Scenario, recipe, vals: dict, pcap
     p = get_profile(recipe.profile)
     bits = np.unpackbits(np.frombuffer(b"".join(v.to_bytes(p.word_bits // 8, "big") for v in vals["line"]),
                                        np.uint8))
-    rx, _ = receive(sc, p, bits, recipe.seed, CUT_THROUGH)
-    for name, want in rx_tap_values(rx).items():
-        _first_diff(f"model RX (cut-through) on line.hex vs {name}.hex", vals[name], want, RX_TAPS[name].width)
-    log(f"model RX on line.hex reproduces rx257b/rx66b/rxstat ({len(rx.frames)} frames processed)")
+    for pol in RX_POLICY_SUFFIX:
+        rx, _ = receive(sc, p, bits, recipe.seed, pol)
+        for name, want in rx_tap_values(rx, pol).items():
+            _first_diff(f"model RX ({pol}) on line.hex vs {name}.hex", vals[name], want, RX_TAPS[name].width)
+    log(f"model RX on line.hex reproduces the receiver taps of both policies ({len(rx.frames)} frames processed)")
     tr = traffic(sc, recipe.frames, recipe.seed)
     taps, _, frames, defs, _, meta = scenario_set(sc, recipe, tr, bool(man["scenario"]["compact"]))
     log(f"scenario {sc.name}: the receiver outcome (both policies) is the one the spec requires")

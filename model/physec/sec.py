@@ -180,6 +180,7 @@ class RxFrameSec:
     reasons: list = field(default_factory=list)
     released: bool = False      # payload handed on as client data (cut-through: at once
                                 # unless it failed on arrival; store-and-forward: after "pass")
+    accepted: bool = False      # passed the arrival checks: its verdict waited for the next PAD
 
 
 @dataclass
@@ -328,6 +329,7 @@ class SecRx:
             f.payload = bytes(payload)          # not decrypted: the frame keeps its own copy
         if f.reasons:
             f.verdict = "fail"
+        f.accepted = f.verdict == "pending"
         if self.policy == CUT_THROUGH:
             f.released = not f.reasons          # a frame known bad on arrival is never released
         if f.verdict != "pending":

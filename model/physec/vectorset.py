@@ -216,7 +216,7 @@ def write_set(out: Path, recipe: Recipe, traffic: Traffic, log=lambda m: None, s
         all_taps, titles = {**all_taps, **RX_TAPS}, {**titles, **RX_TITLES}
     counts = {k: len(v) for k, v in taps.items() if k in all_taps}
     taps.update(chain_side({"mode": recipe.mode, "security": security_meta(recipe), **extra}, counts,
-                           taps["rx257b"], rx_counters))
+                           {CUT_THROUGH: taps["rx257b"], STORE_AND_FORWARD: taps["rx257b_sf"]}, rx_counters))
     all_taps, titles = {**all_taps, **CHAIN_TAPS}, {**titles, **CHAIN_TITLES}
     write_frames(out / PCAP_NAME, traffic.frames, [int(s * 1e9 / CHAR_RATE) for s in tx.layout.starts])
     for name, tap in all_taps.items():
@@ -248,33 +248,41 @@ RX_COUNTERS = {"rx": ("frames", "am_bad", "oh_crc_errors", "jc_crc_errors", "jc_
 CFG_KEYS = 9                   # cfg word of the TX key of AN 0; RX keys follow at CFG_KEYS + 8
 CHAIN_TAPS = {t.name: t for t in (
     Tap("cfg", 256, "word 0 link ID; 1 mode (0 bypass 1 auth 2 encrypt); 2 receiver require_security; 3 line "
-                    "frames; 4 66b.hex words; 5 rx66b.hex words; 6 rxstat.hex words; 7 R = TX compare ranges; "
+                    "frames; 4 66b.hex words; 5 rx66b.hex words [31:0], rx66b_sf.hex words [63:32]; 6 rxstat.hex "
+                    "words [31:0], rxstat_sf.hex words [63:32]; 7 R = TX compare ranges; "
                     "8 E = rekey requests; 9..16 TX key of AN 0..3 and 17..24 RX key of AN 0..3, two words "
                     "each: key (byte 0 in bits 255:248, AES-128 in 255:128), then [97] installed [96] AES-256 "
                     "[95:0] salt (byte 0 in bits 95:88); 25..24+R TX compare ranges of line.hex words "
                     "[63:32] first [31:0] end (exclusive); then E rekey requests [63:32] before line frame "
                     "[1:0] AN"),
-    Tap("rxcnt", 32, "the model receiver's final counters (cut-through): RxCounters "
-                     + " ".join(RX_COUNTERS["rx"]) + ", SecCounters " + " ".join(RX_COUNTERS["sec"])
-                     + ", then the rx257b.hex blocks detranscode_257b cannot decode (4 EBLOCK_R each)"),
+    *(Tap(f"rxcnt{s}", 32, f"the model receiver's final counters ({pol}): RxCounters "
+          + " ".join(RX_COUNTERS["rx"]) + ", SecCounters " + " ".join(RX_COUNTERS["sec"])
+          + f", then the rx257b{s}.hex blocks detranscode_257b cannot decode (4 EBLOCK_R each)")
+      for pol, s in ((CUT_THROUGH, ""), (STORE_AND_FORWARD, "_sf"))),
 )}
 CHAIN_TITLES = {"cfg": "chain testbench configuration (from the manifest)",
-                "rxcnt": "receiver counters at the end of the line (model RX, cut-through)"}
+                "rxcnt": "receiver counters at the end of the line (model RX, cut-through)",
+                "rxcnt_sf": "receiver counters at the end of the line (model RX, store-and-forward)"}
 
 
 def receive_line(p: Profile, recipe: Recipe, line: list[int]) -> tuple[dict, dict]:
-    """Receiver taps and counters of a plain set: the model receiver (cut-through, the
-    set's keys) on line.hex, as the RTL physec_rx receives it."""
+    """Receiver taps and counters of a plain set: the model receiver (the set's keys) on
+    line.hex in both policies, as the RTL physec_rx receives it; counters by policy."""
     from .scenario import rx_tap_values
     link, keys = test_keys(recipe.seed)
-    srx = SecRx(keys, link, CUT_THROUGH, require_security=recipe.mode != "bypass")
     bits = np.unpackbits(np.frombuffer(b"".join(v.to_bytes(p.word_bits // 8, "big") for v in line), np.uint8))
-    rx = deframe(p, bits, srx)
-    return rx_tap_values(rx), {"rx": asdict(rx.counters), "sec": asdict(srx.cnt)}
+    taps, counters = {}, {}
+    for pol in (CUT_THROUGH, STORE_AND_FORWARD):
+        srx = SecRx(keys, link, pol, require_security=recipe.mode != "bypass")
+        rx = deframe(p, bits, srx)
+        taps.update(rx_tap_values(rx, pol))
+        counters[pol] = {"rx": asdict(rx.counters), "sec": asdict(srx.cnt)}
+    return taps, counters
 
 
-def chain_side(man: dict, counts: dict, rx257b: list[int], rx_counters: dict | None) -> dict[str, list[int]]:
-    """cfg.hex and rxcnt.hex of a set, from its manifest (``rx_counters``: a plain set's,
+def chain_side(man: dict, counts: dict, rx257b: dict, rx_counters: dict | None) -> dict[str, list[int]]:
+    """cfg.hex, rxcnt.hex and rxcnt_sf.hex of a set, from its manifest (``rx257b``: the
+    receiver's 257b blocks by policy; ``rx_counters``: a plain set's counters by policy,
     which its manifest does not hold; a scenario set's come from its manifest)."""
     sc = man.get("scenario")
     sec = man["security"]
@@ -293,13 +301,16 @@ def chain_side(man: dict, counts: dict, rx257b: list[int], rx_counters: dict | N
         return out
     cfg = [int(sec["link_id"], 16), MODES[man["mode"]], int(sc["rx"]["require_security"] if sc
                                                            else man["mode"] != "bypass"),
-           counts["line"] // p.words_per_frame, counts["66b"], counts["rx66b"], counts["rxstat"], len(ranges),
+           counts["line"] // p.words_per_frame, counts["66b"], counts["rx66b_sf"] << 32 | counts["rx66b"],
+           counts["rxstat_sf"] << 32 | counts["rxstat"], len(ranges),
            len(rekeys), *key_words(txk), *key_words(rxk), *(a << 32 | b for a, b in ranges),
            *(t << 32 | an for t, an in rekeys)]
-    c = sc["counters"][CUT_THROUGH] if sc else rx_counters
-    _, err = detranscode_257b(Blocks257.from_ints(rx257b))
-    rxcnt = [c[g][n] for g, names in RX_COUNTERS.items() for n in names] + [int(err.sum())]
-    return {"cfg": cfg, "rxcnt": rxcnt}
+    out = {"cfg": cfg}
+    for pol, sfx in ((CUT_THROUGH, ""), (STORE_AND_FORWARD, "_sf")):
+        c = sc["counters"][pol] if sc else rx_counters[pol]
+        _, err = detranscode_257b(Blocks257.from_ints(rx257b[pol]))
+        out[f"rxcnt{sfx}"] = [c[g][n] for g, names in RX_COUNTERS.items() for n in names] + [int(err.sum())]
+    return out
 
 
 def _first_diff(name: str, got: list[int], exp: list[int], width: int) -> None:
@@ -420,7 +431,7 @@ def check_set(d: Path, log=lambda m: None) -> str:
         f"frames with good FCS")
     rx_vals, rx_counters = receive_line(p, recipe, vals["line"])
     for name, want in rx_vals.items():
-        _first_diff(f"model RX (cut-through) on line.hex vs {name}.hex", vals[name], want, RX_TAPS[name].width)
+        _first_diff(f"model RX on line.hex vs {name}.hex", vals[name], want, RX_TAPS[name].width)
     _check_chain_side(man, vals, side, rx_counters, log)
 
     # 4. The set is what this model generates from the manifest's recipe.
@@ -438,10 +449,11 @@ def check_set(d: Path, log=lambda m: None) -> str:
 
 
 def _check_chain_side(man: dict, vals: dict, side: dict, rx_counters: dict | None, log) -> None:
-    want = chain_side(man, man["counts"], vals["rx257b"], rx_counters)
+    want = chain_side(man, man["counts"], {CUT_THROUGH: vals["rx257b"], STORE_AND_FORWARD: vals["rx257b_sf"]},
+                      rx_counters)
     for name, got in side.items():
         _first_diff(f"{name}.hex vs the manifest and the model receiver", got, want[name], CHAIN_TAPS[name].width)
-    log(f"cfg.hex and rxcnt.hex agree with the manifest and the model receiver")
+    log("cfg.hex, rxcnt.hex and rxcnt_sf.hex agree with the manifest and the model receiver")
 
 
 PAD_FIELDS = [(0, 1, "version"), (1, 2, "mode"), (2, 3, "AN/flags"), (3, 4, "reserved"), (4, 12, "PN"),

@@ -150,7 +150,7 @@ def test_rxstat_layout():
     verdict fail, released, delivered, reason tag mismatch = bit 1)."""
     sc, run, tr = _run("payload_flip")
     rx, _ = scn.receive(sc, run.p, run.imp.bits, run.seed, CUT_THROUGH)
-    w = scn.rx_tap_values(rx)["rxstat"][2]
+    w = scn.rx_tap_values(rx, CUT_THROUGH)["rxstat"][2]
     assert f"{w:032x}" == "0000000000000004" "0300" "0981" "0f21" "c002"
     f = scn.rxstat_fields(w)
     assert f["reasons"] == ["tag mismatch"] and f["jc_kind"] == "same" and f["cm"] == 2433

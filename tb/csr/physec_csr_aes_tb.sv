@@ -121,11 +121,11 @@ module physec_csr_aes_tb (
   );
 
   physec_aes_keyexp u_keyexp (
-    .clk, .rst, .key_valid(key_we), .key_len, .key, .busy, .ready(key_ready), .rk_len, .round_keys
+    .clk, .rst, .clr(1'b0), .key_valid(key_we), .key_len, .key, .busy, .ready(key_ready), .rk_len, .round_keys
   );
 
   physec_aes_pipe #(.TAG_W(1)) u_pipe (
-    .clk, .rst, .key_ready, .rk_len, .round_keys, .in_valid(blk_valid), .in_blk(blk_in), .in_tag(1'b0),
+    .clk, .rst, .clr(1'b0), .key_ready, .rk_len, .round_keys, .in_valid(blk_valid), .in_blk(blk_in), .in_tag(1'b0),
     .in_drop, .out_valid(blk_out_valid), .out_blk(blk_out), .out_tag
   );
 

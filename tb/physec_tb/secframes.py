@@ -39,7 +39,8 @@ SEC_RTL = ["rtl/frame/physec_profile_pkg.sv", "rtl/aes/physec_aes_pkg.sv", "rtl/
            "rtl/sec/physec_sec_pkg.sv", "rtl/common/physec_pipe.sv", "rtl/common/physec_word_index.sv",
            "rtl/aes/physec_aes_keyexp.sv", "rtl/aes/physec_aes_pipe.sv", "rtl/ghash/physec_gf128_mul.sv",
            "rtl/ghash/physec_ghash.sv", "rtl/sec/physec_sec_keys.sv", "rtl/sec/physec_sec_ksgen.sv",
-           "rtl/sec/physec_sec_tx.sv", "rtl/sec/physec_sec_rx.sv"]
+           "rtl/sec/physec_sec_tx.sv", "rtl/sec/physec_sec_rx.sv", "rtl/common/physec_ram_sdp.sv",
+           "rtl/common/physec_fifo_ram.sv", "rtl/sec/physec_sec_rxbuf.sv"]
 
 
 def make_key(name: str, nbytes: int = 32) -> SecKey:
@@ -127,7 +128,7 @@ def rx_reference(frames: list[SecFrame], keys: dict, require=True, finish=True,
 
 
 COUNTERS = ("frames", "passed", "failed", "bypass", "tag_failures", "tags_lost", "replays", "unknown_an",
-            "pad_errors", "pn_unpredicted", "key_switches")
+            "pad_errors", "pn_unpredicted", "key_switches", "key_changed")
 
 
 def field_of(byte: int) -> str:
