@@ -43,8 +43,8 @@
 //
 // Capacity: in store-and-forward a frame's payload (WPF - HEADER_WORDS words) waits
 // until the next frame's word 3 has been checked (3 clocks after it entered
-// physec_sec_rx), so about WPF + 8 beats are stored; DEPTH >= WPF + 64 is checked at
-// elaboration (4096 at 100g: 2570 frame words, 2.4 URAM288 or 17 BRAM36 of data).
+// physec_sec_rx), so about WPF + 8 beats are stored; DEPTH >= WPF + 16 is checked at
+// elaboration (4096 at 100g: 2570 frame words in 4096 x 282 bits, 4 URAM288 or 32 BRAM36).
 // A loss of lock ends the pending verdict (spec 6.4), so virtual beats never wait.
 // Latency: 2 clocks of FIFO plus the wait (cut-through: payload words none; word 4
 // waits for fs_valid when it arrives first).
@@ -89,12 +89,12 @@ module physec_sec_rxbuf #(
   output logic                      err_ovf
 );
 
-  if (HEADER_WORDS < 5 || WORDS_PER_FRAME < HEADER_WORDS + 2 || DEPTH < WORDS_PER_FRAME + 64 ||
+  if (HEADER_WORDS < 5 || WORDS_PER_FRAME < HEADER_WORDS + 2 || DEPTH < WORDS_PER_FRAME + 16 ||
       SIDE_W < 1 || FS_W < 1) begin : g_bad_params
 `ifdef __ICARUS__
-    initial $fatal(1, "physec_sec_rxbuf: need HEADER_WORDS >= 5, WORDS_PER_FRAME >= HEADER_WORDS + 2, DEPTH >= WORDS_PER_FRAME + 64");
+    initial $fatal(1, "physec_sec_rxbuf: need HEADER_WORDS >= 5, WORDS_PER_FRAME >= HEADER_WORDS + 2, DEPTH >= WORDS_PER_FRAME + 16");
 `else
-    $fatal(1, "physec_sec_rxbuf: need HEADER_WORDS >= 5, WORDS_PER_FRAME >= HEADER_WORDS + 2, DEPTH >= WORDS_PER_FRAME + 64");
+    $fatal(1, "physec_sec_rxbuf: need HEADER_WORDS >= 5, WORDS_PER_FRAME >= HEADER_WORDS + 2, DEPTH >= WORDS_PER_FRAME + 16");
 `endif
   end
 

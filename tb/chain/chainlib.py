@@ -140,7 +140,8 @@ def tx_rows(src: TxSource, table: dict, tx_key, rx_keys: dict | None = None, tai
 
 def rx_rows(words_: list, valid: list, table: dict, rx_keys: dict, require: bool = True) -> list:
     """Reset, RX key installs, 30 idle clocks, the line words (line_valid per ``valid``),
-    then idle clocks, finish (SecRx.finish) and idle clocks."""
+    then idle clocks, finish (SecRx.finish) and idle clocks: a frame more than the
+    release buffer holds, so that store-and-forward drains after finish."""
     req = int(require)
     rows = [row(rst=1, req=req)] * RESET_ROWS
     rows += [row(rx_kwe=1, an=an, ksel=table[k], req=req) for an, k in rx_keys.items()]
@@ -148,7 +149,7 @@ def rx_rows(words_: list, valid: list, table: dict, rx_keys: dict, require: bool
     it = iter(words_)
     for v in valid:
         rows.append(row(next(it), l_valid=1, req=req) if v else row(req=req))
-    rows += [row(req=req)] * 24 + [row(req=req, fin=1)] + [row(req=req)] * 8
+    rows += [row(req=req)] * 24 + [row(req=req, fin=1)] + [row(req=req)] * (W + 40)
     return rows
 
 

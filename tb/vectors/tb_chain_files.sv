@@ -419,7 +419,7 @@ module tb_chain_files #(
         n_vq++;
       end
       if (f_valid || v_valid) match_verdicts();
-      if (cyc == rx_end + 40) rx_done = 1;
+      if (cyc == rx_end + 40 + W) rx_done = 1;      // store-and-forward drains a frame after finish
     end
   end
 
