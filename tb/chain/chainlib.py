@@ -49,7 +49,8 @@ TX_LATENCY = 6          # mapper clock -> line word (physec_tx header)
 # Line word completing the frame word with a slot's last bit -> its 66b blocks (physec_rx
 # header), per policy: cut-through; store-and-forward one frame period more (plus the
 # check latency), the same for every block of a stream without pauses.
-RX_LATENCY = {CUT_THROUGH: 16, STORE_AND_FORWARD: 16 + 2570 + 6}
+RX_LATENCY = {CUT_THROUGH: 16, STORE_AND_FORWARD: 16 + 2569}
+HOLD = RX_LATENCY[STORE_AND_FORWARD] - RX_LATENCY[CUT_THROUGH]   # a held frame's wait for its verdict
 POLICIES = (STORE_AND_FORWARD, CUT_THROUGH)
 RESET_ROWS = 4
 STIM_W, TAIL = 280, 8         # TAIL: shorter than the GMP FIFO target, so the client never runs dry
@@ -371,7 +372,7 @@ def check_ethernet(groups: list, traffic, name: str) -> int:
     return len(fr)
 
 
-def block_latency(run: Run, ref: RxRef, first_row: int, skip_last: bool = False) -> set:
+def block_latency(run: Run, ref: RxRef, first_row: int, held=None, skip_last: bool = False) -> set:
     """Clocks from the line word that completes the frame word holding a slot's last bit
     (the frame words are the frame's 256-bit grid, at the line's bit offset) to the slot's
     66b group, per block, for a stream without pauses or lost frames (blocks = the frames'
@@ -385,7 +386,7 @@ def block_latency(run: Run, ref: RxRef, first_row: int, skip_last: bool = False)
             k = (H + (int(j) + 1) * P.slot_bits - 1) // P.word_bits        # frame word
             if not (skip_last and n == len(ref.res.frames) - 1):
                 lat.add((run.blk[i] >> 297 - 32) - (first_row + (st.pos + P.word_bits * k + P.word_bits - 1)
-                                                    // P.word_bits))
+                                                    // P.word_bits) - (held and held[n]) * HOLD)
             i += 1
     assert i == len(run.blk), "block_latency: blocks other than the frames' slots"
     return lat

@@ -19,9 +19,10 @@ played into the RTL (some scenarios with line_valid pauses), keys installed afte
 * clean: the Ethernet frames decoded from the RTL's 66b groups (decode_66b, mac_decode)
   are exactly the transmitted ones;
 * latency (scenarios without pauses or lost frames): every 66b group leaves exactly
-  RX_LATENCY[policy] clocks after the line word that completes the frame word holding its
-  slot's last bit (chainlib.block_latency): 16 in cut-through, one frame period and the
-  check latency more in store-and-forward (not the last frame, released at finish);
+  RX_LATENCY[CUT_THROUGH] = 16 clocks after the line word that completes the frame word
+  holding its slot's last bit (chainlib.block_latency), plus HOLD = 2569 clocks for a
+  frame that store-and-forward holds for its verdict (the last frame is released at
+  finish and not measured);
 * store-and-forward fails closed, checked without the model: no 66b group that only
   frames the RTL itself failed (its verdict and arrival records, by PN) carried on the
   transmit side leaves the RTL, and no data block of an unreleased frame leaves the
@@ -64,7 +65,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "chain"))
 
 import chainlib as C  # noqa: E402
 import physec_tb as T  # noqa: E402
-from physec.frame import FrameTx  # noqa: E402
+from physec.frame import IDLE_257B, FrameTx  # noqa: E402
 from physec.gmp import GmpMapper, client_valid, jc_decode  # noqa: E402
 from physec.pcs import pcs_tx  # noqa: E402
 from physec.sec import CUT_THROUGH, STORE_AND_FORWARD, SecTx  # noqa: E402
@@ -114,9 +115,10 @@ def build(name: str, seed: int):
     txf = [ftx.frame(valid[t * C.W:(t + 1) * C.W]) for t in range(n)]
     lines = [f.line for f in txf]
     b257 = pcs.b257.to_ints()
+    idle = IDLE_257B.to_ints()[0]              # what the client sends past its end (frame.gather_blocks)
     carried = {}
     for f in txf:
-        ints = [b257[i] for i in f.map.slots if 0 <= i < len(b257)]
+        ints = [b257[i] if i < len(b257) else idle for i in f.map.slots if i >= 0]
         b66, _ = detranscode_257b(Blocks257.from_ints(ints))
         carried[f.sec.pn] = set(T.groups_to_ints(b66.sh.reshape(-1, 4), b66.pl.reshape(-1, 4)))
     F = C.F
@@ -193,9 +195,16 @@ async def run_rx(dut, name: str, policy: str):
     if sf:
         extra += f", {check_closed(run, carried, name)} groups of failed frames absent"
     if all(lv) and not ref.res.counters.lost_frames:
-        lat = C.block_latency(run, ref, C.RESET_ROWS + len(keys) + 30, skip_last=sf)
-        assert lat == {C.RX_LATENCY[policy]}, f"{name}: latencies {sorted(lat)}, documented {C.RX_LATENCY[policy]}"
-        extra += f", latency {C.RX_LATENCY[policy]} clocks (every block)"
+        # Store-and-forward holds the first frame that waits for its verdict for HOLD clocks,
+        # and every later one as much (the buffer keeps order; reads and writes then move one
+        # word per clock): frames before it leave at the cut-through latency.
+        acc = [st.sec.accepted for st in ref.res.frames]
+        held = [sf and any(acc[:n + 1]) for n in range(len(acc))]
+        lat = C.block_latency(run, ref, C.RESET_ROWS + len(keys) + 30, held, skip_last=sf)
+        assert lat == {C.RX_LATENCY[CUT_THROUGH]}, \
+            f"{name}: latencies {sorted(lat)} (less {C.HOLD} for held frames), documented {C.RX_LATENCY[CUT_THROUGH]}"
+        lat = {C.RX_LATENCY[STORE_AND_FORWARD if h else CUT_THROUGH] for h in held[:len(held) - sf]}
+        extra += f", latency {sorted(lat)} clocks (every block)"
     C.log_run(dut, name, run, f"{note}: {len(run.blk)} groups, {len(run.rfr)} frames, counters {cnt}{extra}", prep)
 
 

@@ -16,7 +16,7 @@ RTL gets as its ``finish`` input).  Checked afterwards:
   arrival, pending, release, against the model's state right after ``SecRx.frame``;
 * per verdict (vd_* strobe): pass / tag lost / tag mismatch with AN and PN, in the same
   clock as the next frame's fs_* strobe, against the model's final verdicts;
-* all eleven counters against ``SecCounters``; no err_ks;
+* all twelve counters against ``SecCounters``; no err_ks;
 * latency: every output word exactly 1 clock after its input word (the decrypt latency
   from ciphertext word in to plaintext word out).
 
@@ -43,6 +43,27 @@ Scenarios (cocotb tests), 10 frames unless noted:
                  AN 1 announced at frame 8, switch at 16): the transmitter's output equals
                  the model's line, every frame but the first (no prediction) and the last
                  (no next PAD) verifies, and every released payload is the plain one.
+Keys bound to jobs and zeroisation (issue 16; the model applies install/erase/lost after
+SecRx.frame of the frame in whose word k the RTL gets it):
+  race_queued    the same key installed again for AN 0 at frame 4 word 12, after frame
+                 5's job was pushed: frame 5 fails "key changed" (frame 4 passes, 6 too)
+  race_taken     the same at frame 4 word W - 4, after the generator took frame 5's job
+  overwrite      another key over AN 0 at frame 4 word 1000: frame 4 passes (its keystream
+                 came from the old key), 5 "key changed", then "tag mismatch"
+  erase          AN 0 erased at frame 4 word 1000: frame 4 "key changed" at its verdict,
+                 later frames "unknown AN"; no payload word after the erase is decrypted
+                 with the key; in the next clock every key register of the stage reads 0
+  erase_reinstall  erase, then the same key back at word 1200: frames 4 and 5 fail
+                 "key changed", 6 passes
+  erase_other    erase of AN 2 (installed, never used): nothing changes, no flush
+  lost           a loss of lock after frame 5: its verdict "tag lost" at once
+  pn_end         PNs 2^64 - 6 .. 2^64 - 1, then frame 3 again: "replay"
+  tag_flips      each of the 128 TAG bits flipped in a PAD of its own (CRC-32 recomputed):
+                 each fails its frame with "tag mismatch"
+  tx_erase       loopback; the transmitter's AN 0 erased at frame 6 word 1000: the rest
+                 of frame 6 leaves with zero payload, later frames blank (PAD mode 0, PN
+                 0, zero payload), the receiver fails them; the transmitter's key
+                 registers read 0 in the next clock
 
 Environment: PHYSEC_SEED (default physec_tb.DEFAULT_SEED).
 """
