@@ -96,7 +96,7 @@ synth: $(STAMP)
 
 clean:
 	rm -rf build .pytest_cache .hypothesis
-	find . -name sim_build -prune -exec rm -rf {} + -o -name __pycache__ -prune -exec rm -rf {} +
+	find . -name __pycache__ -prune -exec rm -rf {} +
 
 distclean: clean
 	rm -rf $(VENV)
