@@ -305,7 +305,7 @@ def check_rx(run: Run, ref: RxRef, name: str) -> dict:
     err = [(v >> 264) & 1 for v in run.blk]
     for i, (e, g) in enumerate(zip(ref.groups, got)):
         if e != g or ref.err[i] != err[i]:
-            raise AssertionError(f"{name}: 66b group {i} (257b block {i}) differs, at "
+            raise AssertionError(f"{name}: 66b group {i} (257b block {i}) differs, sampled at "
                                  f"{run.cap.base.at(run.blk[i] >> 265)}: model {e:#068x} err "
                                  f"{ref.err[i]}\n  RTL {g:#068x} err {err[i]}")
     assert len(got) == len(ref.groups), f"{name}: {len(got)} client groups, model {len(ref.groups)}"

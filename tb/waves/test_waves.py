@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: Apache-2.0
-"""Waveforms on demand and first-mismatch reporting (physec_tb, docs/guide.md 6).
+"""Waveforms on demand and first-mismatch reporting (physec_tb, docs/guide.md section 6).
 
 * ``PHYSEC_WAVES=1`` makes ``run_cocotb`` write ``<toplevel>.fst`` into the test's build
   directory (``build/tb/<dut>/<sim>-<params>-waves``), in Verilator and Icarus; the file
