@@ -12,7 +12,7 @@ from .mac import FrameError
 from .pcapio import PcapError, read_frames, write_frames
 from .pcs import pcs_rx, pcs_tx
 from .profile import PROFILES as FRAME_PROFILES
-from .traffic import PROFILES, Traffic, expected_rx
+from .traffic import MIN_FRAME, PROFILES, Traffic, expected_rx
 from .vectors import HashMismatch, VectorError
 from .vectorset import Mismatch, Recipe, check_set, inspect_frame, load_traffic, verify_line, write_set
 
@@ -86,10 +86,15 @@ def cmd_roundtrip(a) -> int:
     good = [f.data for f in rx.frames if f.good]
     if a.out:
         write_frames(a.out, good)
-    same = good == expected_rx(frames)
+    expect = expected_rx(frames)
+    same = good == expect
+    # Say what was compared: runt frames come back (and are written) padded to the minimum.
+    runts = sum(len(e) != len(f) for e, f in zip(expect, frames))
+    what = f"identical after padding {runts} runt frame{'s' if runts != 1 else ''} to {MIN_FRAME} bytes" \
+        if runts else "identical"
     s = rx.stats
     print(f"{len(frames)} frames -> {len(tx.b66)} 66b -> {len(tx.b257)} 257b -> {s.good} good, "
-          f"{s.fcs_errors} FCS errors, {s.errored} errored in {dt:.2f} s; identical: {same}")
+          f"{s.fcs_errors} FCS errors, {s.errored} errored in {dt:.2f} s; {what}: {same}")
     return 0 if same else 1
 
 

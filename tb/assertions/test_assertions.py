@@ -617,4 +617,4 @@ def test_assertion_fails_a_verilator_run():
         T.run_cocotb(top, srcs, "test_assertions", HERE, parameters=params, sim="verilator",
                      build_name="verilator-gmp_map",
                      extra_env={"COCOTB_TEST_FILTER": r"\.(map_clean|map_overflow)$"})
-    assert "map_clean" in str(exc.value) or "map_clean" in T._tail(HERE / "sim_build" / "verilator-gmp_map" / "sim.log", 400)
+    assert "map_clean" in str(exc.value) or "map_clean" in T._tail(T.build_dir(HERE, build_name="verilator-gmp_map") / "sim.log", 400)

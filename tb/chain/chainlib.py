@@ -225,7 +225,7 @@ def check_tx(run: Run, expect: list, plain: list, name: str) -> list[bytes]:
     frames = []
     for t, e in enumerate(expect):
         line = b"".join(x.to_bytes(WB, "big") for x in got[t * W:(t + 1) * W])
-        msg = first_diff(e.line, line)
+        msg = first_diff(e.line, line, at=lambda k, t=t: run.cap.at(sofs[t] + k))
         assert not msg, f"{name}: frame {t}{' (blank)' if e.blank else ''} (AN {e.an}, PN {e.pn}): {msg}"
         frames.append(line)
     # Records {clock, protected, mode, an, pn, tv, kcp, next_an, cm, mfas}, 2 clocks after line_sof.
@@ -327,14 +327,16 @@ def check_rx(run: Run, ref: RxRef, name: str) -> dict:
     err = [(v >> 264) & 1 for v in run.blk]
     for i, (e, g) in enumerate(zip(ref.groups, got)):
         if e != g or ref.err[i] != err[i]:
-            raise AssertionError(f"{name}: 66b group {i} (257b block {i}) differs: model {e:#068x} err "
+            raise AssertionError(f"{name}: 66b group {i} (257b block {i}) differs, sampled at "
+                                 f"{run.cap.base.at(run.blk[i] >> 265)}: model {e:#068x} err "
                                  f"{ref.err[i]}\n  RTL {g:#068x} err {err[i]}")
     assert len(got) == len(ref.groups), f"{name}: {len(got)} client groups, model {len(ref.groups)}"
     assert len(run.rfr) == len(res.frames), f"{name}: {len(run.rfr)} frame records, model {len(res.frames)}"
     for t, (v, st) in enumerate(zip(run.rfr, res.frames)):
         _, d = frame_got(v)
         e = frame_expect(st)
-        assert d == e, f"{name}: frame {t} (line bit {st.pos}, MFAS {st.mfas}): RTL {d}\n  model {e}"
+        assert d == e, f"{name}: frame {t} (line bit {st.pos}, MFAS {st.mfas}) record at " \
+                       f"{run.cap.base.at(v >> 115)}: RTL {d}\n  model {e}"
     pend = [st.sec for st in res.frames if frame_expect(st)["pending"]]
     assert len(run.vd) == len(pend), f"{name}: {len(run.vd)} verdicts, model {len(pend)}"
     for v, s in zip(run.vd, pend):

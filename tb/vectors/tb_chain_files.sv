@@ -76,6 +76,19 @@ module tb_chain_files #(
   localparam int CFG_MAX  = CFG_KEYS + 16 + 2 * MAX_FRAMES;
   localparam logic [65:0] IDLE_66B = 66'h79;   // control block, type 0x1E, 8 idle characters
 
+  // ---- Waveform on demand: +trace (make TRACE=1) dumps the testbench and the DUTs into
+  // +WAVES=<file> (default tb_chain_files.fst); Verilator needs a --trace-fst build, Icarus
+  // writes FST with vvp -fst.  The vector memories are not dumped (too large).
+  initial begin
+    string wave;
+    if ($test$plusargs("trace")) begin
+      if (!$value$plusargs("WAVES=%s", wave)) wave = "tb_chain_files.fst";
+      $display("tb_chain_files: waves: %s", wave);
+      $dumpfile(wave);
+      $dumpvars(0, tb_chain_files);
+    end
+  end
+
   logic clk;
   initial begin
     clk = 1'b0;

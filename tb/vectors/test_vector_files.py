@@ -4,7 +4,7 @@ canonical vector sets, in Verilator (--binary) and, when installed, Icarus:
 
 * tb_xcode257_files.sv (transcoder pair): every set, both simulators;
 * tb_chain_files.sv (chain tops physec_tx, physec_rx): every set in Verilator, built once
-  into tb/vectors/sim_build (make keeps it while the sources are unchanged); Icarus, some
+  into build/tb/vectors (make keeps it while the sources are unchanged); Icarus, some
   500 times slower, on the first ICARUS_FRAMES line frames of one set (TX frames 0, 1
   and RX frame 1 with its blocks; PHYSEC_REGRESS=1: that set whole);
 * a corrupted vector makes each of them fail, naming the first difference.
@@ -23,7 +23,7 @@ import physec_tb as T
 HERE = Path(__file__).parent
 SETS = sorted(p for p in (T.REPO / "vectors").iterdir() if (p / "257b.hex").exists())
 CHAIN_SETS = sorted([*SETS, *(T.REPO / "vectors" / "scenarios").iterdir()], key=lambda p: (p.parent.name, p.name))
-CHAIN_BUILD = HERE / "sim_build"
+CHAIN_BUILD = T.BUILD / "vectors"
 ICARUS_SET = "clean"
 ICARUS_FRAMES = 2
 REGRESS = os.environ.get("PHYSEC_REGRESS", "") not in ("", "0")
@@ -64,7 +64,7 @@ def chain_verilator() -> Path:
     """Build the chain testbench once; a lock keeps the pytest-xdist workers from
     building into the same folder at the same time (the second finds it up to date)."""
     T.pin_verilator()
-    CHAIN_BUILD.mkdir(exist_ok=True)
+    CHAIN_BUILD.mkdir(parents=True, exist_ok=True)
     with open(CHAIN_BUILD / ".chain.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         r = _make("chain-verilator-build", build=CHAIN_BUILD)
