@@ -421,7 +421,8 @@ async def rx_job_queue(dut):
 @cocotb.test()
 async def rx_job_tag(dut):
     def poke():
-        dut.u_rx.jr_an_q.value = 2              # the job taken is not the one whose entry 0 comes
+        dut.u_rx.jr_nul_q.value = 0             # the job taken is not the one whose entry 0 comes
+        dut.u_rx.jr_an_q.value = 2
     await _rx_play(dut, lambda sof: [(sof, poke)])
 
 

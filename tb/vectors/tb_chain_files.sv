@@ -456,6 +456,8 @@ module tb_chain_files #(
   task automatic summary;
     logic [127:0] sx;
     int sb;
+    string pol;
+    pol = cut_through ? "cut-through" : "store-and-forward";
     if (tx_frames_seen != n_run) fail($sformatf("TX: %0d frame records, expected %0d", tx_frames_seen, n_run));
     if (leaks != 0) fail($sformatf("RX store-and-forward: %0d data blocks of frames not released left the demapper", leaks));
     if (n_run == n_frames && n_vd != n_vq) fail($sformatf("RX: %0d verdicts without a pending frame record", n_vq - n_vd));
@@ -481,7 +483,7 @@ module tb_chain_files #(
     if (n_run < n_frames) $display("(prefix of %0d of %0d line frames: RX counts and counters not compared)", n_run, n_frames);
     $display("PASS %s: TX %0d line frames, %0d words in range compared (%0d bits), %0d frame records; RX (%s) %0d 66b blocks (%0d undecodable groups), %0d frame records, %0d verdicts, %0d counters; %0d clocks",
              vecdir, n_run, tx_cmp_words, tx_cmp_bits, tx_frames_seen,
-             cut_through ? "cut-through" : "store-and-forward", 4 * n_out, n_err, n_fr, n_vd, N_CNT, cyc);
+             pol, 4 * n_out, n_err, n_fr, n_vd, N_CNT, cyc);
     $finish;
   endtask
 
