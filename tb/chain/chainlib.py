@@ -403,4 +403,5 @@ def now() -> float:
     return time.perf_counter()
 
 
-__all__ = ["TOPLEVEL", "SOURCES", "TX_LATENCY", "RX_LATENCY", "make_key", "words", "LINK", "P", "W"]
+__all__ = ["TOPLEVEL", "SOURCES", "TX_LATENCY", "RX_LATENCY", "make_key", "words", "LINK", "P", "W", "CUT_THROUGH",
+           "STORE_AND_FORWARD"]

@@ -270,10 +270,11 @@ async def reset_values(dut):
     await b.settle()
     b.check_outputs("after reset")
     assert _int(dut.tx_cfg_mode, "mode") == MODE_ENCRYPT and _int(dut.rx_require_security, "req") == 1
+    assert _int(dut.rx_cfg_cut_through, "policy") == 0             # store-and-forward out of reset (fail closed)
     assert _int(dut.tx_key_len, "len") == 1                        # AES-256 unless told otherwise
     await b.read_all("reset")
     assert (await b.read(0x000)).to_bytes(4, "big") == b"PHYS"
-    assert await b.read(0x004) == 0x00010000                       # version 1.0
+    assert await b.read(0x004) == 0x00010001                       # version 1.1 (RX_POLICY, KEY_ERASE added)
     b.check_pulses("reset")
 
 
