@@ -21,6 +21,8 @@ from cryptography.exceptions import InvalidTag as LibraryInvalidTag
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from .jit import kernel
+
 R = 0xE1 << 120                      # x^128 = x^7 + x^2 + x + 1, reflected
 MASK128 = (1 << 128) - 1
 TAG_LENGTHS = (16, 15, 14, 13, 12, 8, 4)   # bytes; 8 and 4 only within SP 800-38D Appendix C limits
@@ -72,6 +74,15 @@ class GhashKey:
             z ^= t[i][(x >> (120 - 8 * i)) & 0xFF]
         return z
 
+    @property
+    def words(self) -> tuple[np.ndarray, np.ndarray]:
+        """The tables as two uint64 arrays (16, 256): high and low halves, for the kernel."""
+        if not hasattr(self, "_words"):
+            m = (1 << 64) - 1
+            self._words = (np.array([[v >> 64 for v in t] for t in self.tables], np.uint64),
+                           np.array([[v & m for v in t] for t in self.tables], np.uint64))
+        return self._words
+
 
 def blocks_of(data: bytes) -> list[int]:
     """Data zero-padded to whole 16-byte blocks, as 128-bit integers."""
@@ -84,6 +95,33 @@ def ghash(hk: GhashKey, blocks: list[int], y: int = 0) -> int:
     for x in blocks:
         y = hk.mult(y ^ x)
     return y
+
+
+@kernel
+def ghash_kernel(th, tl, x):
+    """``ghash`` compiled: the blocks as big-endian uint64 pairs ``x`` (2n), tables as
+    ``GhashKey.words``: the 128-bit result as (high, low) uint64."""
+    yh, yl = np.uint64(0), np.uint64(0)
+    for b in range(0, x.shape[0], 2):
+        xh, xl = yh ^ x[b], yl ^ x[b + 1]
+        zh, zl = np.uint64(0), np.uint64(0)
+        for i in range(8):
+            c = (xh >> np.uint64(56 - 8 * i)) & np.uint64(0xFF)
+            zh ^= th[i, c]
+            zl ^= tl[i, c]
+            c = (xl >> np.uint64(56 - 8 * i)) & np.uint64(0xFF)
+            zh ^= th[8 + i, c]
+            zl ^= tl[8 + i, c]
+        yh, yl = zh, zl
+    return yh, yl
+
+
+def ghash_bytes(hk: GhashKey, data: bytes) -> int:
+    """ghash(hk, blocks_of(data)) by the kernel."""
+    pad = -len(data) % 16
+    x = np.frombuffer(bytes(data) + bytes(pad) if pad else data, ">u8").astype(np.uint64)
+    yh, yl = ghash_kernel(*hk.words, x)
+    return int(yh) << 64 | int(yl)
 
 
 def ghash_2way(hk: GhashKey, hk2: GhashKey, blocks: list[int]) -> int:
@@ -157,8 +195,9 @@ def _xor(a: bytes, b: bytes) -> bytes:
 
 
 def _s(k: GcmKey, aad: bytes, ct: bytes) -> int:
-    lens = (8 * len(aad)) << 64 | (8 * len(ct))
-    return ghash(k.hk, blocks_of(aad) + blocks_of(ct) + [lens])
+    """GHASH_H(AAD, C) = ghash(k.hk, blocks_of(aad) + blocks_of(ct) + [lengths]), compiled."""
+    lens = ((8 * len(aad)) << 64 | (8 * len(ct))).to_bytes(16, "big")
+    return ghash_bytes(k.hk, b"".join((aad, bytes(-len(aad) % 16), ct, bytes(-len(ct) % 16), lens)))
 
 
 def _check_tag_len(tag_len: int) -> None:
