@@ -14,6 +14,7 @@ bit (the "reflected" convention): multiplying by x shifts the integer right by o
 from __future__ import annotations
 
 import hmac
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -138,6 +139,25 @@ def inc32(block: int) -> int:
     return (block & ~0xFFFFFFFF) | ((block + 1) & 0xFFFFFFFF)
 
 
+class Blocks128(Sequence):
+    """16-byte blocks as 128-bit integers, converted when read (a frame has 5,130
+    keystream blocks; the vectors keep four)."""
+
+    def __init__(self, data: bytes):
+        self.data = data
+
+    def __len__(self) -> int:
+        return len(self.data) // 16
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        if not -len(self) <= i < len(self):
+            raise IndexError(i)
+        i %= len(self)
+        return int.from_bytes(self.data[16 * i:16 * i + 16], "big")
+
+
 @dataclass
 class GcmTrace:
     """Intermediate values of one GCM operation (for golden vectors)."""
@@ -146,7 +166,7 @@ class GcmTrace:
     h2: int = 0
     j0: int = 0
     ek_j0: int = 0
-    keystream: list = field(default_factory=list)   # E_K(inc32^i(J0)), i = 1..n, as ints
+    keystream: Sequence = field(default_factory=list)   # E_K(inc32^i(J0)), i = 1..n, as ints
     s: int = 0                                      # GHASH output
     tag: bytes = b""
 
@@ -218,7 +238,7 @@ def gcm_encrypt(k: GcmKey, iv: bytes, pt: bytes, aad: bytes, tag_len: int = 16,
     tag = ((s ^ ek_j0).to_bytes(16, "big"))[:tag_len]
     if trace is not None:
         trace.h, trace.h2, trace.j0, trace.ek_j0, trace.s, trace.tag = k.h, k.h2, j0, ek_j0, s, tag
-        trace.keystream = [int.from_bytes(ks[16 * i:16 * i + 16], "big") for i in range(n)]
+        trace.keystream = Blocks128(ks)
     return ct, tag
 
 
