@@ -409,7 +409,8 @@ def bytes_rows(data: bytes, nb: int) -> np.ndarray:
 
 def _be(w: np.ndarray) -> np.ndarray:
     """uint64 column(s) as big-endian bytes (N, 8k)."""
-    return np.ascontiguousarray(w, ">u8").view(np.uint8).reshape(len(w), -1)
+    w = np.ascontiguousarray(w, ">u8")
+    return w.view(np.uint8).reshape(len(w), 8 * (w.size // len(w) if len(w) else w.shape[1] if w.ndim > 1 else 1))
 
 
 def b66_rows(b: Blocks66) -> np.ndarray:
