@@ -226,7 +226,7 @@ class TapReader:
         while p < end:
             room = out[k:] if self.keep else out
             n, p2 = parse_kernel(buf, p, end, self.digits, self.top, room)
-            self.lineno += text.count(b"\n", p, p2)
+            self.lineno += n                    # one word per line the kernel takes
             self.words += n
             k += n if self.keep else 0
             p = p2
@@ -335,17 +335,28 @@ def read_rows(path, tap: Tap, count: int | None = None) -> np.ndarray:
 # ---- writing -----------------------------------------------------------------------
 
 class TapWriter:
-    """A tap file written as its words come: to ``.<name>.hex.part`` first, then, at
-    ``close``, the header (which counts the words) and the words into ``<name>.hex``;
-    ``close`` returns (SHA-256, size)."""
+    """A tap file written as its words come.  With ``count`` (the words it will hold) the
+    header goes first and the words straight after it; without, the words go to
+    ``.<name>.hex.part`` and ``close`` writes the header (which counts them) and copies
+    them after it.  ``close`` returns (SHA-256, size) of the tap file."""
 
-    def __init__(self, directory, tap: Tap, title: str):
-        self.dir, self.tap, self.title = Path(directory), tap, title
+    def __init__(self, directory, tap: Tap, title: str, count: int | None = None):
+        self.dir, self.tap, self.title, self.promised = Path(directory), tap, title, count
         self.path = self.dir / tap.file
         self.part = self.dir / f".{tap.file}.part"
         self.count = 0
-        self.f = open(self.part, "wb")
         self.buf = np.empty(0, np.uint8)
+        self.sha, self.size = hashlib.sha256(), 0
+        if count is None:
+            self.f = open(self.part, "wb")
+        else:
+            self.f = open(self.path, "wb")
+            self._out(self.header(count))
+
+    def _out(self, data) -> None:
+        self.sha.update(data)
+        self.f.write(data)
+        self.size += len(data)
 
     def write(self, rows: np.ndarray) -> None:
         step = max(1, BLOCK // (self.tap.digits + 1))
@@ -353,40 +364,44 @@ class TapWriter:
             part = rows[i:i + step]
             if len(self.buf) < len(part) * (self.tap.digits + 1):
                 self.buf = np.empty(len(part) * (self.tap.digits + 1), np.uint8)
-            self.f.write(format_rows(part, self.tap.digits, self.buf))
+            text = format_rows(part, self.tap.digits, self.buf)
+            if self.promised is None:
+                self.f.write(text)
+            else:
+                self._out(text)
         self.count += len(rows)
 
     def write_ints(self, values) -> None:
         self.write(ints_to_rows(values, row_bytes(self.tap)))
 
-    def header(self) -> bytes:
+    def header(self, count: int) -> bytes:
         t = self.tap
         head = [f"// PHYSec golden vector tap '{t.name}': {self.title}",
-                f"// {self.count} words of {t.width} bits, one per line, hex, MSB digit first",
+                f"// {count} words of {t.width} bits, one per line, hex, MSB digit first",
                 f"// bit order: {t.bit_order}"]
-        return ("\n".join(head) + "\n").encode()
+        return ("\n".join(head) + "\n").encode() + (b"" if count else b"\n")   # write_tap: "" + "\n"
 
     def close(self) -> tuple[str, int]:
+        if self.promised is not None:
+            self.f.close()
+            if self.count != self.promised:
+                raise RuntimeError(f"{self.path}: {self.count} words written, {self.promised} promised")
+            return self.sha.hexdigest(), self.size
         self.f.close()
-        h = hashlib.sha256()
-        head = self.header() + (b"" if self.count else b"\n")     # write_tap: an empty tap has one empty line
-        h.update(head)
-        size = len(head)
         with open(self.path, "wb") as out, open(self.part, "rb") as body:
-            out.write(head)
-            while True:
-                chunk = body.read(8 * BLOCK)
-                if not chunk:
-                    break
-                h.update(chunk)
-                out.write(chunk)
-                size += len(chunk)
+            self.f = out
+            self._out(self.header(self.count))
+            while chunk := body.read(8 * BLOCK):
+                self._out(chunk)
         os.unlink(self.part)
-        return h.hexdigest(), size
+        return self.sha.hexdigest(), self.size
 
     def abort(self) -> None:
+        """Remove the part file, and the tap file if this writer was writing it."""
         self.f.close()
         self.part.unlink(missing_ok=True)
+        if self.f.name == str(self.path):
+            self.path.unlink(missing_ok=True)
 
 
 # ---- rows <-> the model's arrays ------------------------------------------------------
@@ -428,44 +443,68 @@ def rows_b66(rows: np.ndarray) -> Blocks66:
     return Blocks66((lo & np.uint64(3)).astype(np.uint8), pl)
 
 
+@kernel
+def b257_rows_kernel(hdr, body, out):
+    """tx_xcoded<256:0> = hdr | body << 1, big-endian in out (N, 33)."""
+    for i in range(hdr.shape[0]):
+        prev = np.uint64(hdr[i] & 1)
+        for w in range(4):                          # value word w (bits 64w..64w+63), least significant first
+            b = body[i, w]
+            v = (b << np.uint64(1)) | prev
+            prev = b >> np.uint64(63)
+            for j in range(8):
+                out[i, 32 - 8 * w - j] = (v >> np.uint64(8 * j)) & np.uint64(0xFF)
+        out[i, 0] = prev
+
+
+@kernel
+def rows_b257_kernel(rows, hdr, body):
+    one, s63 = np.uint64(1), np.uint64(63)
+    for i in range(rows.shape[0]):
+        hi = np.uint64(rows[i, 0])                  # bit 256
+        for w in range(3, -1, -1):                  # value word w, most significant first
+            x = np.uint64(0)
+            for j in range(8):
+                x = (x << np.uint64(8)) | np.uint64(rows[i, 1 + 8 * (3 - w) + j])
+            body[i, w] = (x >> one) | (hi << s63)
+            hi = x
+        hdr[i] = hi & one
+
+
 def b257_rows(b: Blocks257) -> np.ndarray:
     """tx_xcoded<256:0> = hdr | body << 1 in 33 bytes."""
-    body = np.asarray(b.body, np.uint64).reshape(-1, 4)
-    one, s63 = np.uint64(1), np.uint64(63)
-    w = np.empty((len(body), 4), np.uint64)          # value words, most significant first
-    w[:, 3] = (body[:, 0] << one) | np.asarray(b.hdr, np.uint64)
-    w[:, 2] = (body[:, 1] << one) | (body[:, 0] >> s63)
-    w[:, 1] = (body[:, 2] << one) | (body[:, 1] >> s63)
-    w[:, 0] = (body[:, 3] << one) | (body[:, 2] >> s63)
-    out = np.empty((len(body), 33), np.uint8)
-    out[:, 0] = (body[:, 3] >> s63).astype(np.uint8)
-    out[:, 1:] = _be(w)
+    hdr = np.ascontiguousarray(b.hdr, np.uint8)
+    out = np.empty((len(hdr), 33), np.uint8)
+    if len(hdr):
+        b257_rows_kernel(hdr, np.ascontiguousarray(b.body, np.uint64).reshape(-1, 4), out)
     return out
 
 
 def rows_b257(rows: np.ndarray) -> Blocks257:
-    w = np.ascontiguousarray(rows[:, 1:]).view(">u8").reshape(-1, 4).astype(np.uint64)
-    one, s63 = np.uint64(1), np.uint64(63)
-    body = np.empty((len(w), 4), np.uint64)
-    body[:, 0] = (w[:, 3] >> one) | (w[:, 2] << s63)
-    body[:, 1] = (w[:, 2] >> one) | (w[:, 1] << s63)
-    body[:, 2] = (w[:, 1] >> one) | (w[:, 0] << s63)
-    body[:, 3] = (w[:, 0] >> one) | (rows[:, 0].astype(np.uint64) << s63)
-    return Blocks257((w[:, 3] & one).astype(np.uint8), body)
+    rows = np.ascontiguousarray(rows, np.uint8)
+    hdr, body = np.empty(len(rows), np.uint8), np.empty((len(rows), 4), np.uint64)
+    if len(rows):
+        rows_b257_kernel(rows, hdr, body)
+    return Blocks257(hdr, body)
+
+
+_GATHER = np.uint64(0x0102040810204080)   # byte k's bit 0 to bit 56 + k: eight 0/1 bytes to one byte
 
 
 def cgmii_rows(cg: Cgmii) -> np.ndarray:
     """{ctrl[7:0], data[63:0]}, lane 0 in data[7:0]: 9 bytes, lane 7 first after ctrl."""
     data = np.ascontiguousarray(cg.data, np.uint8).reshape(-1, 8)
+    ctrl = np.ascontiguousarray(cg.ctrl, bool).reshape(-1, 8).view("<u8").reshape(-1)
     out = np.empty((len(data), 9), np.uint8)
-    out[:, 0] = np.packbits(np.asarray(cg.ctrl, bool).reshape(-1, 8), axis=1, bitorder="little").reshape(-1)
-    out[:, 1:] = data[:, ::-1]
+    out[:, 0] = (ctrl * _GATHER) >> np.uint64(56)
+    out[:, 1:] = data.view("<u8").astype(">u8").view(np.uint8).reshape(-1, 8)    # lanes 7..0
     return out
 
 
 def rows_cgmii(rows: np.ndarray) -> Cgmii:
     ctrl = np.unpackbits(np.ascontiguousarray(rows[:, :1]), axis=1, bitorder="little").astype(bool)
-    return Cgmii(np.ascontiguousarray(rows[:, :0:-1]), ctrl)
+    data = np.ascontiguousarray(rows[:, 1:]).view(">u8").astype("<u8").view(np.uint8).reshape(-1, 8)
+    return Cgmii(data, ctrl)
 
 
 def first_diff(got: np.ndarray, exp: np.ndarray) -> int | None:

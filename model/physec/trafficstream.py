@@ -32,12 +32,15 @@ DEFAULT_P = [0.40, 0.25, 0.20, 0.10, 0.05]
 
 @dataclass
 class TrafficSource:
-    """A stream of Traffic pieces that can be started again (``pieces()``)."""
+    """A stream of Traffic pieces that can be started again (``pieces()``), and the same
+    pieces' shapes alone (``shapes()``: frame lengths and gaps, what the MAC layout of
+    the stream depends on), which cost little to make."""
 
     profile: str
     n_frames: int
     seed: int | None
     pieces: Callable[[], Iterator[Traffic]]
+    shapes: Callable[[], Iterator[tuple[np.ndarray, np.ndarray]]]
 
 
 def source(profile: str, n_frames: int, seed: int, piece: int = PIECE) -> TrafficSource:
@@ -45,13 +48,21 @@ def source(profile: str, n_frames: int, seed: int, piece: int = PIECE) -> Traffi
         raise ValueError("need at least one frame")
     if profile not in PROFILES:
         raise ValueError(f"unknown traffic profile {profile!r}; choose one of {', '.join(PROFILES)} or a pcap file")
-    gen = default_pieces if profile == "default" else bulk_pieces
-    return TrafficSource(profile, n_frames, seed, lambda: gen(n_frames, seed, piece))
+    if profile == "default":
+        return TrafficSource(profile, n_frames, seed, lambda: default_pieces(n_frames, seed, piece),
+                             lambda: default_pieces(n_frames, seed, piece, shapes=True))
+    return TrafficSource(profile, n_frames, seed, lambda: bulk_pieces(n_frames, seed, piece),
+                         lambda: bulk_pieces(n_frames, seed, piece, shapes=True))
+
+
+def _shapes(pieces) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    for t in pieces:
+        yield np.fromiter(map(len, t.frames), np.int64, len(t.frames)), t.gaps
 
 
 def whole(t: Traffic) -> TrafficSource:
     """A Traffic already in memory as a source of one piece."""
-    return TrafficSource(t.profile, len(t.frames), t.seed, lambda: iter([t]))
+    return TrafficSource(t.profile, len(t.frames), t.seed, lambda: iter([t]), lambda: _shapes([t]))
 
 
 class _Bytes:
@@ -81,8 +92,9 @@ def _sizes(kind, s1, s2):
     return np.select([kind == 0, kind == 1, kind == 2, kind == 3], [64, s1, 1518, s2], 9216)
 
 
-def default_pieces(n: int, seed: int, piece: int = PIECE, load: float = 0.8) -> Iterator[Traffic]:
-    """traffic.default_traffic(n, seed, load), ``piece`` frames at a time."""
+def default_pieces(n: int, seed: int, piece: int = PIECE, load: float = 0.8, shapes: bool = False):
+    """traffic.default_traffic(n, seed, load), ``piece`` frames at a time (``shapes``:
+    only (frame lengths, gaps) of each piece)."""
     cdf = np.cumsum(DEFAULT_P)
     cdf /= cdf[-1]                              # as Generator.choice(5, p=...) does
     rng = np.random.default_rng(seed)
@@ -111,6 +123,9 @@ def default_pieces(n: int, seed: int, piece: int = PIECE, load: float = 0.8) -> 
         k = min(piece, n - i)
         lens = _sizes(cdf.searchsorted(kr.random(k), side="right"), r1.integers(65, 1518, k),
                       r2.integers(1519, 9216, k)) - 4
+        if shapes:
+            yield lens, _gaps_for_load(gr, lens + 4 + 8, load)
+            continue
         macs = mr.integers(0, 1 << 32, (k, 2))
         frames = []
         for j, ln in enumerate(lens.tolist()):
@@ -121,9 +136,10 @@ def default_pieces(n: int, seed: int, piece: int = PIECE, load: float = 0.8) -> 
         yield Traffic(frames, _gaps_for_load(gr, lens + 4 + 8, load), "default", seed)
 
 
-def bulk_pieces(n: int, seed: int, piece: int = PIECE, mtu: int = 4096, burst: int = 64,
-                duty: float = 0.9) -> Iterator[Traffic]:
-    """traffic.bulk_traffic(n, seed, mtu, burst, duty), ``piece`` frames at a time."""
+def bulk_pieces(n: int, seed: int, piece: int = PIECE, mtu: int = 4096, burst: int = 64, duty: float = 0.9,
+                shapes: bool = False):
+    """traffic.bulk_traffic(n, seed, mtu, burst, duty), ``piece`` frames at a time
+    (``shapes``: only (frame lengths, gaps) of each piece)."""
     rng = np.random.default_rng(seed)
     if 14 + 20 + 8 + 12 + mtu + 4 > MAX_FRAME:
         raise ValueError(f"mtu {mtu} makes frames above {MAX_FRAME} bytes")
@@ -137,6 +153,10 @@ def bulk_pieces(n: int, seed: int, piece: int = PIECE, mtu: int = 4096, burst: i
     for i0 in range(0, n, piece):
         frames = []
         gaps = np.full(min(piece, n - i0), MIN_GAP, np.int64)
+        if shapes:
+            gaps[(np.arange(i0, i0 + len(gaps)) % burst) == burst - 1] += int(round(burst * wire * (1 - duty) / duty))
+            yield np.full(len(gaps), 14 + 20 + 8 + 12 + mtu + 4, np.int64), gaps
+            continue
         for i in range(i0, min(i0 + piece, n)):
             pos = i % burst
             opcode = 0x06 if pos == 0 else (0x08 if pos == burst - 1 or i == n - 1 else 0x07)
@@ -176,7 +196,7 @@ def pcap_source(path, limit: int = 0, piece: int = PIECE) -> TrafficSource:
                 buf = []
         if buf:
             yield Traffic(buf, [12] * len(buf), "pcap", None)
-    return TrafficSource("pcap", n, None, pieces)
+    return TrafficSource("pcap", n, None, pieces, lambda: _shapes(pieces()))
 
 
 __all__ = ["TrafficSource", "source", "whole", "default_pieces", "bulk_pieces", "pcap_source", "PIECE"]

@@ -33,8 +33,8 @@ from .frame import Deframer, FrameTx, RxOut, TxFrame, line_bits
 from .gmp import client_valid, slot_map
 from .hexio import (TapReader, TapWriter, b66_rows, b257_rows, bytes_rows, cgmii_rows, count_words, first_diff,
                     ints_to_rows, read_rows, row_bytes, rows_b66, rows_b257, rows_cgmii, rows_to_ints)
-from .mac import MacRx, MacTx
-from .pcapio import FrameWriter, iter_frames
+from .mac import MAX_FRAME, MacRx, MacTx
+from .pcapio import FrameWriter, PcapError, iter_frames
 from .pad import MODE_AUTH, MODE_BYPASS, MODE_ENCRYPT
 from .pcs import pcs_tx
 from .pcs66 import decode_66b, encode_66b
@@ -186,9 +186,17 @@ def _frame_scalars(p: Profile, frames: list[TxFrame], valid: np.ndarray) -> dict
         "pad": [int.from_bytes(f.pad, "big") for f in frames],
         "cm": [f.map.cm for f in frames],
         "slotmap": [_bits_le(slot_map(f.map.cm, p.n_slots)) for f in frames],
-        "valid": [sum(int(v) << (per_clock * c) for c, v in enumerate(valid[t * w:(t + 1) * w]))
-                  for t in range(len(frames))],
+        "valid": [_pack_le(valid[t * w:(t + 1) * w], per_clock) for t in range(len(frames))],
     }
+
+
+def _pack_le(vals: np.ndarray, bits: int) -> int:
+    """sum(v << (bits * c) for c, v in enumerate(vals)), values below 2**bits packed at once."""
+    v = np.asarray(vals, np.int64)
+    if len(v) and (v.min() < 0 or v.max() >> bits):
+        return sum(int(x) << (bits * c) for c, x in enumerate(v))
+    b = ((v[:, None] >> np.arange(bits)) & 1).astype(np.uint8).reshape(-1)
+    return int.from_bytes(np.packbits(b, bitorder="little").tobytes(), "little")
 
 
 def _bits_le(mask: np.ndarray) -> int:
@@ -276,6 +284,30 @@ def tx_frames(p: Profile, recipe: Recipe, src: TrafficSource, sec: SecTx, on_pie
     client.drain()
 
 
+def tx_counts(p: Profile, src: TrafficSource, mode: str, min_line_frames: int = 0) -> dict[str, int]:
+    """The word count of every transmitter tap before the chain runs, from the traffic's
+    shapes alone: the MAC layout (MacTx on zero frames of the same lengths; it depends on
+    lengths and gaps only) gives the 257b blocks, they the line frames (as in generate)."""
+    mac = MacTx(block_multiple=4, lead_idle=32 * lead_blocks(p))
+    zero = bytes(MAX_FRAME + 1)
+    it = iter(src.shapes())
+    shape = next(it, None) or (np.zeros(0, np.int64), np.zeros(0, np.int64))
+    transfers = 0
+    while shape is not None:
+        nxt = next(it, None)
+        lens, gaps = shape
+        cg, _ = mac.encode([zero[:ln] if ln <= MAX_FRAME else bytes(ln) for ln in lens.tolist()], gaps,
+                           final=nxt is None)
+        transfers += len(cg.data)
+        shape = nxt
+    n257 = transfers // 4
+    n_line = max(math.ceil(n257 / p.cm_nominal) + 2, min_line_frames)
+    counts = {TAP_CGMII.name: transfers, TAP_66B.name: transfers, TAP_257B.name: n257}
+    counts.update({n: n_line * (p.words_per_frame if n in ("line", "line_plain") else 1) for n in frame_taps(p)})
+    counts.update({n: n_line for n in sec_taps(mode)})
+    return counts
+
+
 def frame_rows(p: Profile, f: TxFrame, valid: np.ndarray, mode: str) -> dict[str, np.ndarray]:
     """The transmitter's per-frame taps of one frame as rows, in tap order."""
     wb = p.word_bits // 8
@@ -341,12 +373,16 @@ class _SetFiles:
     """The files of a set being written: one TapWriter per tap and the pcap; ``close``
     writes the manifest, ``abort`` leaves no part files."""
 
-    def __init__(self, out: Path, taps: dict[str, Tap], titles: dict[str, str]):
+    def __init__(self, out: Path, taps: dict[str, Tap], titles: dict[str, str], counts: dict | None = None):
         self.out, self.taps, self.titles = Path(out), dict(taps), titles
         self.w: dict[str, TapWriter] = {}
         self.pcap = FrameWriter(self.out / PCAP_NAME)
-        for name, tap in taps.items():
-            self.w[name] = TapWriter(self.out, tap, titles[name])
+        try:
+            for name, tap in taps.items():      # a count known beforehand: the file is written once
+                self.w[name] = TapWriter(self.out, tap, titles[name], (counts or {}).get(name))
+        except BaseException:
+            self.abort()
+            raise
 
     def write(self, name: str, rows: np.ndarray) -> None:
         self.w[name].write(rows)
@@ -362,7 +398,9 @@ class _SetFiles:
         write_manifest(self.out, meta, files, {t.file: t for t in self.taps.values()}, digests)
 
     def abort(self) -> None:
+        """Remove what was written: no tap file may look complete."""
         self.pcap.close()
+        (self.out / PCAP_NAME).unlink(missing_ok=True)
         for w in self.w.values():
             w.abort()
 
@@ -380,7 +418,7 @@ def write_set(out: Path, recipe: Recipe, traffic, log=lambda m: None, scenario=N
     progress = Progress("vectors", stream=progress)
     all_taps = {**all_tx_taps(p, recipe.mode), **{n: _rx_tap(n) for n in RX_TAP_SOURCES}, **CHAIN_TAPS}
     titles = {**TITLES, **_rx_titles(), **CHAIN_TITLES}
-    files = _SetFiles(out, all_taps, titles)
+    files = _SetFiles(out, all_taps, titles, tx_counts(p, src, recipe.mode))
     try:
         def on_piece(frames, starts, cg, b66, b257):
             files.pcap.write(frames, [int(s * 1e9 / CHAR_RATE) for s in starts])
@@ -584,6 +622,12 @@ class _Compare:
 
 
 STAGE_TAPS = {t.name: t for t in (TAP_CGMII, TAP_66B, TAP_257B)}
+
+
+def _finish(readers) -> None:
+    """Read the files to their ends: their word counts checked, words past the checks too."""
+    for r in readers:
+        r.finish()
 PIECE_257B = 1 << 13            # 257b blocks per step of the PCS checks
 
 
@@ -636,7 +680,36 @@ def check_set(d: Path, log=lambda m: None, progress=None) -> str:
     ftaps = {**frame_taps(p), **sec_taps(recipe.mode), **RX_TAPS}
     taps = {t.name: t for t in (TAP_CGMII, TAP_66B, TAP_257B, *ftaps.values())
             if sc is None or t.name not in scn.COMPACT_DROP or not man["scenario"]["compact"]}
-    counts = {name: _listed_count(d, man, t) for name, t in taps.items()}
+    counts = _manifest_counts(d, man, taps)
+    try:
+        return _check_files(d, man, recipe, p, sc, taps, counts, log, progress)
+    except (Mismatch, VectorError, PcapError, ValueError):
+        # The tap files are read as the checks go; a fault in one (bad line, word count)
+        # comes before any difference, in tap order, as when each was read whole first.
+        for t in taps.values():
+            _listed_count(d, man, t)
+        raise
+
+
+def _manifest_counts(d: Path, man: dict, taps: dict) -> dict[str, int]:
+    """The word counts the manifest promises (each reader checks its file's at its end)."""
+    counts = {name: man["counts"].get(name) for name in taps}
+    try:
+        for t in taps.values():
+            _check_listing(d, man, t)
+    except VectorError:
+        counts = {}
+    if any(type(c) is not int for c in counts.values()) or not counts:
+        for t in taps.values():                     # raises at the first fault, in tap order
+            _listed_count(d, man, t)
+    return counts
+
+
+def _check_files(d: Path, man: dict, recipe: Recipe, p: Profile, sc, taps: dict, counts: dict, log,
+                 progress) -> str:
+    from .scenario import RX_TAPS
+    if sc:
+        from . import scenario as scn
     side = {t.name: read_listed_tap(d, man, t) for t in CHAIN_TAPS.values()}
     if PCAP_NAME not in man["files"]:
         raise VectorError(f"{d / MANIFEST}: {PCAP_NAME} is not listed")
@@ -659,7 +732,7 @@ def check_set(d: Path, log=lambda m: None, progress=None) -> str:
     log(f"stage boundaries agree both ways; framer and security stage reproduce {len(cms)} line frames"
         + (f" (line impaired as scenario {sc.name})" if sc else ""))
     if sc:                                              # short by design: in memory, as scenario.py checks it
-        vals = {name: rows_to_ints(read_rows(d / t.file, t)) for name, t in taps.items()}
+        vals = {name: rows_to_ints(read_rows(d / t.file, t, counts[name])) for name, t in taps.items()}
         summary = scn.check_rx_and_regenerate(d, man, sc, recipe, vals, list(iter_frames(d / PCAP_NAME)), log)
         _check_chain_side(man, _undecodable(vals["rx257b"]), side, None, log)
         return summary
@@ -686,7 +759,7 @@ def _check_pcs(d: Path, counts: dict, progress) -> None:
     names = ["cgmii -> encode_66b vs 66b.hex", "66b.hex -> decode_66b vs cgmii.hex",
              "66b.hex -> transcode_257b vs 257b.hex", "257b.hex -> detranscode_257b vs 66b.hex"]
     cmp = [_Compare(n, w, True) for n, w in zip(names, (66, 72, 257, 66))]
-    rd = {n: TapReader(d / t.file, t) for n, t in STAGE_TAPS.items() if n in counts}
+    rd = {n: TapReader(d / t.file, t, counts[n]) for n, t in STAGE_TAPS.items() if n in counts}
     progress = Progress("check: PCS", n257, "257b blocks", progress)
     try:
         for i in range(0, n257, PIECE_257B):
@@ -707,6 +780,7 @@ def _check_pcs(d: Path, counts: dict, progress) -> None:
             cmp[3].feed(b66_rows(back), r66)
             cmp[3].check()
             progress.update(i + len(r257))
+        _finish(rd.values())
     finally:
         progress.close()
         for r in rd.values():
@@ -724,8 +798,8 @@ def _check_framer(d: Path, p: Profile, recipe: Recipe, sc, taps: dict, counts: d
         if want != counts[m]:
             raise Mismatch(f"framer(257b.hex, valid.hex) vs {m}.hex: {want} words, expected {counts[m]}")
     streamed = [m for m in made if not (sc and m == "line")]      # a scenario's line: impaired, below
-    rd = {m: TapReader(d / taps[m].file, taps[m]) for m in streamed}
-    r257 = TapReader(d / TAP_257B.file, TAP_257B)
+    rd = {m: TapReader(d / taps[m].file, taps[m], counts[m]) for m in streamed}
+    r257 = TapReader(d / TAP_257B.file, TAP_257B, counts["257b"])
     cmp = {m: _Compare(f"framer(257b.hex, valid.hex) vs {m}.hex", taps[m].width, True) for m in streamed}
     if sc:
         from . import scenario as scn
@@ -749,6 +823,7 @@ def _check_framer(d: Path, p: Profile, recipe: Recipe, sc, taps: dict, counts: d
             if sc:
                 kept.append(f)
             progress.update(k + 1)
+        _finish((*rd.values(), r257))
     finally:
         progress.close()
         for r in (*rd.values(), r257):
@@ -756,7 +831,8 @@ def _check_framer(d: Path, p: Profile, recipe: Recipe, sc, taps: dict, counts: d
     if sc:
         line = scn.line_words(p, scn.impair(sc, p, line_bits(kept), cms).bits)
         _first_diff("framer(257b.hex, valid.hex) vs line.hex", line,
-                    rows_to_ints(read_rows(d / taps["line"].file, taps["line"])), taps["line"].width)
+                    rows_to_ints(read_rows(d / taps["line"].file, taps["line"], counts["line"])),
+                    taps["line"].width)
     return cms, kept
 
 
@@ -792,9 +868,9 @@ def _check_receivers(d: Path, p: Profile, recipe: Recipe, taps: dict, counts: di
     sf = Deframer(p, sfr)
     rxs = set_receivers(p, keys, link, req)
     n257 = counts["257b"]
-    r257 = TapReader(d / TAP_257B.file, TAP_257B)
-    rline = TapReader(d / taps["line"].file, taps["line"])
-    rd = {name: TapReader(d / RX_TAPS[name].file, RX_TAPS[name]) for name in RX_TAP_SOURCES}
+    r257 = TapReader(d / TAP_257B.file, TAP_257B, n257)
+    rline = TapReader(d / taps["line"].file, taps["line"], counts["line"])
+    rd = {name: TapReader(d / RX_TAPS[name].file, RX_TAPS[name], counts[name]) for name in RX_TAP_SOURCES}
     cmp = {name: _Compare(f"model RX (cut-through) on line.hex vs {name}.hex", RX_TAPS[name].width, False)
            for name in RX_TAP_SOURCES}
     pcs = _PcsRx(expected_rx([f])[0] for f in iter_frames(d / PCAP_NAME))
@@ -882,6 +958,7 @@ def _check_receivers(d: Path, p: Profile, recipe: Recipe, taps: dict, counts: di
             start_blocks(held)
             stream_blocks(held)
         pcs.feed(Blocks257(np.zeros(0, np.uint8), np.zeros((0, 4), np.uint64)), final=True)
+        _finish((r257, rline, *rd.values()))
     finally:
         progress.close()
         for r in (r257, rline, *rd.values()):
@@ -932,7 +1009,7 @@ def _check_regenerated(d: Path, p: Profile, recipe: Recipe, taps: dict, counts: 
     with the files, as they come."""
     src = pcap_source(d / PCAP_NAME) if recipe.traffic == "pcap" else source(recipe.traffic, recipe.frames,
                                                                               recipe.seed)
-    rd = {n: TapReader(d / t.file, t) for n, t in taps.items()}
+    rd = {n: TapReader(d / t.file, t, counts[n]) for n, t in taps.items()}
     cmp = {n: _Compare(f"regenerated {n}.hex vs file", t.width, False) for n, t in taps.items()}
     pcap = iter_frames(d / PCAP_NAME)
     same = [True]
@@ -952,6 +1029,7 @@ def _check_regenerated(d: Path, p: Profile, recipe: Recipe, taps: dict, counts: 
                 if name in rd:
                     cmp[name].feed(rows, rd[name].take(len(rows)))
             progress.update(k + 1)
+        _finish(rd.values())
     finally:
         progress.close()
         for r in rd.values():

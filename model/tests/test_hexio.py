@@ -38,22 +38,29 @@ def test_format_kernel_equals_the_numpy_definition_and_write_tap(width, tmp_path
     assert text == hexio.format_rows_np(rows, tap.digits)
     values = hexio.rows_to_ints(rows)
     assert text == "".join(format(v, f"0{tap.digits}x") + "\n" for v in values).encode()
-    w = hexio.TapWriter(tmp_path, Tap("w", width, "order"), "title")
-    w.write(rows[:100])
-    w.write_ints(values[100:])
-    sha, size = w.close()
     write_tap(tmp_path, Tap("r", width, "order"), values, "title")
-    got, want = (tmp_path / "w.hex").read_bytes(), (tmp_path / "r.hex").read_bytes()
-    assert got == want.replace(b"tap 'r'", b"tap 'w'")
-    assert (sha, size) == (hashlib.sha256(got).hexdigest(), len(got))
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.hex", "w.hex"], "the part file stays behind"
+    want = (tmp_path / "r.hex").read_bytes()
+    for count in (None, len(values)):                       # counted at the end, or promised
+        w = hexio.TapWriter(tmp_path, Tap("w", width, "order"), "title", count)
+        w.write(rows[:100])
+        w.write_ints(values[100:])
+        sha, size = w.close()
+        got = (tmp_path / "w.hex").read_bytes()
+        assert got == want.replace(b"tap 'r'", b"tap 'w'")
+        assert (sha, size) == (hashlib.sha256(got).hexdigest(), len(got))
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["r.hex", "w.hex"], "the part file stays behind"
+    w = hexio.TapWriter(tmp_path, Tap("w", width, "order"), "title", len(values) + 1)
+    w.write(rows)
+    with pytest.raises(RuntimeError, match="promised"):
+        w.close()
 
 
 def test_empty_tap_is_written_as_write_tap_writes_it(tmp_path):
-    w = hexio.TapWriter(tmp_path, Tap("w", 66, "o"), "t")
-    w.close()
     write_tap(tmp_path, Tap("w2", 66, "o"), [], "t")
-    assert (tmp_path / "w.hex").read_bytes() == (tmp_path / "w2.hex").read_bytes().replace(b"'w2'", b"'w'")
+    for count in (None, 0):
+        w = hexio.TapWriter(tmp_path, Tap("w", 66, "o"), "t", count)
+        w.close()
+        assert (tmp_path / "w.hex").read_bytes() == (tmp_path / "w2.hex").read_bytes().replace(b"'w2'", b"'w'")
     assert len(hexio.read_rows(tmp_path / "w.hex", Tap("w", 66, "o"), 0)) == 0
 
 

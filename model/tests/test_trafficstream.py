@@ -29,6 +29,10 @@ def test_pieces_equal_make_traffic(profile, n, seed, piece):
         frames, gaps = joined(src)
         assert frames == want.frames
         assert gaps.dtype == want.gaps.dtype and np.array_equal(gaps, want.gaps)
+    shapes = list(src.shapes())                              # lengths and gaps alone, piece by piece
+    assert [len(s[0]) for s in shapes] == [len(t.frames) for t in src.pieces()]
+    assert np.array_equal(np.concatenate([s[0] for s in shapes]), [len(f) for f in want.frames])
+    assert np.array_equal(np.concatenate([s[1] for s in shapes]), want.gaps)
 
 
 def test_source_refuses_what_make_traffic_refuses():
@@ -49,6 +53,8 @@ def test_pcap_source(tmp_path):
         assert src.n_frames == len(want) and src.profile == "pcap"
         got, gaps = joined(src)
         assert got == want and list(gaps) == [12] * len(want)
+        shapes = list(src.shapes())
+        assert [list(s[0]) for s in shapes] == [[len(f) for f in t.frames] for t in src.pieces()]
     write_frames(p, [])
     with pytest.raises(PcapError, match="holds no frames"):
         ts.pcap_source(p)
