@@ -38,13 +38,14 @@ class Progress:
             return
         self.last = now
         rate = done / max(now - self.t0, 1e-9)
+        per_s = f"{rate:,.0f}/s" if rate >= 100 else f"{rate:.1f}/s"
         text = f"physec: {self.what}: {done:,.0f}"
         if self.total:
             left = max(self.total - done, 0) / rate if rate > 0 else 0
-            text += f" of {self.total:,.0f} {self.unit} ({100 * done / self.total:.0f} %), {rate:,.1f}/s, " \
+            text += f" of {self.total:,.0f} {self.unit} ({100 * done / self.total:.0f} %), {per_s}, " \
                     f"{_clock(left)} left"
         else:
-            text += f" {self.unit}, {rate:,.1f}/s"
+            text += f" {self.unit}, {per_s}"
         self.stream.write("\r" + text + "\x1b[K")
         self.stream.flush()
         self.shown = True
