@@ -217,7 +217,7 @@ class TapReader:
         buf = np.frombuffer(text, np.uint8)
         end = len(text)
         if self.keep:                   # room for every word: each takes D characters and a line break
-            out = np.empty((end // (self.digits + 1) + 1, self.nb), np.uint8)
+            out = np.empty((end // (self.digits + 1) + 2, self.nb), np.uint8)
         else:
             if self._scratch is None:
                 self._scratch = np.empty((self.block // (self.digits + 1) + 2, self.nb), np.uint8)
@@ -230,7 +230,7 @@ class TapReader:
             self.words += n
             k += n if self.keep else 0
             p = p2
-            if p >= end or n == len(room):
+            if p >= end or (not self.keep and n == len(room)):     # done, or the scratch rows are full
                 continue
             nl = text.find(b"\n", p, end)          # a line the kernel does not take
             q = end if nl < 0 else nl + 1
