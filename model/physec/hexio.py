@@ -151,6 +151,27 @@ def parse_kernel(buf, start, end, digits, top, out):
     return k, p
 
 
+def parse_prefix_np(buf, start, end, digits, top, out):
+    """parse_kernel in numpy, for small files (no compiler to load): the same rows, but a
+    CR LF line ends the prefix (the caller reads it by read_tap's rules)."""
+    n = min((end - start) // (digits + 1), len(out))
+    if n <= 0:
+        return 0, start
+    a = buf[start:start + n * (digits + 1)].reshape(n, digits + 1)
+    v = HEXVAL[a[:, :digits]]
+    ok = (a[:, digits] == LF) & (v.max(axis=1) < 16) & (v[:, 0] < top)
+    k = n if ok.all() else int(ok.argmin())
+    if k:
+        nb = out.shape[1]
+        nib = np.zeros((k, 2 * nb), np.uint8)
+        nib[:, 2 * nb - digits:] = v[:k]
+        out[:k] = (nib[:, 0::2] << 4) | nib[:, 1::2]
+    return k, start + k * (digits + 1)
+
+
+SMALL = 1 << 22                           # files up to this size are parsed by parse_prefix_np
+
+
 class TapReader:
     """The words of a tap file as rows, block by block (``take``); ``count``: the number
     of words the file must hold (the manifest's), checked at its end.
@@ -158,7 +179,8 @@ class TapReader:
     Errors are ``read_tap``'s, with its precedence: a file that is not text anywhere is
     "not a text file"; otherwise the first bad line is named; then the count."""
 
-    def __init__(self, path, tap: Tap, count: int | None = None, block: int = BLOCK, keep: bool = True):
+    def __init__(self, path, tap: Tap, count: int | None = None, block: int = BLOCK, keep: bool = True,
+                 compiled: bool | None = None):
         self.path, self.tap, self.expect = Path(path), tap, count
         self.digits, self.nb, self.top = tap.digits, row_bytes(tap), top_limit(tap)
         self.block, self.keep = block, keep
@@ -170,8 +192,11 @@ class TapReader:
         self._scratch = None
         try:
             self.f = open(self.path, "rb")
+            size = os.fstat(self.f.fileno()).st_size
         except OSError as e:
             raise VectorError(f"{self.path}: cannot read: {e.strerror}") from None
+        # ``compiled``: the kernel, or its numpy form (None: the kernel for files over SMALL).
+        self.parse = parse_kernel if (size > SMALL if compiled is None else compiled) else parse_prefix_np
 
     def close(self) -> None:
         self.f.close()
@@ -225,7 +250,7 @@ class TapReader:
         k, p = 0, 0
         while p < end:
             room = out[k:] if self.keep else out
-            n, p2 = parse_kernel(buf, p, end, self.digits, self.top, room)
+            n, p2 = self.parse(buf, p, end, self.digits, self.top, room)
             self.lineno += n                    # one word per line the kernel takes
             self.words += n
             k += n if self.keep else 0

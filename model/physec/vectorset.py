@@ -748,7 +748,8 @@ def _check_files(d: Path, man: dict, recipe: Recipe, p: Profile, sc, taps: dict,
 
 def _check_pcs(d: Path, counts: dict, progress) -> None:
     """cgmii -> encode_66b = 66b, 66b -> decode_66b = cgmii, 66b -> transcode_257b = 257b,
-    257b -> detranscode_257b = 66b, a piece at a time."""
+    257b -> detranscode_257b = 66b, a piece at a time; the first difference of the first
+    comparison that has one is reported, as when each ran over the whole files in turn."""
     n66, n257, ncg = counts["66b"], counts["257b"], counts.get("cgmii")
     if ncg is not None and ncg != n66:
         raise Mismatch(f"cgmii -> encode_66b vs 66b.hex: {ncg} words, expected {n66}")
@@ -761,6 +762,7 @@ def _check_pcs(d: Path, counts: dict, progress) -> None:
     cmp = [_Compare(n, w, True) for n, w in zip(names, (66, 72, 257, 66))]
     rd = {n: TapReader(d / t.file, t, counts[n]) for n, t in STAGE_TAPS.items() if n in counts}
     progress = Progress("check: PCS", n257, "257b blocks", progress)
+    undecodable = None
     try:
         for i in range(0, n257, PIECE_257B):
             r257 = rd["257b"].take(PIECE_257B)
@@ -769,27 +771,30 @@ def _check_pcs(d: Path, counts: dict, progress) -> None:
             if ncg is not None:
                 rcg = rd["cgmii"].take(4 * len(r257))
                 cmp[0].feed(b66_rows(encode_66b(rows_cgmii(rcg))), r66)
-                cmp[0].check()
                 cmp[1].feed(cgmii_rows(decode_66b(b66)), rcg)
-                cmp[1].check()
             cmp[2].feed(b257_rows(transcode_257b(b66)), r257)
-            cmp[2].check()
             back, err = detranscode_257b(rows_b257(r257))
-            if err.any():
-                raise Mismatch(f"257b.hex: block {i + int(err.argmax())} does not decode")
+            if err.any() and undecodable is None:
+                undecodable = i + int(err.argmax())
             cmp[3].feed(b66_rows(back), r66)
-            cmp[3].check()
             progress.update(i + len(r257))
         _finish(rd.values())
     finally:
         progress.close()
         for r in rd.values():
             r.close()
+    for c in cmp[:2] if ncg is not None else []:
+        c.check()
+    cmp[2].check()
+    if undecodable is not None:
+        raise Mismatch(f"257b.hex: block {undecodable} does not decode")
+    cmp[3].check()
 
 
 def _check_framer(d: Path, p: Profile, recipe: Recipe, sc, taps: dict, counts: dict, progress):
-    """FrameTx on 257b.hex with valid.hex against every transmitter tap of a frame, frame by
-    frame: (Cm of each frame, the frames themselves for a scenario set)."""
+    """FrameTx on 257b.hex with valid.hex against every transmitter tap, frame by frame (the
+    first difference of the first tap that has one is reported, as tap after tap over the
+    whole files): (Cm of each frame, the frames themselves for a scenario set)."""
     w = p.words_per_frame
     n = counts["valid"]
     made = [m for m in (*frame_taps(p), *sec_taps(recipe.mode)) if m in counts]
@@ -818,7 +823,6 @@ def _check_framer(d: Path, p: Profile, recipe: Recipe, sc, taps: dict, counts: d
             rows = frame_rows(p, f, valid, recipe.mode)
             for m in streamed:
                 cmp[m].feed(rows[m], vrow if m == "valid" else rd[m].take(len(rows[m])))
-                cmp[m].check()
             cms.append(f.map.cm)
             if sc:
                 kept.append(f)
@@ -828,11 +832,14 @@ def _check_framer(d: Path, p: Profile, recipe: Recipe, sc, taps: dict, counts: d
         progress.close()
         for r in (*rd.values(), r257):
             r.close()
-    if sc:
-        line = scn.line_words(p, scn.impair(sc, p, line_bits(kept), cms).bits)
-        _first_diff("framer(257b.hex, valid.hex) vs line.hex", line,
-                    rows_to_ints(read_rows(d / taps["line"].file, taps["line"], counts["line"])),
-                    taps["line"].width)
+    for m in made:
+        if m in cmp:
+            cmp[m].check()
+        else:                                           # a scenario's line: impaired as the set's
+            line = scn.line_words(p, scn.impair(sc, p, line_bits(kept), cms).bits)
+            _first_diff("framer(257b.hex, valid.hex) vs line.hex", line,
+                        rows_to_ints(read_rows(d / taps["line"].file, taps["line"], counts["line"])),
+                        taps["line"].width)
     return cms, kept
 
 

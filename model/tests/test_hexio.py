@@ -71,29 +71,32 @@ def test_parse_kernel_equals_the_numpy_definition(width):
     text = bytes(hexio.format_rows(rows, tap.digits))
     top = hexio.top_limit(tap)
     want = hexio.parse_rows_np(text, tap.digits, top)
-    out = np.empty((len(rows) + 1, rows.shape[1]), np.uint8)
-    n, p = hexio.parse_kernel(np.frombuffer(text, np.uint8), 0, len(text), tap.digits, top, out)
-    assert (n, p) == (len(rows), len(text)) and np.array_equal(out[:n], want) and np.array_equal(want, rows)
-    # One bad line anywhere: the kernel stops at its start, after exactly the good rows.
-    lines = text.splitlines(keepends=True)
-    for i, bad in ((0, b"g"), (77, b" "), (199, b"/"), (50, b"\r")):
-        if width % 4 and i == 77:
-            bad = b"f"                                          # first digit too big for the width
-        ln = lines[i]
-        lines2 = lines[:i] + [bad + ln[1:] if bad != b"\r" else ln[:-1] + b"\r\r\n"] + lines[i + 1:]
-        t2 = b"".join(lines2)
-        assert hexio.parse_rows_np(t2, tap.digits, top) is None
-        n, p = hexio.parse_kernel(np.frombuffer(t2, np.uint8), 0, len(t2), tap.digits, top, out)
-        assert n == i and p == sum(map(len, lines[:i])) and np.array_equal(out[:n], rows[:i])
+    for parse in (hexio.parse_kernel, hexio.parse_prefix_np):
+        out = np.empty((len(rows) + 1, rows.shape[1]), np.uint8)
+        n, p = parse(np.frombuffer(text, np.uint8), 0, len(text), tap.digits, top, out)
+        assert (n, p) == (len(rows), len(text)) and np.array_equal(out[:n], want) and np.array_equal(want, rows)
+        n, p = parse(np.frombuffer(text, np.uint8), 0, len(text), tap.digits, top, out[:10])   # room for 10
+        assert (n, p) == (10, 10 * (tap.digits + 1)) and np.array_equal(out[:10], rows[:10])
+        # One bad line anywhere: the parse stops at its start, after exactly the good rows.
+        lines = text.splitlines(keepends=True)
+        for i, bad in ((0, b"g"), (77, b" "), (199, b"/"), (50, b"\r")):
+            if width % 4 and i == 77:
+                bad = b"f"                                          # first digit too big for the width
+            ln = lines[i]
+            lines2 = lines[:i] + [bad + ln[1:] if bad != b"\r" else ln[:-1] + b"\r\r\n"] + lines[i + 1:]
+            t2 = b"".join(lines2)
+            assert hexio.parse_rows_np(t2, tap.digits, top) is None
+            n, p = parse(np.frombuffer(t2, np.uint8), 0, len(t2), tap.digits, top, out)
+            assert n == i and p == sum(map(len, lines[:i])) and np.array_equal(out[:n], rows[:i])
 
 
-def read_both(path, tap, block):
+def read_both(path, tap, block, compiled=True):
     try:
         want = read_tap(path, tap)
     except VectorError as e:
         want = str(e)
     try:
-        with hexio.TapReader(path, tap, block=block) as r:
+        with hexio.TapReader(path, tap, block=block, compiled=compiled) as r:
             got = hexio.rows_to_ints(r.take(10 ** 9))
             assert r.finish() == len(got)
     except VectorError as e:
@@ -102,22 +105,22 @@ def read_both(path, tap, block):
 
 
 @budget(300)
-@given(tap_texts(), st.sampled_from([1, 2, 7, 64, 1 << 20]))
-def test_reader_equals_read_tap(tmp_path_factory, case, block):
+@given(tap_texts(), st.sampled_from([1, 2, 7, 64, 1 << 20]), st.booleans())
+def test_reader_equals_read_tap(tmp_path_factory, case, block, compiled):
     width, text = case
     p = tmp_path_factory.mktemp("t") / "x.hex"
     p.write_text(text, newline="")
-    got, want = read_both(p, Tap("x", width, "t"), block)
-    assert got == want, (text, block)
+    got, want = read_both(p, Tap("x", width, "t"), block, compiled)
+    assert got == want, (text, block, compiled)
 
 
 @budget(150)
-@given(st.binary(max_size=300), st.sampled_from([1, 5, 1 << 20]), st.sampled_from([4, 8, 257]))
-def test_reader_equals_read_tap_on_random_bytes(tmp_path_factory, data, block, width):
+@given(st.binary(max_size=300), st.sampled_from([1, 5, 1 << 20]), st.sampled_from([4, 8, 257]), st.booleans())
+def test_reader_equals_read_tap_on_random_bytes(tmp_path_factory, data, block, width, compiled):
     p = tmp_path_factory.mktemp("t") / "x.hex"
     p.write_bytes(data)
-    got, want = read_both(p, Tap("x", width, "t"), block)
-    assert got == want, (data, block)
+    got, want = read_both(p, Tap("x", width, "t"), block, compiled)
+    assert got == want, (data, block, compiled)
 
 
 @pytest.mark.parametrize("text", [
@@ -127,8 +130,9 @@ def test_reader_on_awkward_texts(tmp_path, text):
     p = tmp_path / "x.hex"
     p.write_bytes(text)
     for block in (1, 3, 1 << 20):
-        got, want = read_both(p, Tap("x", 8, "t"), block)
-        assert got == want, (text, block)
+        for compiled in (True, False):
+            got, want = read_both(p, Tap("x", 8, "t"), block, compiled)
+            assert got == want, (text, block, compiled)
 
 
 def test_reader_counts_and_errors(tmp_path):
