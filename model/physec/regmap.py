@@ -80,7 +80,7 @@ def _word(name: str, off: int, access: str, desc: str, fdesc: str, reset: int = 
 
 KEY_WORDS, SALT_WORDS = 8, 3
 ID_VALUE = int.from_bytes(b"PHYS", "big")
-VERSION = (1, 0)                       # (major, minor) of this register map
+VERSION = (1, 1)                       # (major, minor) of this register map
 
 # Counters: (register / port suffix, source port, meaning).  One register each, live.
 TX_COUNTERS = [
@@ -105,6 +105,7 @@ RX_SEC_COUNTERS = [
     ("replays", "replayed PNs"), ("unknown_an", "frames with an AN without key"),
     ("pad_errors", "PAD errors (CRC, version, mode)"), ("pn_unpredicted", "PN not predicted"),
     ("key_switches", "key switches"),
+    ("key_changed", "frames failed 'key changed' (job not bound to the current key; erase)"),
 ]
 TX_CNT_BASE, RX_CNT_BASE, RX_SEC_CNT_BASE = 0x100, 0x140, 0x180
 
@@ -135,7 +136,10 @@ REGISTERS = tuple([
     Register("CTRL", 0x010, "RW", "datapath configuration (sampled by the stages per frame)", (
         Field("TX_MODE", 0, 2, "tx_cfg_mode: 0 bypass, 1 authenticate only, 2 encrypt and "
               "authenticate (3 acts as 2)", 2),
-        Field("RX_REQUIRE_SECURITY", 8, 1, "rx_require_security: 1 = bypass frames fail", 1))),
+        Field("RX_REQUIRE_SECURITY", 8, 1, "rx_require_security: 1 = bypass frames fail", 1),
+        Field("RX_POLICY", 9, 1, "rx_cfg_cut_through: 0 = store-and-forward (a frame's data leave only "
+              "after its tag verified; reset default, fail closed), 1 = cut-through (released on "
+              "arrival, a tag failure is reported one frame later: spec 6.4 states the risk)", 0))),
     _word("TX_LINK_ID", 0x014, "RW", "tx_cfg_link_id: link ID of the TX IV", "link ID (spec 6.1)"),
     _word("RX_LINK_ID", 0x018, "RW", "rx_cfg_link_id: link ID of the RX IV", "link ID (spec 6.1)"),
     *[_word(f"KEY{i}", 0x020 + 4 * i, "WO", f"key staging word {i}: key bytes {4 * i}..{4 * i + 3}",
@@ -153,6 +157,11 @@ REGISTERS = tuple([
     Register("REKEY_CMD", 0x054, "W1P", "TX rekey / activation: pulses tx_rekey_req", (
         Field("REQ", 0, 1, "1 = pulse tx_rekey_req"),
         Field("AN", 4, 2, AN_FIELD_DESC))),
+    Register("KEY_ERASE", 0x058, "W1P", "key erase: pulses tx_erase / rx_erase (spec 6.4 erase: the AN's "
+             "key, salt and every register derived from them cleared; a TX AN in use stops protection)", (
+        Field("TX", 0, 1, "1 = pulse tx_erase"),
+        Field("RX", 1, 1, "1 = pulse rx_erase"),
+        Field("AN", 4, 2, AN_FIELD_DESC))),
     Register("STATUS", 0x060, "RO", "datapath status (live)", (
         Field("TX_ACTIVE", 0, 1, "a TX key is in use", port="tx_st_active"),
         Field("TX_AN", 1, 2, "the TX AN in use", port="tx_st_an"),
@@ -164,11 +173,15 @@ REGISTERS = tuple([
         Field("TX_ERR_TAG_LATE", 6, 1, "a tag was late (sticky in physec_sec_tx)", port="tx_err_tag_late"),
         Field("RX_LOCKED", 8, 1, "the receiver is locked", port="rx_locked"),
         Field("RX_ERR_KS", 9, 1, "RX keystream underrun or out of step (sticky in physec_sec_rx)",
-              port="rx_err_ks"))),
+              port="rx_err_ks"),
+        Field("RX_ERR_BUF", 10, 1, "RX frame buffer overflow (sticky in physec_sec_rxbuf; a design error)",
+              port="rx_err_buf"))),
     Register("EVENTS", 0x064, "W1C", "sticky events from one-clock pulses", (
         Field("TX_KEY_REFUSED", 0, 1, "tx_err_key_refused pulsed: a key install into an AN in use, "
               "announced or being activated was refused"),
-        Field("TX_REKEY_REFUSED", 1, 1, "tx_err_rekey_refused pulsed: a rekey was refused"))),
+        Field("TX_REKEY_REFUSED", 1, 1, "tx_err_rekey_refused pulsed: a rekey was refused"),
+        Field("RX_KEY_CHANGED", 2, 1, "rx_ev_key_changed pulsed: a frame failed 'key changed' (alarm: "
+              "a key was installed or erased for an AN with a prepared keystream job)"))),
     *_counters(),
 ])
 BY_NAME = {r.name: r for r in REGISTERS}

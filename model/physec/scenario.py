@@ -38,8 +38,9 @@ from .xcode257 import Blocks257, detranscode_257b
 
 ARRIVAL = ("PAD invalid", "bypass not allowed", "unknown AN", "replay", "PN not predicted")
 LATE = ("tag mismatch", "tag lost")
-# rxstat reason bits 6..0 (bit 7 zero), and codes, as the RTL's fr_* / vd_* and st_jc_kind.
-REASON_BITS = {r: 6 - i for i, r in enumerate(ARRIVAL + LATE)}
+# rxstat reason bits 7..0, and codes, as the RTL's fr_* / vd_* and st_jc_kind.  "key changed"
+# (bit 7) is an arrival reason or a verdict (an erase while the frame was received).
+REASON_BITS = {"key changed": 7, **{r: 6 - i for i, r in enumerate(ARRIVAL + LATE)}}
 JC_KIND = {"same": 0, "+1": 1, "+2": 2, "-1": 3, "-2": 4, "new": 5, "crc": 6, "pattern": 7, "stale": 8}
 VERDICT = {"pass": 0, "fail": 1, "bypass": 2}
 REKEY_AN = 1
@@ -48,7 +49,8 @@ REKEY_AN = 1
 # predicted, the "stale" frames right after it, last frame's tag lost) is an alarm.
 ALARM_RX = ("am_bad", "oh_crc_errors", "jc_crc_errors", "jc_pattern_errors", "unusable_frames", "lock_losses",
             "lost_frames")
-ALARM_SEC = ("tag_failures", "tags_lost", "replays", "unknown_an", "pad_errors", "pn_unpredicted", "bypass")
+ALARM_SEC = ("tag_failures", "tags_lost", "replays", "unknown_an", "pad_errors", "pn_unpredicted", "bypass",
+             "key_changed")
 
 
 K = 3  # the first frame that can pass and be demapped whatever its JC; default impairment position
@@ -114,7 +116,7 @@ SCENARIOS = {s.name: s for s in (
              "delivers nothing", rx_keys="other"),
     Scenario("am_loss", "AM of line frames 3, 4, 5 corrupted: lock lost at frame 5, re-lock on frames 6, 7",
              "frames 3, 4 are demapped on their OH CRC (am_bad 3); loss at 5 (lock_losses 1, lost_frames 2, "
-             "2 Cm' error blocks); frame 4 fails 'tag mismatch' (frame 7's PAD carries frame 6's tag), frame 7 "
+             "2 Cm' error blocks); frame 4 fails 'tag lost' at the loss (its tag rode in frame 5), frame 7 "
              "'PN not predicted'; after re-lock frames are 'stale' until a plain JC", impair="am_loss", at=3,
              frames=64, min_line_frames=11),
     Scenario("bit_slip", "one bit deleted from the line in the middle of line frame 3",
@@ -307,7 +309,7 @@ def _plan(sc: Scenario, n: int, cms: list[int], p: Profile):
         skip = {k + 2, k + 3}
         gaps = [(k + 1, (k + 1) * F, (k + 4) * F)]
         relock = {k + 4}
-        fr[k + 1].reasons.append("tag mismatch")        # frame k+4's PAD carries frame k+3's tag
+        fr[k + 1].reasons.append("tag lost")            # its tag rode in frame k+2, where lock is lost
         fr[k + 4].reasons.append("PN not predicted")
     elif sc.impair == "bit_slip":
         # Frames k+1, k+2 are read one bit late: AM, OH, JC and PAD checks fail; loss at
@@ -421,7 +423,8 @@ def expect(sc: Scenario, p: Profile, n_line: int, cms: list[int], jcs: list[byte
                "replays": reasons.count("replay"), "unknown_an": reasons.count("unknown AN"),
                "pad_errors": reasons.count("PAD invalid"), "pn_unpredicted": reasons.count("PN not predicted"),
                # the prediction switches AN after the last announcing frame (MFAS 7)
-               "key_switches": int(sc.rekey and any(f.line == p.multiframe - 1 for f in frames))}
+               "key_switches": int(sc.rekey and any(f.line == p.multiframe - 1 for f in frames)),
+               "key_changed": reasons.count("key changed")}
         counters[pol] = {"rx": rx, "sec": sec}
     c = counters[CUT_THROUGH]
     inherent = {"pn_unpredicted": 1, "tags_lost": 1} if sc.mode != "bypass" else {}
@@ -440,20 +443,26 @@ def expect(sc: Scenario, p: Profile, n_line: int, cms: list[int], jcs: list[byte
 
 # ---- receiver taps -------------------------------------------------------------
 
-RX_TAPS = {t.name: t for t in (
-    Tap("rx257b", 257, "tx_xcoded<256:0> as tap 257b; the receiver's client blocks out of deframe (cut-through), "
-                       "ERROR_257B included"),
-    Tap("rx66b", 66, "tx_coded<65:0> as tap 66b; detranscode_257b of rx257b, 4 per 257b block, block 0 first"),
-    Tap("rxstat", 128, "one word per processed frame: [127:64] PN (PAD as received) [63:56] MFAS [55:48] STAT "
-                       "[47:32] Cm (14 bits used) [31:28] JC kind (0 same 1 +1 2 +2 3 -1 4 -2 5 new 6 crc "
-                       "7 pattern 8 stale) [27] AM good [26] OH CRC ok [25] JC CRC ok [24] usable [23:22] AN "
-                       "[21:20] mode [19:16] verdict (0 pass 1 fail 2 bypass) [15] released [14] delivered "
-                       "[13:7] 0 [6] PAD invalid [5] bypass not allowed [4] unknown AN [3] replay "
-                       "[2] PN not predicted [1] tag mismatch [0] tag lost"),
-)}
-RX_TITLES = {"rx257b": "receiver 257b blocks (model RX, cut-through)",
-             "rx66b": "receiver 66b blocks (rx257b detranscoded)",
-             "rxstat": "receiver status per processed frame (model RX, cut-through)"}
+# The receiver taps, per policy: cut-through without a suffix, store-and-forward (the
+# RTL's reset default) with "_sf" (spec 7).
+RX_POLICY_SUFFIX = {CUT_THROUGH: "", STORE_AND_FORWARD: "_sf"}
+_RXSTAT = ("one word per processed frame: [127:64] PN (PAD as received) [63:56] MFAS [55:48] STAT "
+           "[47:32] Cm (14 bits used) [31:28] JC kind (0 same 1 +1 2 +2 3 -1 4 -2 5 new 6 crc "
+           "7 pattern 8 stale) [27] AM good [26] OH CRC ok [25] JC CRC ok [24] usable [23:22] AN "
+           "[21:20] mode [19:16] verdict (0 pass 1 fail 2 bypass) [15] released [14] delivered "
+           "[13:8] 0 [7] key changed [6] PAD invalid [5] bypass not allowed [4] unknown AN [3] replay "
+           "[2] PN not predicted [1] tag mismatch [0] tag lost")
+RX_TAPS, RX_TITLES = {}, {}
+for _pol, _s in RX_POLICY_SUFFIX.items():
+    for _t, _title in ((Tap(f"rx257b{_s}", 257, f"tx_xcoded<256:0> as tap 257b; the receiver's client blocks out of "
+                                                f"deframe ({_pol}), ERROR_257B included"),
+                        f"receiver 257b blocks (model RX, {_pol})"),
+                       (Tap(f"rx66b{_s}", 66, f"tx_coded<65:0> as tap 66b; detranscode_257b of rx257b{_s}, 4 per "
+                                              f"257b block, block 0 first"),
+                        f"receiver 66b blocks (rx257b{_s} detranscoded, {_pol})"),
+                       (Tap(f"rxstat{_s}", 128, f"{_RXSTAT} ({_pol}: released = {'on arrival' if not _s else 'after its verdict'})"),
+                        f"receiver status per processed frame (model RX, {_pol})")):
+        RX_TAPS[_t.name], RX_TITLES[_t.name] = _t, _title
 
 
 def rxstat_word(st) -> int:
@@ -476,9 +485,11 @@ def rxstat_fields(w: int) -> dict:
             "delivered": w >> 14 & 1, "reasons": [r for r, b in REASON_BITS.items() if w >> b & 1]}
 
 
-def rx_tap_values(rx: RxResult) -> dict[str, list[int]]:
+def rx_tap_values(rx: RxResult, policy: str) -> dict[str, list[int]]:
+    s = RX_POLICY_SUFFIX[policy]
     b66, _ = detranscode_257b(rx.blocks)
-    return {"rx257b": rx.blocks.to_ints(), "rx66b": b66.to_ints(), "rxstat": [rxstat_word(s) for s in rx.frames]}
+    return {f"rx257b{s}": rx.blocks.to_ints(), f"rx66b{s}": b66.to_ints(),
+            f"rxstat{s}": [rxstat_word(st) for st in rx.frames]}
 
 
 # ---- comparison of a receiver run with the expectation --------------------------
@@ -620,13 +631,12 @@ def line_words(p: Profile, bits: np.ndarray) -> list[int]:
 
 def verify_run(sc: Scenario, run: Run, eth_frames) -> dict:
     """Receive the impaired line with both policies, compare with the expectation
-    (OutcomeMismatch otherwise); returns the cut-through receiver taps."""
-    out = None
+    (OutcomeMismatch otherwise); returns the receiver taps of both."""
+    out = {}
     for pol in (CUT_THROUGH, STORE_AND_FORWARD):
         rx, cnt = receive(sc, run.p, run.imp.bits, run.seed, pol)
         check_outcome(sc, run.p, run.exp, rx, cnt, pol, run.frames, run.tx.layout, eth_frames)
-        if pol == CUT_THROUGH:
-            out = rx_tap_values(rx)
+        out.update(rx_tap_values(rx, pol))
     return out
 
 
@@ -642,9 +652,15 @@ def scenario_meta(sc: Scenario, recipe, run: Run, compact: bool) -> dict:
         "rekey": ({"an": REKEY_AN, "requested_before_frame": 0, "announced_frames": [0, run.p.multiframe - 1],
                    "switch_frame": run.p.multiframe} if sc.rekey else None),
         "tx_keys": hexkeys(txk),
-        "rx": {"policy": CUT_THROUGH, "require_security": not sc.allow_bypass, "link_id": f"{link:08x}",
+        "rx": {"taps": rx_taps_meta(), "require_security": not sc.allow_bypass, "link_id": f"{link:08x}",
                "keys": hexkeys(rxk)},
         **outcome_meta(sc, run.exp)}}
+
+
+def rx_taps_meta() -> dict:
+    """The manifest's names of the receiver taps per policy (with the counters file)."""
+    return {pol: [f"{n}{s}.hex" for n in ("rx257b", "rx66b", "rxstat", "rxcnt")]
+            for pol, s in RX_POLICY_SUFFIX.items()}
 
 
 def scenario_set(sc: Scenario, recipe, traffic_: Traffic, compact: bool):
@@ -673,10 +689,11 @@ def check_rx_and_regenerate(d, man: dict, sc: Scenario, recipe, vals: dict, pcap
     p = get_profile(recipe.profile)
     bits = np.unpackbits(np.frombuffer(b"".join(v.to_bytes(p.word_bits // 8, "big") for v in vals["line"]),
                                        np.uint8))
-    rx, _ = receive(sc, p, bits, recipe.seed, CUT_THROUGH)
-    for name, want in rx_tap_values(rx).items():
-        _first_diff(f"model RX (cut-through) on line.hex vs {name}.hex", vals[name], want, RX_TAPS[name].width)
-    log(f"model RX on line.hex reproduces rx257b/rx66b/rxstat ({len(rx.frames)} frames processed)")
+    for pol in RX_POLICY_SUFFIX:
+        rx, _ = receive(sc, p, bits, recipe.seed, pol)
+        for name, want in rx_tap_values(rx, pol).items():
+            _first_diff(f"model RX ({pol}) on line.hex vs {name}.hex", vals[name], want, RX_TAPS[name].width)
+    log(f"model RX on line.hex reproduces the receiver taps of both policies ({len(rx.frames)} frames processed)")
     tr = traffic(sc, recipe.frames, recipe.seed)
     taps, _, frames, defs, _, meta = scenario_set(sc, recipe, tr, bool(man["scenario"]["compact"]))
     log(f"scenario {sc.name}: the receiver outcome (both policies) is the one the spec requires")

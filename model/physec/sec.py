@@ -180,6 +180,7 @@ class RxFrameSec:
     reasons: list = field(default_factory=list)
     released: bool = False      # payload handed on as client data (cut-through: at once
                                 # unless it failed on arrival; store-and-forward: after "pass")
+    accepted: bool = False      # passed the arrival checks: its verdict waited for the next PAD
 
 
 @dataclass
@@ -189,12 +190,13 @@ class SecCounters:
     failed: int = 0
     bypass: int = 0
     tag_failures: int = 0
-    tags_lost: int = 0          # the next PAD did not deliver a usable tag
+    tags_lost: int = 0          # the next PAD did not deliver a usable tag (or lock was lost)
     replays: int = 0
     unknown_an: int = 0
     pad_errors: int = 0         # CRC, version or mode invalid
     pn_unpredicted: int = 0     # keystream was precomputed for another AN/PN
     key_switches: int = 0
+    key_changed: int = 0        # the frame's keystream job was not bound to its AN's current key
 
 
 class SecRx:
@@ -204,19 +206,27 @@ class SecRx:
     of the last frame whose PAD it could read, PN + 1, or the announced AN with PN = 1
     at the multiframe boundary after an announcement.  A frame that arrives with other
     parameters, or the first frame (nothing predicted yet), cannot be decrypted in time
-    and fails ("pn_unpredicted"), as in the RTL; its PAD seeds the prediction.
+    and fails ("pn_unpredicted"), as in the RTL; its PAD seeds the prediction.  The
+    keystream job is bound to the identity of the predicted AN's key (spec 6.4): a key
+    installed or erased for that AN before the frame arrives fails it ("key changed").
+    ``install`` and ``erase`` act between two frames.
     """
 
-    def __init__(self, keys: dict[int, SecKey], link_id: int, policy: str = CUT_THROUGH,
+    def __init__(self, keys: dict[int, SecKey], link_id: int, policy: str = STORE_AND_FORWARD,
                  tag_len: int = TAG_BYTES, multiframe: int = 8, require_security: bool = True,
                  explicit: bool = False):
         if policy not in (CUT_THROUGH, STORE_AND_FORWARD):
             raise SecError(f"policy must be {CUT_THROUGH!r} or {STORE_AND_FORWARD!r}")
+        self.explicit = explicit
         self.engines = {an: _Engine(k, explicit) for an, k in keys.items()}
         self.link_id, self.policy, self.tag_len, self.mf = link_id, policy, tag_len, multiframe
         self.require = require_security
         self.last_pn: dict[int, int] = {}
+        self.key_id: dict[int, int] = {an: 0 for an in range(4)}   # changes at each install/erase
         self.pred: tuple[int, int] | None = None         # (AN, PN) expected next; None until a PAD was read
+        self.job_next = None                             # (AN, key identity) of the next frame's job; None = null
+        self.job_cur = None                              # the job of the last frame received
+        self.flushed = False                             # an erase cleared the last frame's keystream path
         self.announced: int | None = None
         self.prev: RxFrameSec | None = None
         self.prev_tag_check = None                      # the pending frame's tag check (Engine.open)
@@ -224,8 +234,19 @@ class SecRx:
         self.n_frames = 0                                # frames seen (none is kept: bounded memory)
 
     def install(self, an: int, key: SecKey) -> None:
-        self.engines[an] = _Engine(key, any(e.explicit for e in self.engines.values()))
+        self.engines[an] = _Engine(key, self.explicit)
         self.last_pn.pop(an, None)
+        self.key_id[an] += 1
+
+    def erase(self, an: int) -> None:
+        """Clear the AN's key; if the keystream path holds its material (the last frame's
+        or the next frame's job), the path is cleared and both frames fail (spec 6.4)."""
+        self.engines.pop(an, None)
+        self.last_pn.pop(an, None)
+        self.key_id[an] += 1
+        if any(j is not None and j[0] == an for j in (self.job_cur, self.job_next)):
+            self.flushed = True
+            self.job_next = (an, -1)                     # matches no key identity
 
     @staticmethod
     def _fail(f: RxFrameSec, reason: str) -> None:
@@ -243,6 +264,23 @@ class SecRx:
         if self.policy == STORE_AND_FORWARD:
             f.released = f.verdict in ("pass", "bypass")
 
+    def _end_pending(self, tag=None) -> None:
+        """Step 1 for the pending frame: ``tag`` from the next PAD, or None when none
+        comes (PAD unreadable, tag not valid, loss of lock, end of stream)."""
+        p, c = self.prev, self.cnt
+        if p is None or p.verdict != "pending":
+            return
+        if self.flushed:
+            c.key_changed += 1
+            self._fail(p, "key changed")
+        elif tag is None:
+            c.tags_lost += 1
+            self._fail(p, "tag lost")
+        elif not self.prev_tag_check(tag):
+            c.tag_failures += 1
+            self._fail(p, "tag mismatch")
+        self._close(p)
+
     def frame(self, mfas: int, pad: bytes, oh: bytes, payload: bytes) -> RxFrameSec:
         """``payload``: bytes, or a read-only view of the line (not copied unless kept)."""
         c = self.cnt
@@ -254,18 +292,11 @@ class SecRx:
         self.n_frames += 1
 
         # 1. The previous frame's verdict, from the tag this PAD carries.
-        p = self.prev
-        if p is not None and p.verdict == "pending":
-            if not ok or not fields.tag_valid:
-                c.tags_lost += 1
-                self._fail(p, "tag lost")
-            elif not self.prev_tag_check(fields.tag[:self.tag_len]):
-                c.tag_failures += 1
-                self._fail(p, "tag mismatch")
-            self._close(p)
+        self._end_pending(fields.tag[:self.tag_len] if ok and fields.tag_valid else None)
 
-        # 2. This frame's parameters.
+        # 2. This frame's parameters, checked against the job prepared for it.
         self.prev_tag_check = None
+        self.job_cur, self.flushed = self.job_next, False
         if not ok:
             c.pad_errors += 1
             self._fail(f, "PAD invalid")
@@ -283,6 +314,9 @@ class SecRx:
         elif (fields.an, fields.pn) != self.pred:          # also the first frame: nothing predicted yet
             c.pn_unpredicted += 1
             self._fail(f, "PN not predicted")
+        elif self.job_cur != (fields.an, self.key_id[fields.an]):
+            c.key_changed += 1
+            self._fail(f, "key changed")
         else:
             eng = self.engines[fields.an]
             iv = make_iv(eng.sk.salt, self.link_id, fields.pn)
@@ -295,6 +329,7 @@ class SecRx:
             f.payload = bytes(payload)          # not decrypted: the frame keeps its own copy
         if f.reasons:
             f.verdict = "fail"
+        f.accepted = f.verdict == "pending"
         if self.policy == CUT_THROUGH:
             f.released = not f.reasons          # a frame known bad on arrival is never released
         if f.verdict != "pending":
@@ -303,7 +338,7 @@ class SecRx:
         # 3. Prediction of the next frame's parameters: from this PAD; from the previous
         # prediction when the PAD is unreadable; unchanged when the frame was refused
         # outright (a replayed or foreign frame must not derail the receiver).
-        refused = ok and not set(f.reasons) <= {"PN not predicted"}
+        refused = ok and not set(f.reasons) <= {"PN not predicted", "key changed"}
         if ok and not refused:
             if fields.key_change_pending:
                 self.announced = fields.next_an
@@ -317,12 +352,15 @@ class SecRx:
                 nxt, self.announced = (self.announced, 1), None
                 c.key_switches += 1
         self.pred = nxt
+        self.job_next = (nxt[0], self.key_id[nxt[0]]) if (nxt is not None and nxt[1] <= PN_MAX
+                                                         and nxt[0] in self.engines) else None
         self.prev = f
         return f
 
+    def lost(self) -> None:
+        """Loss of lock: the pending frame's tag rode in the lost frame (spec 6.4)."""
+        self._end_pending()
+
     def finish(self) -> None:
         """End of stream: the last frame's tag never arrives."""
-        if self.prev is not None and self.prev.verdict == "pending":
-            self.cnt.tags_lost += 1
-            self._fail(self.prev, "tag lost")
-            self._close(self.prev)
+        self._end_pending()

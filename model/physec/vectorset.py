@@ -330,7 +330,10 @@ def _valid_of(row: np.ndarray, per_clock: int, w: int) -> np.ndarray:
 # ---- the receiver taps -------------------------------------------------------------
 # name -> (receiver policy, what of its output the tap holds): "blocks" the 257b blocks,
 # "66b" them detranscoded, "status" one rxstat word per processed frame.
-RX_TAP_SOURCES = {"rx257b": (CUT_THROUGH, "blocks"), "rx66b": (CUT_THROUGH, "66b"), "rxstat": (CUT_THROUGH, "status")}
+# Receiver taps: (the policy of the receiver that makes it, the kind of rows); cut-through
+# without a suffix, store-and-forward (the RTL's reset default) with "_sf" (spec 7).
+RX_TAP_SOURCES = {f"{n}{s}": (pol, kind) for pol, s in ((CUT_THROUGH, ""), (STORE_AND_FORWARD, "_sf"))
+                  for n, kind in (("rx257b", "blocks"), ("rx66b", "66b"), ("rxstat", "status"))}
 
 
 def set_receivers(p: Profile, keys: dict, link: int, require_security: bool, sources=RX_TAP_SOURCES) -> dict:
@@ -451,9 +454,9 @@ def write_set(out: Path, recipe: Recipe, traffic, log=lambda m: None, scenario=N
         counts = files.counts()
         log(f"TX chain: {counts['66b']} 66b -> {counts['257b']} 257b -> {n_line} line frames of "
             f"{p.words_per_frame} words")
-        rx, srx = rxs[CUT_THROUGH]
         side = chain_side({"mode": recipe.mode, "security": security_meta(recipe)}, counts,
-                          taps_of[CUT_THROUGH].bad, {"rx": asdict(rx.counters), "sec": asdict(srx.cnt)})
+                          {pol: t.bad for pol, t in taps_of.items()},
+                          {pol: {"rx": asdict(rx.counters), "sec": asdict(srx.cnt)} for pol, (rx, srx) in rxs.items()})
         for name, v in side.items():
             files.w[name].write_ints(v)
         files.close(_set_meta(p, recipe, files.counts(), {}))
@@ -492,9 +495,8 @@ def _write_scenario_set(out: Path, recipe: Recipe, src: TrafficSource, log, scen
     log(f"TX chain: {len(taps['66b'])} 66b -> {len(taps['257b'])} 257b "
         f"-> {len(frames)} line frames of {p.words_per_frame} words")
     counts = {k: len(v) for k, v in taps.items() if k in all_taps}
-    _, err = detranscode_257b(Blocks257.from_ints(taps["rx257b"]))
-    taps.update(chain_side({"mode": recipe.mode, "security": security_meta(recipe), **extra}, counts,
-                           int(err.sum()), None))
+    bad = {pol: _undecodable(taps[f"rx257b{sfx}"]) for pol, sfx in ((CUT_THROUGH, ""), (STORE_AND_FORWARD, "_sf"))}
+    taps.update(chain_side({"mode": recipe.mode, "security": security_meta(recipe), **extra}, counts, bad, None))
     all_taps, titles = {**all_taps, **CHAIN_TAPS}, {**titles, **CHAIN_TITLES}
     files = _SetFiles(out, all_taps, titles)
     try:
@@ -521,28 +523,31 @@ def security_meta(recipe: Recipe) -> dict:
 RX_COUNTERS = {"rx": ("frames", "am_bad", "oh_crc_errors", "jc_crc_errors", "jc_pattern_errors", "unusable_frames",
                       "lock_losses", "locks", "lost_frames", "error_blocks", "sec_dropped"),
                "sec": ("frames", "passed", "failed", "bypass", "tag_failures", "tags_lost", "replays", "unknown_an",
-                       "pad_errors", "pn_unpredicted", "key_switches")}
+                       "pad_errors", "pn_unpredicted", "key_switches", "key_changed")}
 CFG_KEYS = 9                   # cfg word of the TX key of AN 0; RX keys follow at CFG_KEYS + 8
 CHAIN_TAPS = {t.name: t for t in (
     Tap("cfg", 256, "word 0 link ID; 1 mode (0 bypass 1 auth 2 encrypt); 2 receiver require_security; 3 line "
-                    "frames; 4 66b.hex words; 5 rx66b.hex words; 6 rxstat.hex words; 7 R = TX compare ranges; "
+                    "frames; 4 66b.hex words; 5 rx66b.hex words [31:0], rx66b_sf.hex words [63:32]; 6 rxstat.hex "
+                    "words [31:0], rxstat_sf.hex words [63:32]; 7 R = TX compare ranges; "
                     "8 E = rekey requests; 9..16 TX key of AN 0..3 and 17..24 RX key of AN 0..3, two words "
                     "each: key (byte 0 in bits 255:248, AES-128 in 255:128), then [97] installed [96] AES-256 "
                     "[95:0] salt (byte 0 in bits 95:88); 25..24+R TX compare ranges of line.hex words "
                     "[63:32] first [31:0] end (exclusive); then E rekey requests [63:32] before line frame "
                     "[1:0] AN"),
-    Tap("rxcnt", 32, "the model receiver's final counters (cut-through): RxCounters "
-                     + " ".join(RX_COUNTERS["rx"]) + ", SecCounters " + " ".join(RX_COUNTERS["sec"])
-                     + ", then the rx257b.hex blocks detranscode_257b cannot decode (4 EBLOCK_R each)"),
+    *(Tap(f"rxcnt{s}", 32, f"the model receiver's final counters ({pol}): RxCounters "
+          + " ".join(RX_COUNTERS["rx"]) + ", SecCounters " + " ".join(RX_COUNTERS["sec"])
+          + f", then the rx257b{s}.hex blocks detranscode_257b cannot decode (4 EBLOCK_R each)")
+      for pol, s in ((CUT_THROUGH, ""), (STORE_AND_FORWARD, "_sf"))),
 )}
 CHAIN_TITLES = {"cfg": "chain testbench configuration (from the manifest)",
-                "rxcnt": "receiver counters at the end of the line (model RX, cut-through)"}
+                "rxcnt": "receiver counters at the end of the line (model RX, cut-through)",
+                "rxcnt_sf": "receiver counters at the end of the line (model RX, store-and-forward)"}
 
 
-def chain_side(man: dict, counts: dict, rx_undecodable: int, rx_counters: dict | None) -> dict[str, list[int]]:
-    """cfg.hex and rxcnt.hex of a set, from its manifest (``rx_counters``: a plain set's,
-    which its manifest does not hold; a scenario set's come from its manifest), and the
-    number of rx257b.hex blocks detranscode_257b cannot decode."""
+def chain_side(man: dict, counts: dict, rx_undecodable: dict, rx_counters: dict | None) -> dict[str, list[int]]:
+    """cfg.hex, rxcnt.hex and rxcnt_sf.hex of a set, from its manifest (``rx_counters``: a
+    plain set's by policy, which its manifest does not hold; a scenario set's come from its
+    manifest), and by policy the number of rx257b*.hex blocks detranscode_257b cannot decode."""
     sc = man.get("scenario")
     sec = man["security"]
     txk, rxk = (sc["tx_keys"], sc["rx"]["keys"]) if sc else (sec["keys"], sec["keys"])
@@ -560,12 +565,15 @@ def chain_side(man: dict, counts: dict, rx_undecodable: int, rx_counters: dict |
         return out
     cfg = [int(sec["link_id"], 16), MODES[man["mode"]], int(sc["rx"]["require_security"] if sc
                                                            else man["mode"] != "bypass"),
-           counts["line"] // p.words_per_frame, counts["66b"], counts["rx66b"], counts["rxstat"], len(ranges),
+           counts["line"] // p.words_per_frame, counts["66b"], counts["rx66b_sf"] << 32 | counts["rx66b"],
+           counts["rxstat_sf"] << 32 | counts["rxstat"], len(ranges),
            len(rekeys), *key_words(txk), *key_words(rxk), *(a << 32 | b for a, b in ranges),
            *(t << 32 | an for t, an in rekeys)]
-    c = sc["counters"][CUT_THROUGH] if sc else rx_counters
-    rxcnt = [c[g][n] for g, names in RX_COUNTERS.items() for n in names] + [rx_undecodable]
-    return {"cfg": cfg, "rxcnt": rxcnt}
+    out = {"cfg": cfg}
+    for pol, sfx in ((CUT_THROUGH, ""), (STORE_AND_FORWARD, "_sf")):
+        c = sc["counters"][pol] if sc else rx_counters[pol]
+        out[f"rxcnt{sfx}"] = [c[g][n] for g, names in RX_COUNTERS.items() for n in names] + [rx_undecodable[pol]]
+    return out
 
 
 def _undecodable(rx257b: list[int]) -> int:
@@ -734,7 +742,8 @@ def _check_files(d: Path, man: dict, recipe: Recipe, p: Profile, sc, taps: dict,
     if sc:                                              # short by design: in memory, as scenario.py checks it
         vals = {name: rows_to_ints(read_rows(d / t.file, t, counts[name])) for name, t in taps.items()}
         summary = scn.check_rx_and_regenerate(d, man, sc, recipe, vals, list(iter_frames(d / PCAP_NAME)), log)
-        _check_chain_side(man, _undecodable(vals["rx257b"]), side, None, log)
+        _check_chain_side(man, {CUT_THROUGH: _undecodable(vals["rx257b"]),
+                                STORE_AND_FORWARD: _undecodable(vals["rx257b_sf"])}, side, None, log)
         return summary
     # 3. The receiver: line.hex -> deframe -> 257b -> 66b -> frames == frames.pcap; the receiver taps.
     rx_counters, rx_bad = _check_receivers(d, p, recipe, taps, counts, cms, n_pcap, log, progress)
@@ -864,10 +873,10 @@ class _PcsRx:
 
 
 def _check_receivers(d: Path, p: Profile, recipe: Recipe, taps: dict, counts: dict, cms: list, n_pcap: int, log,
-                     progress) -> tuple[dict, int]:
+                     progress) -> tuple[dict, dict]:
     """The store-and-forward receiver on line.hex recovers every frame of frames.pcap; the
     receivers of the RX taps reproduce them.  Both read line.hex once, a frame at a time.
-    Returns the RX taps' receiver counters and the undecodable blocks of rx257b.hex."""
+    Returns the RX taps' receiver counters and the undecodable blocks of rx257b*.hex, by policy."""
     from .scenario import RX_TAPS
     link, keys = test_keys(recipe.seed)
     req = recipe.mode != "bypass"
@@ -878,8 +887,8 @@ def _check_receivers(d: Path, p: Profile, recipe: Recipe, taps: dict, counts: di
     r257 = TapReader(d / TAP_257B.file, TAP_257B, n257)
     rline = TapReader(d / taps["line"].file, taps["line"], counts["line"])
     rd = {name: TapReader(d / RX_TAPS[name].file, RX_TAPS[name], counts[name]) for name in RX_TAP_SOURCES}
-    cmp = {name: _Compare(f"model RX (cut-through) on line.hex vs {name}.hex", RX_TAPS[name].width, False)
-           for name in RX_TAP_SOURCES}
+    cmp = {name: _Compare(f"model RX ({pol}) on line.hex vs {name}.hex", RX_TAPS[name].width, False)
+           for name, (pol, _) in RX_TAP_SOURCES.items()}
     pcs = _PcsRx(expected_rx([f])[0] for f in iter_frames(d / PCAP_NAME))
     blocks_cmp = _Compare("RX deframe(line.hex), store-and-forward, vs 257b.hex after the frames spent on "
                           "acquisition", 257, True)
@@ -1006,9 +1015,9 @@ def _check_receivers(d: Path, p: Profile, recipe: Recipe, taps: dict, counts: di
         f"frames with good FCS")
     for name in RX_TAP_SOURCES:
         cmp[name].result(counts[name])
-    rx, srx = rxs[CUT_THROUGH]
-    # rxcnt.hex counts rx257b.hex's undecodable blocks: the model's, now that the two agree.
-    return {"rx": asdict(rx.counters), "sec": asdict(srx.cnt)}, taps_of[CUT_THROUGH].bad
+    # rxcnt*.hex count rx257b*.hex's undecodable blocks: the model's, now that the two agree.
+    return ({pol: {"rx": asdict(rx.counters), "sec": asdict(srx.cnt)} for pol, (rx, srx) in rxs.items()},
+            {pol: t.bad for pol, t in taps_of.items()})
 
 
 def _check_regenerated(d: Path, p: Profile, recipe: Recipe, taps: dict, counts: dict, progress) -> None:
@@ -1047,11 +1056,11 @@ def _check_regenerated(d: Path, p: Profile, recipe: Recipe, taps: dict, counts: 
         raise Mismatch(f"regenerated frames differ from {PCAP_NAME}")
 
 
-def _check_chain_side(man: dict, rx_undecodable: int, side: dict, rx_counters: dict | None, log) -> None:
+def _check_chain_side(man: dict, rx_undecodable: dict, side: dict, rx_counters: dict | None, log) -> None:
     want = chain_side(man, man["counts"], rx_undecodable, rx_counters)
     for name, got in side.items():
         _first_diff(f"{name}.hex vs the manifest and the model receiver", got, want[name], CHAIN_TAPS[name].width)
-    log("cfg.hex and rxcnt.hex agree with the manifest and the model receiver")
+    log("cfg.hex, rxcnt.hex and rxcnt_sf.hex agree with the manifest and the model receiver")
 
 
 PAD_FIELDS = [(0, 1, "version"), (1, 2, "mode"), (2, 3, "AN/flags"), (3, 4, "reserved"), (4, 12, "PN"),

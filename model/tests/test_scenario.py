@@ -38,9 +38,10 @@ ALARMS = {
                "rx.unusable_frames": 2},
     # 6 line frames: 2, 3, 4 "tag mismatch", 5 "tag lost"; only frame 3's plain JC is usable
     "wrong_key": {"sec.tag_failures": 3, "rx.jc_pattern_errors": 2, "rx.unusable_frames": 2},
+    # frame 4's tag rode in frame 5, where lock is lost: "tag lost" at the loss (spec 6.4);
     # re-lock at frame 7: Cm 2433 -> 2432 (-1, stale), 2432 -> 2433 (+1, stale), then "same"
     "am_loss": {"rx.am_bad": 3, "rx.jc_pattern_errors": 2, "rx.unusable_frames": 2, "rx.lock_losses": 1,
-                "rx.lost_frames": 2, "sec.tag_failures": 1, "sec.pn_unpredicted": 1},
+                "rx.lost_frames": 2, "sec.tags_lost": 1, "sec.pn_unpredicted": 1},
     # frames 4, 5 misaligned (AM, OH bad); frame 4's JC1 starts with 1 (CRC-8 fails one bit late),
     # frame 5's with 0 (a codeword shifted by one is one: "stale"); frame 8 after re-lock "+1": stale
     "bit_slip": {"rx.am_bad": 3, "rx.oh_crc_errors": 2, "rx.jc_crc_errors": 1, "rx.jc_pattern_errors": 2,
@@ -149,7 +150,7 @@ def test_rxstat_layout():
     verdict fail, released, delivered, reason tag mismatch = bit 1)."""
     sc, run, tr = _run("payload_flip")
     rx, _ = scn.receive(sc, run.p, run.imp.bits, run.seed, CUT_THROUGH)
-    w = scn.rx_tap_values(rx)["rxstat"][2]
+    w = scn.rx_tap_values(rx, CUT_THROUGH)["rxstat"][2]
     assert f"{w:032x}" == "0000000000000004" "0300" "0981" "0f21" "c002"
     f = scn.rxstat_fields(w)
     assert f["reasons"] == ["tag mismatch"] and f["jc_kind"] == "same" and f["cm"] == 2433

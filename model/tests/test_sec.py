@@ -269,3 +269,86 @@ def test_key_reuse_refused_after_it_was_retired():
     with pytest.raises(SecError, match="used before"):
         tx.rekey(2, K1)
     tx.rekey(2, SecKey(K0.key, bytes(12)))
+
+
+class _Hooked(SecRx):
+    """A receiver that runs ``actions[n]`` (install/erase) between its n-th and n+1-th
+    frame, as the model defines them (spec 6.4: between one PAD and the next frame)."""
+
+    def __init__(self, actions, **kw):
+        super().__init__({0: K0}, LINK, **kw)
+        self.actions = actions
+
+    def frame(self, *a):
+        f = super().frame(*a)
+        for act in self.actions.get(self.n_frames, ()):
+            act(self)
+        return f
+
+
+def _hooked_run(actions, n=9, policy=STORE_AND_FORWARD):
+    client, frames = link(n)
+    rx = _Hooked(actions, policy=policy)
+    res = deframe(P, line_bits(frames), rx)
+    return res, rx, sent(client, frames)
+
+
+def test_key_installed_for_the_predicted_an_fails_the_next_frame_closed():
+    """The race of issue 16: a key installed for the AN of the next frame after its
+    keystream job was prepared.  Even the same key again counts (its identity changed):
+    the next frame fails "key changed" on arrival (never decrypted with a keystream of
+    another key), the frame before it (keystream taken before the install) passes, and
+    the frame after it, whose job is bound to the new key, passes."""
+    res, rx, tx = _hooked_run({3: [lambda r: r.install(0, K0)]})
+    reasons = [f.sec.reasons for f in res.frames]
+    assert reasons[:6] == [["PN not predicted"], [], [], ["key changed"], [], []]
+    assert rx.cnt.key_changed == 1 and rx.cnt.failed == 3 and rx.cnt.pn_unpredicted == 1
+    # Store-and-forward: none of line frame 4's blocks leaves (the client stream skips
+    # them: unique blocks, so their absence is checked directly), nothing else is garbage.
+    blocks = res.blocks.to_ints()
+    assert not set(tx[4]) & set(blocks) and set(tx[3]) <= set(blocks) and set(tx[6]) <= set(blocks)
+    check_no_garbage(blocks, [b for fr in tx for b in fr])
+
+
+def test_erase_of_the_an_in_use_clears_the_path_and_fails_closed():
+    """Erase of AN 0 while frame 3's keystream is in use: frame 3 fails "key changed" at
+    its verdict (its tag cannot be checked), every later frame "unknown AN"; nothing after
+    the erase is released."""
+    res, rx, tx = _hooked_run({3: [lambda r: r.erase(0)]})
+    reasons = [f.sec.reasons for f in res.frames]
+    assert reasons[2] == ["key changed"] and reasons[3:] == [["unknown AN"]] * (len(reasons) - 3)
+    assert rx.cnt.key_changed == 1 and 0 not in rx.engines and rx.pred[0] == 0
+    assert [f.sec.released for f in res.frames[2:]] == [False] * (len(res.frames) - 2)
+
+
+def test_erase_and_reinstall_fails_two_frames_then_recovers():
+    """Erase and reinstall of the same key between frames 3 and 4: frame 3 (path cleared)
+    and frame 4 (its job was invalidated) fail "key changed"; frame 5 passes again."""
+    res, rx, _ = _hooked_run({3: [lambda r: r.erase(0), lambda r: r.install(0, K0)]})
+    reasons = [f.sec.reasons for f in res.frames]
+    assert reasons[2:6] == [["key changed"], ["key changed"], [], []]
+    assert rx.cnt.key_changed == 2 and rx.cnt.passed == len(reasons) - 4
+
+
+def test_erase_of_an_unused_an_changes_nothing():
+    res, rx, _ = _hooked_run({2: [lambda r: r.install(1, K1)], 4: [lambda r: r.erase(1)]})
+    ref, ref_rx, _ = _hooked_run({})
+    assert [f.sec.reasons for f in res.frames] == [f.sec.reasons for f in ref.frames]
+    assert res.blocks.to_ints() == ref.blocks.to_ints() and rx.cnt.key_changed == 0 and 1 not in rx.engines
+
+
+def test_loss_of_lock_ends_the_pending_verdict():
+    """Three bad AMs from line frame 5 on: lock is lost at frame 7, whose PAD carried
+    frame 6's tag; frame 6 fails "tag lost" at the loss, in both policies, and in
+    store-and-forward its data never leave."""
+    client, frames = link(12)
+    bits = line_bits(frames)
+    for t in (5, 6, 7):
+        bits[t * P.frame_bits] ^= 1
+    for policy in (CUT_THROUGH, STORE_AND_FORWARD):
+        rx = SecRx({0: K0}, LINK, policy)
+        res = deframe(P, bits, rx)
+        by_line = {f.pos // P.frame_bits: f for f in res.frames}
+        assert 7 not in by_line and by_line[6].sec.reasons == ["tag lost"]
+        assert rx.cnt.tag_failures == 0 and rx.cnt.tags_lost == 2       # and the last frame's
+        assert by_line[6].sec.released == (policy == CUT_THROUGH)

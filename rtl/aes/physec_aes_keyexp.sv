@@ -43,8 +43,12 @@
 //   ready = 1 once a key has been accepted since reset (registered: from edge
 //           a+1 on).  A pipe must not take blocks while ready = 0 (there are
 //           no round keys); physec_aes_pipe drops such blocks and flags them.
-//   rst (active-high, synchronous) clears busy and ready; the round key
-//   registers are not reset (wide, and meaningless until ready).
+//   rst (active-high, synchronous) clears busy and ready and zeroises the
+//   schedule: every round key, the key window and rk_len read 0 after it.
+//   clr   zeroise (key erase, spec 6.4): the same registers to 0 and a running
+//         expansion aborted (busy = 0), with ready kept, so pipes that go on
+//         taking blocks encrypt them with all-zero round keys (no key material).
+//         A key offered in a clr clock is not taken.
 //
 // Implementation: a window of 8 words and one step per slot.  AES-256: the
 // window holds w[4j-4 .. 4j+3] at step j; the step writes w[4j .. 4j+3] to slot j
@@ -69,6 +73,7 @@ module physec_aes_keyexp #(
 ) (
   input  wire logic                                      clk,
   input  wire logic                                      rst,
+  input  wire logic                                      clr,
   input  wire logic                                      key_valid,
   input  wire logic                                      key_len,
   input  wire logic [255:0]                              key,
@@ -96,7 +101,8 @@ module physec_aes_keyexp #(
 
   // A key offered during reset is not taken (it would leave ready = 0 with a
   // half-written schedule, harmless but confusing).
-  wire logic take = key_valid && !busy && !rst;
+  wire logic take = key_valid && !busy && !rst && !clr;
+  wire logic zero = rst || clr;
 
   logic        len_q;          // key length of the schedule being written
   logic [3:0]  slot_q;         // slot written by the next step, 1..NR
@@ -136,6 +142,8 @@ module physec_aes_keyexp #(
     if (rst) begin
       busy  <= 1'b0;
       ready <= 1'b0;
+    end else if (clr) begin
+      busy  <= 1'b0;
     end else if (take) begin
       busy  <= 1'b1;
       ready <= 1'b1;
@@ -145,7 +153,13 @@ module physec_aes_keyexp #(
   end
 
   always_ff @(posedge clk) begin
-    if (take) begin
+    if (zero) begin
+      len_q   <= 1'b0;
+      slot_q  <= 4'd1;
+      phase_q <= 1'b0;
+      rc_q    <= 8'h00;
+      for (int i = 0; i < 8; i++) w_q[i] <= '0;
+    end else if (take) begin
       len_q   <= key_len;
       slot_q  <= 4'd1;
       phase_q <= 1'b0;
@@ -181,7 +195,10 @@ module physec_aes_keyexp #(
   logic [127:0] rk_q [NSLOT];
 
   always_ff @(posedge clk) begin
-    if (take) begin
+    if (zero) begin
+      rk_q[0] <= '0;
+      rk_len  <= 1'b0;
+    end else if (take) begin
       rk_q[0] <= key[255:128];
       rk_len  <= key_len;
     end
@@ -189,7 +206,8 @@ module physec_aes_keyexp #(
 
   for (genvar j = 1; j < NSLOT; j++) begin : g_slot
     always_ff @(posedge clk) begin
-      if (step && step_writes && slot_q == 4'(j)) rk_q[j] <= step_rk;
+      if (zero)                                       rk_q[j] <= '0;
+      else if (step && step_writes && slot_q == 4'(j)) rk_q[j] <= step_rk;
     end
   end
 

@@ -26,8 +26,12 @@
 //   in_valid = 1 while key_ready = 0 (no key since reset) is a protocol
 //   error: the block is dropped (never comes out) and in_drop = 1 one clock
 //   later.  rst (active-high, synchronous) clears the valid pipeline and
-//   in_drop; the data and tag registers are not reset (they mean something
-//   only with out_valid).
+//   in_drop and zeroises the state registers (rounds of a keystream in flight).
+//   clr zeroises the state registers only (key erase, spec 6.4): the valid bits
+//   and tags go on, so a caller that counts blocks stays in step, and the blocks
+//   in flight come out as functions of zeros and the round keys (which
+//   physec_aes_keyexp clears in the same clock).  The tag registers are not
+//   reset (they mean something only with out_valid).
 //
 // AES-128 in the AES-256 pipeline: the stage of round j (j = 1..14) uses slot j.
 // An AES-128 block (rk_len = KEY_LEN_128 when it was taken; the flag travels
@@ -70,6 +74,7 @@ module physec_aes_pipe #(
 ) (
   input  wire logic                                      clk,
   input  wire logic                                      rst,
+  input  wire logic                                      clr,
   // key schedule, from physec_aes_keyexp
   input  wire logic                                      key_ready,
   input  wire logic                                      rk_len,
@@ -133,8 +138,10 @@ module physec_aes_pipe #(
   logic [127:0] st_q   [NR+1];
   logic         pass_q [NPASS];
 
+  wire logic zero = rst || clr;
+
   always_ff @(posedge clk) begin
-    st_q[0]   <= in_blk ^ round_keys[127:0];
+    st_q[0]   <= zero ? '0 : in_blk ^ round_keys[127:0];
     pass_q[0] <= (rk_len == KEY_LEN_128);
   end
 
@@ -171,7 +178,7 @@ module physec_aes_pipe #(
       logic [127:0] h_q;
       logic         hpass_q;
       always_ff @(posedge clk) begin
-        h_q     <= pass_in ? st_q[j-1] : sbsr;
+        h_q     <= zero ? '0 : pass_in ? st_q[j-1] : sbsr;
         hpass_q <= pass_in;
       end
       assign pass_mid = hpass_q;
@@ -191,12 +198,12 @@ module physec_aes_pipe #(
     if (j <= NPASS) begin : g_pass
       // R == 1: the unmodified state is st_q[j-1]; R == 2: h_q already holds it.
       wire logic [127:0] passed = (R == 1) ? st_q[j-1] : mid;
-      always_ff @(posedge clk) st_q[j] <= pass_mid ? passed : (mixed ^ rk);
+      always_ff @(posedge clk) st_q[j] <= zero ? '0 : pass_mid ? passed : (mixed ^ rk);
       if (j < NPASS) begin : g_carry
         always_ff @(posedge clk) pass_q[j] <= pass_mid;
       end
     end else begin : g_plain
-      always_ff @(posedge clk) st_q[j] <= mixed ^ rk;
+      always_ff @(posedge clk) st_q[j] <= zero ? '0 : mixed ^ rk;
       // pass_mid is 0 here by construction.
       wire logic unused_pass = pass_mid;
     end

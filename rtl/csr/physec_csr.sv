@@ -15,7 +15,8 @@
 //                 mapped offset (writes to RO registers ignored, WO / W1P registers
 //                 read 0), SLVERR (2) for an unmapped one (read data 0).  AWPROT / ARPROT
 //                 ignored.
-//   tx_cfg_mode[1:0], rx_require_security   CTRL fields (RW).
+//   tx_cfg_mode[1:0], rx_require_security, rx_cfg_cut_through   CTRL fields (RW;
+//                 RX_POLICY resets to 0 = store-and-forward).
 //   tx_cfg_link_id[31:0], rx_cfg_link_id[31:0]   TX_LINK_ID, RX_LINK_ID (RW).
 //   tx_key_we, rx_key_we   one-clock pulse in the clock after a KEY_CMD write with TX /
 //                 RX = 1; tx_key_an / rx_key_an = its AN (held until the next command).
@@ -32,9 +33,12 @@
 //                 install pulse; the tx_ and rx_ copies are the same registers.
 //   tx_rekey_req, tx_rekey_an[1:0]   one-clock pulse in the clock after a REKEY_CMD
 //                 write with REQ = 1, with its AN (held).
+//   tx_erase, rx_erase, tx_erase_an / rx_erase_an   one-clock pulse in the clock after a
+//                 KEY_ERASE write with TX / RX = 1, with its AN (held).
 //   tx_st_active, tx_st_an[1:0], tx_st_rekey_pending, tx_alarm_pn, tx_err_ks,
-//   tx_err_tag_late, rx_locked, rx_err_ks   shown live in STATUS.
-//   tx_err_key_refused, tx_err_rekey_refused   one-clock pulses, latched in EVENTS (W1C;
+//   tx_err_tag_late, rx_locked, rx_err_ks, rx_err_buf   shown live in STATUS.
+//   tx_err_key_refused, tx_err_rekey_refused, rx_ev_key_changed   one-clock pulses,
+//                 latched in EVENTS (W1C;
 //                 a pulse in the clock of a read or of a clearing write is seen / wins).
 //   tx_cnt_*, rx_cnt_*   32-bit counters, one RO register each, read live: physec_tx's
 //                 cnt_frames, cnt_underflow, cnt_overflow and physec_rx's cnt_* (frame
@@ -83,14 +87,19 @@ module physec_csr #(
   output logic [95:0]            tx_salt,
   output logic                   tx_rekey_req,
   output logic [1:0]             tx_rekey_an,
+  output logic                   tx_erase,
+  output logic [1:0]             tx_erase_an,
   // to physec_rx
   output logic [31:0]            rx_cfg_link_id,
   output logic                   rx_require_security,
+  output logic                   rx_cfg_cut_through,
   output logic                   rx_key_we,
   output logic [1:0]             rx_key_an,
   output logic [255:0]           rx_key,
   output logic                   rx_key_len,
   output logic [95:0]            rx_salt,
+  output logic                   rx_erase,
+  output logic [1:0]             rx_erase_an,
   // from physec_tx
   input  wire logic              tx_st_active,
   input  wire logic [1:0]        tx_st_an,
@@ -106,6 +115,8 @@ module physec_csr #(
   // from physec_rx
   input  wire logic              rx_locked,
   input  wire logic              rx_err_ks,
+  input  wire logic              rx_err_buf,
+  input  wire logic              rx_ev_key_changed,
   input  wire logic [31:0]       rx_cnt_frames,
   input  wire logic [31:0]       rx_cnt_am_bad,
   input  wire logic [31:0]       rx_cnt_oh_crc_errors,
@@ -127,7 +138,8 @@ module physec_csr #(
   input  wire logic [31:0]       rx_cnt_sec_unknown_an,
   input  wire logic [31:0]       rx_cnt_sec_pad_errors,
   input  wire logic [31:0]       rx_cnt_sec_pn_unpredicted,
-  input  wire logic [31:0]       rx_cnt_sec_key_switches
+  input  wire logic [31:0]       rx_cnt_sec_key_switches,
+  input  wire logic [31:0]       rx_cnt_sec_key_changed
 );
 /* verilator lint_on MULTITOP */
 
@@ -206,15 +218,17 @@ module physec_csr #(
   logic [31:0] scratch_q, ctrl_q, tx_link_q, rx_link_q, key_len_q, events_q;
   logic [31:0] key_q  [KEY_WORDS];
   logic [31:0] salt_q [SALT_WORDS];
-  logic        tx_we_q, rx_we_q, rekey_q;
-  logic [1:0]  key_an_q, rekey_an_q;
+  logic        tx_we_q, rx_we_q, rekey_q, tx_er_q, rx_er_q;
+  logic [1:0]  key_an_q, rekey_an_q, erase_an_q;
 
   wire logic wr_key_cmd   = do_write && at(aw_addr, ADDR_KEY_CMD);
   wire logic wr_rekey_cmd = do_write && at(aw_addr, ADDR_REKEY_CMD);
+  wire logic wr_erase_cmd = do_write && at(aw_addr, ADDR_KEY_ERASE);
   wire logic key_pulse    = wv[KEY_CMD_TX_LSB] || wv[KEY_CMD_RX_LSB];
 
   wire logic [31:0] ev_in = (32'(tx_err_key_refused)   << EVENTS_TX_KEY_REFUSED_LSB) |
-                            (32'(tx_err_rekey_refused) << EVENTS_TX_REKEY_REFUSED_LSB);
+                            (32'(tx_err_rekey_refused) << EVENTS_TX_REKEY_REFUSED_LSB) |
+                            (32'(rx_ev_key_changed)    << EVENTS_RX_KEY_CHANGED_LSB);
 
   always_ff @(posedge clk) begin
     if (rst) begin
@@ -229,8 +243,11 @@ module physec_csr #(
       tx_we_q    <= 1'b0;
       rx_we_q    <= 1'b0;
       rekey_q    <= 1'b0;
+      tx_er_q    <= 1'b0;
+      rx_er_q    <= 1'b0;
       key_an_q   <= '0;
       rekey_an_q <= '0;
+      erase_an_q <= '0;
     end else begin
       if (do_write && at(aw_addr, ADDR_SCRATCH))    scratch_q <= upd(scratch_q, SCRATCH_MASK);
       if (do_write && at(aw_addr, ADDR_CTRL))       ctrl_q    <= upd(ctrl_q, CTRL_MASK);
@@ -256,6 +273,10 @@ module physec_csr #(
       if (wr_key_cmd && key_pulse) key_an_q <= wv[KEY_CMD_AN_LSB +: 2];
       rekey_q <= wr_rekey_cmd && wv[REKEY_CMD_REQ_LSB];
       if (wr_rekey_cmd && wv[REKEY_CMD_REQ_LSB]) rekey_an_q <= wv[REKEY_CMD_AN_LSB +: 2];
+      tx_er_q <= wr_erase_cmd && wv[KEY_ERASE_TX_LSB];
+      rx_er_q <= wr_erase_cmd && wv[KEY_ERASE_RX_LSB];
+      if (wr_erase_cmd && (wv[KEY_ERASE_TX_LSB] || wv[KEY_ERASE_RX_LSB]))
+        erase_an_q <= wv[KEY_ERASE_AN_LSB +: 2];
 
       // EVENTS (W1C): an event pulse wins over a clear in the same clock.
       events_q <= (events_q & ~(do_write && at(aw_addr, ADDR_EVENTS) ? wv & EVENTS_MASK : 32'd0)) | ev_in;
@@ -274,6 +295,7 @@ module physec_csr #(
 
   assign tx_cfg_mode         = ctrl_q[CTRL_TX_MODE_LSB +: 2];
   assign rx_require_security = ctrl_q[CTRL_RX_REQUIRE_SECURITY_LSB];
+  assign rx_cfg_cut_through  = ctrl_q[CTRL_RX_POLICY_LSB];
   assign tx_cfg_link_id      = tx_link_q;
   assign rx_cfg_link_id      = rx_link_q;
   assign tx_key_we           = tx_we_q;
@@ -288,6 +310,10 @@ module physec_csr #(
   assign rx_salt             = salt_all;
   assign tx_rekey_req        = rekey_q;
   assign tx_rekey_an         = rekey_an_q;
+  assign tx_erase            = tx_er_q;
+  assign rx_erase            = rx_er_q;
+  assign tx_erase_an         = erase_an_q;
+  assign rx_erase_an         = erase_an_q;
 
   // ====================================================================== read channel
   wire addr_t ar_addr = {s_axil_araddr[ADDR_W-1:2], 2'b00};
@@ -299,9 +325,10 @@ module physec_csr #(
                              (32'(tx_err_ks)           << STATUS_TX_ERR_KS_LSB) |
                              (32'(tx_err_tag_late)     << STATUS_TX_ERR_TAG_LATE_LSB) |
                              (32'(rx_locked)           << STATUS_RX_LOCKED_LSB) |
-                             (32'(rx_err_ks)           << STATUS_RX_ERR_KS_LSB);
+                             (32'(rx_err_ks)           << STATUS_RX_ERR_KS_LSB) |
+                             (32'(rx_err_buf)          << STATUS_RX_ERR_BUF_LSB);
 
-  // Write-only and command registers (KEYi, SALTi, KEY_LEN, KEY_CMD, REKEY_CMD) have no
+  // Write-only and command registers (KEYi, SALTi, KEY_LEN, KEY_CMD, REKEY_CMD, KEY_ERASE) have no
   // read path: they fall to the default (0; mapped, so OKAY).
   logic [31:0] rd;
   always_comb begin
@@ -339,6 +366,7 @@ module physec_csr #(
       addr_t'(ADDR_RX_CNT_SEC_PAD_ERRORS):     rd = rx_cnt_sec_pad_errors;
       addr_t'(ADDR_RX_CNT_SEC_PN_UNPREDICTED): rd = rx_cnt_sec_pn_unpredicted;
       addr_t'(ADDR_RX_CNT_SEC_KEY_SWITCHES):   rd = rx_cnt_sec_key_switches;
+      addr_t'(ADDR_RX_CNT_SEC_KEY_CHANGED):    rd = rx_cnt_sec_key_changed;
       default:                            rd = '0;
     endcase
   end

@@ -15,7 +15,7 @@ package physec_csr_pkg;
   localparam logic [1:0] RESP_OKAY   = 2'd0;
   localparam logic [1:0] RESP_SLVERR = 2'd2;
   // Bit w = the 32-bit word at byte offset 4w is a register (else SLVERR).
-  localparam logic [127:0] MAP_WORDS = 128'h000007FF07FF000700000000033FFF77;
+  localparam logic [127:0] MAP_WORDS = 128'h00000FFF07FF000700000000037FFF77;
 
   // ID (RO): block identifier
   localparam int ADDR_ID                  = 'h000;
@@ -23,7 +23,7 @@ package physec_csr_pkg;
   localparam logic [31:0] ID_MASK          = 32'hFFFFFFFF;
   // VERSION (RO): register map version
   localparam int ADDR_VERSION             = 'h004;
-  localparam logic [31:0] VERSION_RESET    = 32'h00010000;
+  localparam logic [31:0] VERSION_RESET    = 32'h00010001;
   localparam logic [31:0] VERSION_MASK     = 32'hFFFFFFFF;
   localparam int VERSION_MINOR_LSB = 0;  localparam int VERSION_MINOR_W = 16;
   localparam int VERSION_MAJOR_LSB = 16;  localparam int VERSION_MAJOR_W = 16;
@@ -34,9 +34,10 @@ package physec_csr_pkg;
   // CTRL (RW): datapath configuration (sampled by the stages per frame)
   localparam int ADDR_CTRL                = 'h010;
   localparam logic [31:0] CTRL_RESET       = 32'h00000102;
-  localparam logic [31:0] CTRL_MASK        = 32'h00000103;
+  localparam logic [31:0] CTRL_MASK        = 32'h00000303;
   localparam int CTRL_TX_MODE_LSB = 0;  localparam int CTRL_TX_MODE_W = 2;
   localparam int CTRL_RX_REQUIRE_SECURITY_LSB = 8;  localparam int CTRL_RX_REQUIRE_SECURITY_W = 1;
+  localparam int CTRL_RX_POLICY_LSB = 9;  localparam int CTRL_RX_POLICY_W = 1;
   // TX_LINK_ID (RW): tx_cfg_link_id: link ID of the TX IV
   localparam int ADDR_TX_LINK_ID          = 'h014;
   localparam logic [31:0] TX_LINK_ID_RESET = 32'h00000000;
@@ -107,10 +108,17 @@ package physec_csr_pkg;
   localparam logic [31:0] REKEY_CMD_MASK   = 32'h00000031;
   localparam int REKEY_CMD_REQ_LSB = 0;  localparam int REKEY_CMD_REQ_W = 1;
   localparam int REKEY_CMD_AN_LSB = 4;  localparam int REKEY_CMD_AN_W = 2;
+  // KEY_ERASE (W1P): key erase: pulses tx_erase / rx_erase (spec 6.4 erase: the AN's key, salt and every register derived from them cleared; a TX AN in use stops protection)
+  localparam int ADDR_KEY_ERASE           = 'h058;
+  localparam logic [31:0] KEY_ERASE_RESET  = 32'h00000000;
+  localparam logic [31:0] KEY_ERASE_MASK   = 32'h00000033;
+  localparam int KEY_ERASE_TX_LSB = 0;  localparam int KEY_ERASE_TX_W = 1;
+  localparam int KEY_ERASE_RX_LSB = 1;  localparam int KEY_ERASE_RX_W = 1;
+  localparam int KEY_ERASE_AN_LSB = 4;  localparam int KEY_ERASE_AN_W = 2;
   // STATUS (RO): datapath status (live)
   localparam int ADDR_STATUS              = 'h060;
   localparam logic [31:0] STATUS_RESET     = 32'h00000000;
-  localparam logic [31:0] STATUS_MASK      = 32'h0000037F;
+  localparam logic [31:0] STATUS_MASK      = 32'h0000077F;
   localparam int STATUS_TX_ACTIVE_LSB = 0;  localparam int STATUS_TX_ACTIVE_W = 1;
   localparam int STATUS_TX_AN_LSB = 1;  localparam int STATUS_TX_AN_W = 2;
   localparam int STATUS_TX_REKEY_PENDING_LSB = 3;  localparam int STATUS_TX_REKEY_PENDING_W = 1;
@@ -119,12 +127,14 @@ package physec_csr_pkg;
   localparam int STATUS_TX_ERR_TAG_LATE_LSB = 6;  localparam int STATUS_TX_ERR_TAG_LATE_W = 1;
   localparam int STATUS_RX_LOCKED_LSB = 8;  localparam int STATUS_RX_LOCKED_W = 1;
   localparam int STATUS_RX_ERR_KS_LSB = 9;  localparam int STATUS_RX_ERR_KS_W = 1;
+  localparam int STATUS_RX_ERR_BUF_LSB = 10;  localparam int STATUS_RX_ERR_BUF_W = 1;
   // EVENTS (W1C): sticky events from one-clock pulses
   localparam int ADDR_EVENTS              = 'h064;
   localparam logic [31:0] EVENTS_RESET     = 32'h00000000;
-  localparam logic [31:0] EVENTS_MASK      = 32'h00000003;
+  localparam logic [31:0] EVENTS_MASK      = 32'h00000007;
   localparam int EVENTS_TX_KEY_REFUSED_LSB = 0;  localparam int EVENTS_TX_KEY_REFUSED_W = 1;
   localparam int EVENTS_TX_REKEY_REFUSED_LSB = 1;  localparam int EVENTS_TX_REKEY_REFUSED_W = 1;
+  localparam int EVENTS_RX_KEY_CHANGED_LSB = 2;  localparam int EVENTS_RX_KEY_CHANGED_W = 1;
   // TX_CNT_FRAMES (RO): TX: frames sent (wrapping)
   localparam int ADDR_TX_CNT_FRAMES       = 'h100;
   localparam logic [31:0] TX_CNT_FRAMES_RESET = 32'h00000000;
@@ -225,6 +235,10 @@ package physec_csr_pkg;
   localparam int ADDR_RX_CNT_SEC_KEY_SWITCHES = 'h1A8;
   localparam logic [31:0] RX_CNT_SEC_KEY_SWITCHES_RESET = 32'h00000000;
   localparam logic [31:0] RX_CNT_SEC_KEY_SWITCHES_MASK = 32'hFFFFFFFF;
+  // RX_CNT_SEC_KEY_CHANGED (RO): RX security: frames failed 'key changed' (job not bound to the current key; erase) (wrapping)
+  localparam int ADDR_RX_CNT_SEC_KEY_CHANGED = 'h1AC;
+  localparam logic [31:0] RX_CNT_SEC_KEY_CHANGED_RESET = 32'h00000000;
+  localparam logic [31:0] RX_CNT_SEC_KEY_CHANGED_MASK = 32'hFFFFFFFF;
 
 endpackage
 /* verilator lint_on UNUSEDPARAM */

@@ -34,7 +34,9 @@
 //   out            Y.  A beat (and start) presented in clock c is in `out` from
 //                  clock c + LATENCY on (LATENCY = 2: an input register and the
 //                  Y register); with no further beats `out` holds.
-//   rst            active-high, synchronous; clears Y, ready and the pending beat.
+//   rst            active-high, synchronous; clears Y, ready and the pending beat, and
+//                  zeroises H, H^2 and the operand registers.
+//   clr            zeroise (key erase, spec 6.4): H, H^2, Y and the operands to 0, ready kept.
 //
 // Timing (the known hard path of the security stage):
 //   The feedback loop is
@@ -80,6 +82,7 @@
 module physec_ghash (
   input  wire logic         clk,
   input  wire logic         rst,
+  input  wire logic         clr,
   // key install
   input  wire logic         h_load,
   input  wire logic [127:0] h_in,
@@ -112,9 +115,18 @@ module physec_ghash (
     end
   end
 
+  // Key material: zero after reset and clr (key erase), which keeps ready: a message
+  // in progress goes on with H = 0 (its caller fails it).
+  wire logic zero = rst || clr;
+
   always_ff @(posedge clk) begin
-    if (h_load)     h_q  <= h_in;
-    if (h2_pending) h2_q <= gf128_square(h_q);
+    if (zero) begin
+      h_q  <= '0;
+      h2_q <= '0;
+    end else begin
+      if (h_load)     h_q  <= h_in;
+      if (h2_pending) h2_q <= gf128_square(h_q);
+    end
   end
 
   // ---- Input stage.  Registering the beat keeps the ports out of the loop and
@@ -139,11 +151,11 @@ module physec_ghash (
     end
   end
 
-  // Data registers load every clock, no reset: beat_q qualifies them.
+  // Data registers load every clock (beat_q qualifies them); zeroised with the key.
   always_ff @(posedge clk) begin
-    a_q <= v[1] ? in_data[255:128] : in_data[127:0];
-    b_q <= pair ? in_data[127:0] : '0;
-    k_q <= pair ? h2_q : h_q;
+    a_q <= zero ? '0 : v[1] ? in_data[255:128] : in_data[127:0];
+    b_q <= (zero || !pair) ? '0 : in_data[127:0];
+    k_q <= zero ? '0 : pair ? h2_q : h_q;
   end
 
   // ---- The loop.  y_next = ((start ? 0 : Y) ^ a) * K ^ b * H.
@@ -176,7 +188,7 @@ module physec_ghash (
   );
 
   always_ff @(posedge clk) begin
-    if (rst) begin
+    if (zero) begin
       y_q <= '0;
     end else if (beat_q) begin
       y_q <= p_loop ^ p_ff;

@@ -6,10 +6,14 @@
 // logic of the stage that instantiates this module.  Model: the `keys` dict of
 // physec.sec.SecRx / the installed SecKey of physec.sec.SecTx.
 //
-// Ports (rst: synchronous, active high; clears the valid bits only):
+// Ports (rst: synchronous, active high; clears every slot: valid bits and key material):
 //   key_we        install {key, key_len, salt} into slot key_an at this edge, unless
 //                 key_an is in wr_lock (then nothing is written and wr_refused = 1 in
 //                 the next clock).
+//   erase         clear slot erase_an at this edge: key, key_len and salt to 0, valid
+//                 and fresh to 0 (spec 6.4 erase).  Never refused (wr_lock does not
+//                 apply: zeroisation must always be possible) and it wins over a
+//                 key_we of the same slot in the same clock.
 //   key[255:0]    AES key, byte k in key[255-8k -: 8] (physec_aes_keyexp order);
 //                 AES-128 uses key[255:128], key[127:0] is then ignored.
 //   key_len       physec_aes_pkg::KEY_LEN_128 (0) or KEY_LEN_256 (1).
@@ -17,11 +21,11 @@
 //                 PN), all big-endian: byte 0 of the IV in bit 95).
 //   wr_lock[3:0]  slots that may not be written now (the caller's keys in use).
 //   valid[a]      slot a holds a key.
-//   ver[a]        toggles at each write of slot a: a caller that cached something
-//                 derived from the key (the AES round keys) sees that it changed.
 //   fresh[a]      slot a was written and not yet consumed; consume[a] clears it (the
 //                 transmitter uses a key once, so its PNs never repeat under it).
 //   wr_done[a]    one-clock pulse: slot a was written at the last edge.
+//   changed[a]    slot a is written or erased at this edge (combinational): what the
+//                 caller binds keystream jobs to changes (spec 6.4, keys bound to jobs).
 //   slot_key / slot_len / slot_salt  all four slots, slot a at [256*a +: 256] etc.
 
 `default_nettype none
@@ -34,12 +38,14 @@ module physec_sec_keys (
   input  wire logic [255:0] key,
   input  wire logic         key_len,
   input  wire logic [95:0]  salt,
+  input  wire logic         erase,
+  input  wire logic [1:0]   erase_an,
   input  wire logic [3:0]   wr_lock,
   input  wire logic [3:0]   consume,
   output logic              wr_refused,
   output logic [3:0]        wr_done,
+  output logic [3:0]        changed,
   output logic [3:0]        valid,
-  output logic [3:0]        ver,
   output logic [3:0]        fresh,
   output logic [4*256-1:0]  slot_key,
   output logic [3:0]        slot_len,
@@ -47,32 +53,36 @@ module physec_sec_keys (
 );
 
   wire logic [3:0] sel = 4'b0001 << key_an;
-  wire logic [3:0] wr  = (key_we ? sel : 4'b0000) & ~wr_lock;
+  wire logic [3:0] ers = erase ? (4'b0001 << erase_an) : 4'b0000;
+  wire logic [3:0] wr  = (key_we ? sel : 4'b0000) & ~wr_lock & ~ers;
+  assign changed = wr | ers;
 
   always_ff @(posedge clk) begin
     if (rst) begin
       valid      <= '0;
-      ver        <= '0;
       fresh      <= '0;
       wr_refused <= 1'b0;
       wr_done    <= '0;
     end else begin
-      valid      <= valid | wr;
-      ver        <= ver ^ wr;
-      fresh      <= (fresh & ~consume) | wr;
+      valid      <= (valid & ~ers) | wr;
+      fresh      <= (fresh & ~consume & ~ers) | wr;
       wr_refused <= key_we && (sel & wr_lock) != 4'b0000;
       wr_done    <= wr;
     end
   end
 
-  // Data registers: no reset (meaningless while !valid).
+  // Key material: zero after reset and erase, never read back.
   logic [255:0] key_q  [4];
   logic         len_q  [4];
   logic [95:0]  salt_q [4];
 
   for (genvar a = 0; a < 4; a++) begin : g_slot
     always_ff @(posedge clk) begin
-      if (wr[a]) begin
+      if (rst || ers[a]) begin
+        key_q[a]  <= '0;
+        len_q[a]  <= 1'b0;
+        salt_q[a] <= '0;
+      end else if (wr[a]) begin
         key_q[a]  <= key;
         len_q[a]  <= key_len;
         salt_q[a] <= salt;

@@ -27,24 +27,30 @@
 //   cfg_link_id[31:0]  link ID of the IV; require_security: 1 = a bypass frame fails
 //                 ("bypass not allowed"), the model's require_security.
 //   key_we, key_an, key, key_len, salt  key install, as physec_sec_tx (SecRx.install:
-//                 also forgets the AN's last accepted PN).  Install a key before the
-//                 frames that use it arrive: the keystream of a frame is computed a frame
-//                 ahead with the key installed then.
+//                 also forgets the AN's last accepted PN).  Install a key at least a
+//                 frame before the frames that use it: each frame's keystream job is
+//                 prepared a frame ahead and bound to its AN's key as it is then (below).
+//   erase, erase_an  SecRx.erase: clear the AN's key slot (key, salt to 0); when the
+//                 keystream path holds that AN's material, clear the path (below).
+//   lost          loss of lock (SecRx.lost, one clock, physec_aligner ev_loss): the frame
+//                 waiting for its verdict fails with "tag lost" (vd_* strobe, counters).
 //   finish        end of stream (SecRx.finish): a frame still waiting for its verdict
 //                 fails with "tag lost" (vd_* strobe, counters).
 //   fs_valid      one clock per frame, 3 clocks after its word 3 (with no pauses: with
 //                 out word 5, the first payload word), the results of SecRx.frame step 2:
 //                 fs_an, fs_pn (PAD fields as received), fs_mode (PAD byte 1, low bits),
 //                 fs_pad_invalid, fs_bypass (mode 0: the model's verdict "bypass"),
-//                 fs_bypass_refused, fs_unknown_an, fs_replay, fs_pn_unpredicted (the
-//                 failure reasons on arrival: at most one, fs_bypass_refused comes with
-//                 fs_bypass), fs_pending (accepted: verdict with the next PAD),
+//                 fs_bypass_refused, fs_unknown_an, fs_replay, fs_pn_unpredicted,
+//                 fs_key_changed (the failure reasons on arrival: at most one,
+//                 fs_bypass_refused comes with fs_bypass), fs_pending (accepted: verdict
+//                 with the next PAD),
 //                 fs_release (cut-through: released = no failure on arrival; the
 //                 demapper must drop the frame's data otherwise).
 //   vd_valid      one clock, a final verdict of an accepted frame (SecRx.frame step 1, in
-//                 the same clock as the next frame's fs_valid, or after finish):
-//                 vd_pass, vd_tag_lost, vd_tag_mismatch, vd_an, vd_pn.  The TAG compare
-//                 is an equality of all 128 bits (constant time is a software notion).
+//                 the same clock as the next frame's fs_valid, or after finish or lost):
+//                 vd_pass, vd_tag_lost, vd_tag_mismatch, vd_key_changed, vd_an, vd_pn.
+//                 The TAG compare is an equality of all 128 bits (constant time is a
+//                 software notion).
 //   cnt_*         32-bit, wrapping: the model's SecCounters.
 //   err_ks        sticky: keystream underrun or out of step (a design or usage error).
 //
@@ -55,6 +61,25 @@
 // previous prediction + 1 for an unreadable PAD; unchanged for a refused frame (bypass
 // not allowed, unknown AN, replay); (announced AN, 1) when the next frame starts a
 // multiframe ((MFAS + 1) mod 8 = 0) after a key change announcement.
+//
+// Keys bound to jobs (spec 6.4).  Each keystream job carries {null, AN} and a stale
+// bit from its push (after a PAD check) through the ksgen (taken: jr_*) to the frame
+// that uses it (at its word 1, when entry 0 is popped: jc_*; entry 0's ks_tag must be
+// the job's tag).  A write or erase of a slot marks every job record of that AN stale;
+// a job taken while null or stale gets the all-zero key.  A frame that passes every
+// other check fails "key changed" when its job is null, stale or of another AN: it is
+// never decrypted with a keystream of another key.  Install over the AN of an accepted
+// frame leaves that frame alone (its keystream, H and E_K(J0) were taken from the old
+// key).  The ksgen re-expands a key after any slot change (kid_inval), so a slot written
+// twice cannot look unchanged.
+//
+// Erase and zeroisation.  rst zeroises every register holding key material: key slots,
+// ksgen key and IV, round keys, AES pipe state, keystream FIFO, GHASH's H and H^2, the
+// expected tag and E_K(J0).  An erase clears its slot; if the pending frame, the frame
+// being received (jc), the job taken (jr) or a queued job belongs to the erased AN, it
+// also clears all of the path (ks_clr, gh_clr, tag and E_K(J0) registers) in the same
+// clock and marks every job record stale: the pending frame fails "key changed" at its
+// verdict (flushed_q), the frames of the cleared jobs on arrival.
 //
 // First frame: a frame that arrives while nothing is predicted (the first frame the
 // receiver sees) cannot be decrypted at line rate: its keystream must exist before its
@@ -71,7 +96,8 @@
 // Keystream jobs: one per frame, pushed when the frame's PAD has been checked, for the
 // next frame (a two-entry queue, the generator runs about KS_DEPTH entries ahead).
 //
-// Geometry: the 100g profile only, as physec_sec_tx.
+// Geometry: the 100g header (256-bit words, AM 480, PAD 480, OH 320 bits, MFAS in OH byte
+// 0); any WORDS_PER_FRAME >= 8 (2570 at 100g; fewer for proofs, formal/sec_rx).
 
 `default_nettype none
 
@@ -96,7 +122,10 @@ module physec_sec_rx #(
   input  wire logic [255:0] key,
   input  wire logic         key_len,
   input  wire logic [95:0]  salt,
+  input  wire logic         erase,
+  input  wire logic [1:0]   erase_an,
   input  wire logic         finish,
+  input  wire logic         lost,
   input  wire logic         in_valid,
   input  wire logic         in_sof,
   input  wire logic [255:0] in_word,
@@ -113,12 +142,14 @@ module physec_sec_rx #(
   output logic              fs_unknown_an,
   output logic              fs_replay,
   output logic              fs_pn_unpredicted,
+  output logic              fs_key_changed,
   output logic              fs_pending,
   output logic              fs_release,
   output logic              vd_valid,
   output logic              vd_pass,
   output logic              vd_tag_lost,
   output logic              vd_tag_mismatch,
+  output logic              vd_key_changed,
   output logic [1:0]        vd_an,
   output logic [63:0]       vd_pn,
   output logic [31:0]       cnt_frames,
@@ -132,27 +163,29 @@ module physec_sec_rx #(
   output logic [31:0]       cnt_pad_errors,
   output logic [31:0]       cnt_pn_unpredicted,
   output logic [31:0]       cnt_key_switches,
+  output logic [31:0]       cnt_key_changed,
   output logic              err_ks
 );
 
   import physec_sec_pkg::*;
 
   if (WORD_BITS != 256 || AM_BITS != 480 || PAD_BITS != 480 || OH_BITS != 320 ||
-      HEADER_WORDS != 5 || WORDS_PER_FRAME != 2570 || OH_MFAS != 0 || MF_FRAMES < 1 ||
-      MF_FRAMES > 256) begin : g_bad_params
+      HEADER_WORDS != 5 || WORDS_PER_FRAME < 8 || WORDS_PER_FRAME > 4095 || OH_MFAS != 0 ||
+      MF_FRAMES < 1 || MF_FRAMES > 256) begin : g_bad_params
 `ifdef __ICARUS__
-    initial $fatal(1, "physec_sec_rx: only the 100g frame geometry is supported");
+    initial $fatal(1, "physec_sec_rx: only the 100g frame header is supported (8 <= WORDS_PER_FRAME < 4096)");
 `else
-    $fatal(1, "physec_sec_rx: only the 100g frame geometry is supported");
+    $fatal(1, "physec_sec_rx: only the 100g frame header is supported (8 <= WORDS_PER_FRAME < 4096)");
 `endif
   end
 
   localparam int IW      = 12;
+  localparam logic [2:0] KID_NULL = 3'b100;       // ksgen key id / job tag of a null job
   localparam int LASTW   = WORDS_PER_FRAME - 1;
   localparam int ENTRIES = WORDS_PER_FRAME - HEADER_WORDS + 1;
 
   // ====================================================================== keys
-  logic [3:0]       k_valid, k_ver, k_fresh, k_wr_done;
+  logic [3:0]       k_valid, k_fresh, k_wr_done, k_changed;
   logic [4*256-1:0] k_key;
   logic [3:0]       k_len;
   logic [4*96-1:0]  k_salt;
@@ -166,18 +199,22 @@ module physec_sec_rx #(
     .key       (key),
     .key_len   (key_len),
     .salt      (salt),
+    .erase     (erase),
+    .erase_an  (erase_an),
     .wr_lock   (4'b0000),
     .consume   (4'b0000),
     .wr_refused(k_refused),
     .wr_done   (k_wr_done),
+    .changed   (k_changed),
     .valid     (k_valid),
-    .ver       (k_ver),
     .fresh     (k_fresh),
     .slot_key  (k_key),
     .slot_len  (k_len),
     .slot_salt (k_salt)
   );
-  wire logic unused_keys = &{1'b0, k_fresh, k_refused};
+  wire logic unused_keys = &{1'b0, k_fresh, k_refused, k_wr_done};
+  logic [3:0] chg_q;                // k_changed one clock later (last accepted PN forgotten)
+  always_ff @(posedge clk) chg_q <= rst ? 4'b0000 : k_changed;
 
   // ====================================================================== input side
   logic          beat;
@@ -245,10 +282,31 @@ module physec_sec_rx #(
   logic [1:0]  prev_an_q;
   logic [63:0] prev_pn_q;
   logic [127:0] tag_exp_q;        // its expected tag
+  logic        flushed_q;         // an erase cleared its keystream path: it fails "key changed"
+
+  // ---- Job records (spec 6.4, keys bound to jobs): the queue jq_* (pushed, not yet
+  // taken), jr_* (the job the ksgen took last), jc_* (the job of the frame being
+  // received, from its word 1).  *_nul: no key material (a null job, or stale when taken).
+  logic        jq_valid_q [2];
+  logic        jq_null_q  [2];
+  logic        jq_stale_q [2];
+  logic [1:0]  jq_an_q    [2];
+  logic [63:0] jq_pn_q    [2];
+  logic        jr_nul_q, jr_stale_q;
+  logic [1:0]  jr_an_q;
+  logic        jc_nul_q, jc_stale_q, jc_flush_q;
+  logic [1:0]  jc_an_q;
+
+  // ---- Erase: does the keystream path hold material of the erased AN?
+  wire logic flush = erase && ((prev_pend_q && prev_an_q == erase_an) ||
+                               (!jc_nul_q && jc_an_q == erase_an) ||
+                               (!jr_nul_q && jr_an_q == erase_an) ||
+                               (jq_valid_q[0] && !jq_null_q[0] && jq_an_q[0] == erase_an) ||
+                               (jq_valid_q[1] && !jq_null_q[1] && jq_an_q[1] == erase_an));
 
   // ---- Check stage 1 (the clock after word 3): compares, registered.
   logic         ck1_q, ck2_q;
-  logic         c_ok, c_tag_eq, c_known, c_replay_old, c_replay_prev, c_pred_eq;
+  logic         c_ok, c_tag_eq, c_known, c_replay_old, c_replay_prev, c_pred_eq, c_job_bad;
   logic [1:0]   c_mode;
   logic [1:0]   c_an, c_nan;
   logic         c_tv, c_kcp;
@@ -277,14 +335,17 @@ module physec_sec_rx #(
       c_replay_old  <= f_pn <= last_pn_q[f_an];
       c_replay_prev <= prev_pend_q && prev_an_q == f_an && f_pn <= prev_pn_q;
       c_pred_eq     <= pred_valid_q && pred_an_q == f_an && pred_pn_q == {1'b0, f_pn};
+      // The frame's job is not bound to its AN's current key.
+      c_job_bad     <= jc_nul_q || jc_stale_q || jc_an_q != f_an || k_changed[f_an] || flush;
     end
   end
 
   // ---- Check stage 2: SecRx.frame steps 1-3.
   // Step 1: the previous frame's verdict.
-  wire logic v_lost = prev_pend_q && (!c_ok || !c_tv);
-  wire logic v_mism = prev_pend_q && !v_lost && !c_tag_eq;
-  wire logic v_pass = prev_pend_q && !v_lost && c_tag_eq;
+  wire logic v_key  = prev_pend_q && flushed_q;
+  wire logic v_lost = prev_pend_q && !v_key && (!c_ok || !c_tv);
+  wire logic v_mism = prev_pend_q && !v_key && !v_lost && !c_tag_eq;
+  wire logic v_pass = prev_pend_q && !v_key && !v_lost && c_tag_eq;
   // Step 2: this frame.  A passing previous frame's PN is already the last accepted
   // one of its AN when the replay check runs.
   wire logic r_pad     = !c_ok;
@@ -293,7 +354,8 @@ module physec_sec_rx #(
   wire logic r_unknown = c_ok && !r_bypass && !c_known;
   wire logic r_replay  = c_ok && !r_bypass && c_known && (c_replay_old || (c_replay_prev && v_pass));
   wire logic r_unpred  = c_ok && !r_bypass && c_known && !r_replay && !c_pred_eq;
-  wire logic r_fail    = r_pad || r_bp_ref || r_unknown || r_replay || r_unpred;
+  wire logic r_keychg  = c_ok && !r_bypass && c_known && !r_replay && c_pred_eq && c_job_bad;
+  wire logic r_fail    = r_pad || r_bp_ref || r_unknown || r_replay || r_unpred || r_keychg;
   wire logic r_accept  = !r_fail && !r_bypass;
   // Step 3: the prediction of the next frame.
   wire logic refused   = c_ok && (r_bp_ref || r_unknown || r_replay);
@@ -326,9 +388,9 @@ module physec_sec_rx #(
     end
   end
 
-  // `finish` waits for a clock without a check stage 2.
-  logic fin_req_q;
-  wire logic do_finish = fin_req_q && !ck2_q;
+  // `finish` and `lost` end the pending verdict in a clock without a check stage 2.
+  logic end_req_q;
+  wire logic do_end = end_req_q && !ck2_q;
 
   always_ff @(posedge clk) begin
     if (rst) begin
@@ -341,7 +403,8 @@ module physec_sec_rx #(
       prev_pend_q        <= 1'b0;
       prev_an_q          <= '0;
       prev_pn_q          <= '0;
-      fin_req_q          <= 1'b0;
+      flushed_q          <= 1'b0;
+      end_req_q          <= 1'b0;
       fs_valid           <= 1'b0;
       vd_valid           <= 1'b0;
       cnt_frames         <= '0;
@@ -355,15 +418,16 @@ module physec_sec_rx #(
       cnt_pad_errors     <= '0;
       cnt_pn_unpredicted <= '0;
       cnt_key_switches   <= '0;
+      cnt_key_changed    <= '0;
     end else begin
       fs_valid <= ck2_q;
-      vd_valid <= (ck2_q && prev_pend_q) || (do_finish && prev_pend_q);
-      if (finish)         fin_req_q <= 1'b1;
-      else if (do_finish) fin_req_q <= 1'b0;
+      vd_valid <= (ck2_q || do_end) && prev_pend_q;
+      if (finish || lost) end_req_q <= 1'b1;
+      else if (do_end)    end_req_q <= 1'b0;
       if (ck2_q) begin
         cnt_frames         <= cnt_frames + 32'd1;
         cnt_passed         <= cnt_passed + 32'(v_pass);
-        cnt_failed         <= cnt_failed + 32'(v_lost || v_mism) + 32'(r_fail);
+        cnt_failed         <= cnt_failed + 32'(v_lost || v_mism || v_key) + 32'(r_fail);
         cnt_bypass         <= cnt_bypass + 32'(r_bypass);
         cnt_tag_failures   <= cnt_tag_failures + 32'(v_mism);
         cnt_tags_lost      <= cnt_tags_lost + 32'(v_lost);
@@ -372,23 +436,30 @@ module physec_sec_rx #(
         cnt_pad_errors     <= cnt_pad_errors + 32'(r_pad);
         cnt_pn_unpredicted <= cnt_pn_unpredicted + 32'(r_unpred);
         cnt_key_switches   <= cnt_key_switches + 32'(n_switch);
+        cnt_key_changed    <= cnt_key_changed + 32'(v_key) + 32'(r_keychg);
         if (v_pass) last_pn_q[prev_an_q] <= prev_pn_q;
         prev_pend_q  <= r_accept;
         prev_an_q    <= c_an;
         prev_pn_q    <= c_pn;
+        // The new pending frame's path was cleared after its check stage 1.
+        flushed_q    <= flush || (r_accept && jc_flush_q);
         pred_valid_q <= n_valid;
         pred_an_q    <= n_an;
         pred_pn_q    <= n_pn;
         ann_valid_q  <= n_ann_valid;
         ann_an_q     <= n_ann_an;
-      end else if (do_finish && prev_pend_q) begin
-        cnt_tags_lost <= cnt_tags_lost + 32'd1;
-        cnt_failed    <= cnt_failed + 32'd1;
-        prev_pend_q   <= 1'b0;
+      end else if (do_end && prev_pend_q) begin
+        cnt_tags_lost   <= cnt_tags_lost + 32'(!flushed_q);
+        cnt_key_changed <= cnt_key_changed + 32'(flushed_q);
+        cnt_failed      <= cnt_failed + 32'd1;
+        prev_pend_q     <= 1'b0;
+        flushed_q       <= 1'b0;
+      end else if (flush) begin
+        flushed_q <= 1'b1;
       end
-      // SecRx.install forgets the AN's last accepted PN (after a pass in the same clock).
+      // SecRx.install / erase forget the AN's last accepted PN (after a pass in the same clock).
       for (int a = 0; a < 4; a++) begin
-        if (k_wr_done[a]) last_pn_q[a] <= '0;
+        if (chg_q[a]) last_pn_q[a] <= '0;
       end
     end
   end
@@ -404,13 +475,15 @@ module physec_sec_rx #(
       fs_unknown_an     <= r_unknown;
       fs_replay         <= r_replay;
       fs_pn_unpredicted <= r_unpred;
+      fs_key_changed    <= r_keychg;
       fs_pending        <= r_accept;
       fs_release        <= !r_fail;
     end
-    if (ck2_q || do_finish) begin
+    if (ck2_q || do_end) begin
       vd_pass         <= ck2_q && v_pass;
-      vd_tag_lost     <= ck2_q ? v_lost : 1'b1;
+      vd_tag_lost     <= ck2_q ? v_lost : !flushed_q;
       vd_tag_mismatch <= ck2_q && v_mism;
+      vd_key_changed  <= ck2_q ? v_key : flushed_q;
       vd_an           <= prev_an_q;
       vd_pn           <= prev_pn_q;
     end
@@ -422,55 +495,67 @@ module physec_sec_rx #(
   // there is no prediction or no key for the predicted AN.  The first frame after
   // reset gets a null job.  Two slots: a job waits while the generator still issues
   // the current frame's entries.
-  logic        jq_valid_q [2];
-  logic        jq_null_q  [2];
-  logic [1:0]  jq_an_q    [2];
-  logic [63:0] jq_pn_q    [2];
   logic        gen_ready;
 
-  wire logic       push    = ck2_q;
-  wire logic [1:0] push_an = n_an;
+  wire logic       push      = ck2_q;
+  wire logic [1:0] push_an   = n_an;
   wire logic       push_null = !n_valid || n_pn[64] || !k_valid[n_an];
   wire logic       job_take  = jq_valid_q[0] && gen_ready;
   logic            jq_ovf;
+  // A slot change marks the jobs of its AN stale; a flush marks every job.
+  function automatic logic marked(input logic [1:0] an);
+    return flush || k_changed[an];
+  endfunction
 
   always_ff @(posedge clk) begin
     if (rst) begin
       jq_valid_q[0] <= 1'b1;            // the first frame's null job
       jq_null_q[0]  <= 1'b1;
+      jq_stale_q[0] <= 1'b0;
       jq_an_q[0]    <= '0;
       jq_pn_q[0]    <= '0;
       jq_valid_q[1] <= 1'b0;
+      jq_null_q[1]  <= 1'b1;
+      jq_stale_q[1] <= 1'b0;
+      jq_an_q[1]    <= '0;
       jq_ovf        <= 1'b0;
     end else begin
       jq_ovf <= push && jq_valid_q[1] && !job_take;
+      for (int i = 0; i < 2; i++) begin
+        if (marked(jq_an_q[i])) jq_stale_q[i] <= 1'b1;
+      end
       if (job_take) begin
         // Shift, then append the push (if any) behind what remains.
         jq_valid_q[0] <= jq_valid_q[1] || (push && !jq_valid_q[1]);
         jq_valid_q[1] <= push && jq_valid_q[1];
         if (jq_valid_q[1]) begin
-          jq_null_q[0] <= jq_null_q[1];
-          jq_an_q[0]   <= jq_an_q[1];
-          jq_pn_q[0]   <= jq_pn_q[1];
+          jq_null_q[0]  <= jq_null_q[1];
+          jq_stale_q[0] <= jq_stale_q[1] || marked(jq_an_q[1]);
+          jq_an_q[0]    <= jq_an_q[1];
+          jq_pn_q[0]    <= jq_pn_q[1];
         end else if (push) begin
-          jq_null_q[0] <= push_null;
-          jq_an_q[0]   <= push_an;
-          jq_pn_q[0]   <= n_pn[63:0];
+          jq_null_q[0]  <= push_null;
+          jq_stale_q[0] <= marked(push_an);
+          jq_an_q[0]    <= push_an;
+          jq_pn_q[0]    <= n_pn[63:0];
         end
         if (push && jq_valid_q[1]) begin
-          jq_null_q[1] <= push_null;
-          jq_an_q[1]   <= push_an;
-          jq_pn_q[1]   <= n_pn[63:0];
+          jq_null_q[1]  <= push_null;
+          jq_stale_q[1] <= marked(push_an);
+          jq_an_q[1]    <= push_an;
+          jq_pn_q[1]    <= n_pn[63:0];
         end
       end else if (push) begin
         if (!jq_valid_q[0]) begin
           jq_valid_q[0] <= 1'b1;
           jq_null_q[0]  <= push_null;
+          jq_stale_q[0] <= marked(push_an);
           jq_an_q[0]    <= push_an;
           jq_pn_q[0]    <= n_pn[63:0];
         end else begin
           jq_valid_q[1] <= 1'b1;
           jq_null_q[1]  <= push_null;
+          jq_stale_q[1] <= marked(push_an);
           jq_an_q[1]    <= push_an;
           jq_pn_q[1]    <= n_pn[63:0];
         end
@@ -479,26 +564,65 @@ module physec_sec_rx #(
   end
 
   logic ks_valid, ks_first, ks_pop, ks_underrun;
+  logic [2:0] ks_tag;
   logic [255:0] ks_data;
-  wire logic [1:0] j_an = jq_an_q[0];
+  wire logic [1:0] j_an  = jq_an_q[0];
+  // A job stale before it is taken gets no key: it carries no key material.
+  wire logic       j_nul = jq_null_q[0] || jq_stale_q[0] || marked(j_an);
+
+  // jr: the job taken last; jc: the frame's, when its word 1 pops the job's entry 0
+  // (the job pushed one PAD earlier: the next one is pushed only after this word 3).
+  always_ff @(posedge clk) begin
+    if (rst) begin
+      jr_nul_q   <= 1'b1;
+      jr_stale_q <= 1'b0;
+      jr_an_q    <= '0;
+      jc_nul_q   <= 1'b1;
+      jc_stale_q <= 1'b0;
+      jc_flush_q <= 1'b0;
+      jc_an_q    <= '0;
+    end else begin
+      if (job_take) begin
+        jr_nul_q   <= j_nul;
+        jr_stale_q <= jq_stale_q[0] || marked(j_an);
+        jr_an_q    <= j_an;
+      end else if (marked(jr_an_q)) begin
+        jr_stale_q <= 1'b1;
+      end
+      if (w1_beat) begin
+        jc_nul_q   <= jr_nul_q;
+        jc_stale_q <= jr_stale_q || marked(jr_an_q);
+        jc_flush_q <= flush;
+        jc_an_q    <= jr_an_q;
+      end else begin
+        if (marked(jc_an_q)) jc_stale_q <= 1'b1;
+        if (flush)           jc_flush_q <= 1'b1;
+      end
+    end
+  end
 
   physec_sec_ksgen #(
     .DEPTH  (KS_DEPTH),
     .RPR    (RPR),
     .ENTRIES(ENTRIES),
-    .KID_W  (4)
+    .KID_W  (3),
+    .JT_W   (3)
   ) u_ksgen (
     .clk         (clk),
     .rst         (rst),
+    .clr         (flush),
+    .kid_inval   (|k_changed),
     .job_valid   (jq_valid_q[0]),
     .job_ready   (gen_ready),
-    .job_iv      (jq_null_q[0] ? 96'd0 : k_salt[96*j_an +: 96] ^ {cfg_link_id, jq_pn_q[0]}),
+    .job_iv      (j_nul ? 96'd0 : k_salt[96*j_an +: 96] ^ {cfg_link_id, jq_pn_q[0]}),
     .job_full    (1'b1),
-    .job_key     (jq_null_q[0] ? 256'd0 : k_key[256*j_an +: 256]),
-    .job_key_len (jq_null_q[0] ? 1'b1 : k_len[j_an]),
-    .job_key_id  (jq_null_q[0] ? 4'b1000 : {1'b0, j_an, k_ver[j_an]}),
+    .job_key     (j_nul ? 256'd0 : k_key[256*j_an +: 256]),
+    .job_key_len (j_nul ? 1'b1 : k_len[j_an]),
+    .job_key_id  (j_nul ? KID_NULL : {1'b0, j_an}),
+    .job_tag     (j_nul ? KID_NULL : {1'b0, j_an}),
     .ks_valid    (ks_valid),
     .ks_first    (ks_first),
+    .ks_tag      (ks_tag),
     .ks_data     (ks_data),
     .ks_pop      (ks_pop),
     .err_underrun(ks_underrun)
@@ -539,9 +663,19 @@ module physec_sec_rx #(
   always_ff @(posedge clk) begin
     if (gh_beat) carry_q <= w3_beat ? {p2_q[31:0], in_word[255:224], in_word[63:0]} : in_word[127:0];
     if (w3_beat) len_q   <= (f_mode == {6'd0, MODE_ENCRYPT}) ? GCM_LEN_ENCRYPT : GCM_LEN_AUTH;
-    if (w1_beat) ekj0_cur_q <= ks_data[255:128];
-    if (fin_q)    ekj0_fin_q <= ekj0_cur_q;
-    if (fin_d2_q) tag_exp_q  <= gh_out ^ ekj0_fin_q;
+  end
+
+  // Key-derived: zero after reset and a flush.
+  always_ff @(posedge clk) begin
+    if (rst || flush) begin
+      ekj0_cur_q <= '0;
+      ekj0_fin_q <= '0;
+      tag_exp_q  <= '0;
+    end else begin
+      if (w1_beat)  ekj0_cur_q <= ks_data[255:128];
+      if (fin_q)    ekj0_fin_q <= ekj0_cur_q;
+      if (fin_d2_q) tag_exp_q  <= gh_out ^ ekj0_fin_q;
+    end
   end
 
   always_ff @(posedge clk) begin
@@ -559,6 +693,7 @@ module physec_sec_rx #(
   physec_ghash u_ghash (
     .clk     (clk),
     .rst     (rst),
+    .clr     (flush),
     .h_load  (w1_beat),
     .h_in    (ks_data[127:0]),
     .ready   (gh_ready),
@@ -569,10 +704,13 @@ module physec_sec_rx #(
   );
 
   // ====================================================================== checks
+  // Entry 0 popped at word 1 belongs to the job taken last (jr): the frame gets its job.
+  wire logic [2:0] jr_tag = jr_nul_q ? KID_NULL : {1'b0, jr_an_q};
   always_ff @(posedge clk) begin
     if (rst) begin
       err_ks <= 1'b0;
-    end else if (ks_underrun || jq_ovf || (w1_beat && !(ks_valid && ks_first)) || (gh_beat && !gh_ready)) begin
+    end else if (ks_underrun || jq_ovf || (w1_beat && !(ks_valid && ks_first && ks_tag == jr_tag)) ||
+                 (gh_beat && !gh_ready)) begin
       err_ks <= 1'b1;
     end
   end
@@ -588,14 +726,20 @@ module physec_sec_rx #(
       $error("physec_sec_rx: GHASH beat while GHASH is not ready (word %0d)", widx);
     if (!rst && jq_valid_q[1] && !jq_valid_q[0])
       $error("physec_sec_rx: illegal job queue state (entry 1 valid, entry 0 empty)");
+    if (!rst && w1_beat && ks_valid && ks_first && ks_tag != jr_tag)
+      $error("physec_sec_rx: a frame's keystream entry 0 is not of the job taken for it");
+    if (!rst && ck2_q && r_accept && (jc_nul_q || jc_an_q != c_an))
+      $error("physec_sec_rx: a frame accepted with a job of another key (AN %0d, job AN %0d null %b)",
+             c_an, jc_an_q, jc_nul_q);
     if (!rst && sa_rst_seen &&
         (((^{out_valid, out_sof, fs_valid, vd_valid, cnt_frames, cnt_passed, cnt_failed, cnt_bypass,
                      cnt_tag_failures, cnt_tags_lost, cnt_replays, cnt_unknown_an, cnt_pad_errors,
-                     cnt_pn_unpredicted, cnt_key_switches, err_ks}) === 1'bx) ||
+                     cnt_pn_unpredicted, cnt_key_switches, cnt_key_changed, err_ks}) === 1'bx) ||
          (out_valid && ((^(out_word)) === 1'bx)) ||
          (fs_valid && ((^{fs_an, fs_pn, fs_mode, fs_pad_invalid, fs_bypass, fs_bypass_refused,
-                                  fs_unknown_an, fs_replay, fs_pn_unpredicted, fs_pending, fs_release}) === 1'bx)) ||
-         (vd_valid && ((^{vd_pass, vd_tag_lost, vd_tag_mismatch, vd_an, vd_pn}) === 1'bx))))
+                                  fs_unknown_an, fs_replay, fs_pn_unpredicted, fs_key_changed, fs_pending,
+                                  fs_release}) === 1'bx)) ||
+         (vd_valid && ((^{vd_pass, vd_tag_lost, vd_tag_mismatch, vd_key_changed, vd_an, vd_pn}) === 1'bx))))
       $error("physec_sec_rx: X/Z on an output after reset");
   end
 `endif

@@ -31,6 +31,13 @@
 //                 AES-128, 1 = AES-256; salt byte 0 in salt[95:88]).  Write-only.  A
 //                 write to the AN in use, the announced AN or the AN being activated is
 //                 refused (err_key_refused pulses).
+//   erase, erase_an[1:0]  clear the AN's key slot (key, salt to 0; never refused).  If
+//                 the AN is in use, being activated, announced, or the AN of the frame
+//                 being sent or of the next one, the transmitter stops protecting (fail
+//                 closed): the keystream path is reset and zeroised (physec_sec_ksgen,
+//                 GHASH, the tag and E_K(J0) registers), the rest of the frame being sent
+//                 leaves with an all-zero payload, and every frame after it is blank until
+//                 a new activation (rekey_req with a fresh key).
 //   rekey_req, rekey_an[1:0]  with no key in use: activate rekey_an (its first frame
 //                 has PN = 1).  With a key in use: SecTx.rekey: announce
 //                 rekey_an for the whole next multiframe (key change pending = 1, next AN
@@ -55,6 +62,12 @@
 // frame n plus one (0 before the first frame), which is frame n+1's MFAS because the
 // framer numbers frames consecutively (spec 5.4), and is the same rule the receiver
 // uses for its prediction (SecRx: (mfas + 1) % 8).
+//
+// Keys bound to jobs: a frame's job reads its key and salt from the slot of its AN,
+// which is write-locked from the decision on (the AN in use, announced or being
+// activated), so the key cannot change between the decision and the keystream; the
+// ksgen re-expands after any slot change (kid_inval).  An erase is never locked out:
+// it stops protection as described at the erase port.
 //
 // Blank frames (fail closed): while no key is in use (after reset until the first
 // activation, after PN exhaustion until a new activation) and for a frame whose
@@ -108,6 +121,8 @@ module physec_sec_tx #(
   input  wire logic [255:0] key,
   input  wire logic         key_len,
   input  wire logic [95:0]  salt,
+  input  wire logic         erase,
+  input  wire logic [1:0]   erase_an,
   input  wire logic         rekey_req,
   input  wire logic [1:0]   rekey_an,
   input  wire logic         in_valid,
@@ -153,7 +168,7 @@ module physec_sec_tx #(
   localparam logic [63:0] PN_START = 64'd1;                      // first PN of a key
 
   // ====================================================================== keys
-  logic [3:0]       k_valid, k_ver, k_fresh, k_wr_done, k_consume, k_lock;
+  logic [3:0]       k_valid, k_fresh, k_wr_done, k_changed, k_consume, k_lock;
   logic [4*256-1:0] k_key;
   logic [3:0]       k_len;
   logic [4*96-1:0]  k_salt;
@@ -167,12 +182,14 @@ module physec_sec_tx #(
     .key       (key),
     .key_len   (key_len),
     .salt      (salt),
+    .erase     (erase),
+    .erase_an  (erase_an),
     .wr_lock   (k_lock),
     .consume   (k_consume),
     .wr_refused(k_refused),
     .wr_done   (k_wr_done),
+    .changed   (k_changed),
     .valid     (k_valid),
-    .ver       (k_ver),
     .fresh     (k_fresh),
     .slot_key  (k_key),
     .slot_len  (k_len),
@@ -269,6 +286,14 @@ module physec_sec_tx #(
                                          (nxt_job_q && ks_valid && ks_first));
   wire logic take = sof_beat && nxt_ready;
 
+  // Erase of an AN the transmitter depends on: stop protecting, zeroise the path.
+  logic [1:0] cur_an_q;
+  logic       cur_prot_q;
+  wire logic flush = erase && ((active_q && an_q == erase_an) || (act_q && act_an_q == erase_an) ||
+                               (pend_q && pend_an_q == erase_an) ||
+                               (nxt_valid_q && nxt_mode_q != MODE_BYPASS && nxt_an_q == erase_an) ||
+                               (cur_prot_q && cur_an_q == erase_an));
+
   // rekey_req: activation when idle, else an announced change (SecTx.rekey checks).
   wire logic [3:0] rk_sel  = 4'b0001 << rekey_an;
   wire logic rk_key_ok = (k_valid & k_fresh & rk_sel) != 4'b0000;
@@ -290,6 +315,21 @@ module physec_sec_tx #(
       nxt_valid_q       <= 1'b0;
       nxt_job_q         <= 1'b0;
       err_rekey_refused <= 1'b0;
+    end else if (flush) begin
+      // Nothing protected after an erase of a key in use (fail closed, blank frames).
+      active_q          <= 1'b0;
+      act_q             <= 1'b0;
+      pend_q            <= 1'b0;
+      ann_wait_q        <= 1'b0;
+      nxt_valid_q       <= 1'b0;
+      nxt_job_q         <= 1'b0;
+      err_rekey_refused <= rekey_req;
+      if (w3_beat) begin
+        mfas_q     <= in_word[63:56];
+        hdr_seen_q <= 1'b1;
+      end else if (sof_beat) begin
+        hdr_seen_q <= 1'b0;
+      end
     end else begin
       if (w3_beat) begin
         mfas_q     <= in_word[63:56];         // OH byte 0 = frame bits 960..967
@@ -357,30 +397,39 @@ module physec_sec_tx #(
   wire logic job_valid = nxt_valid_q && !nxt_job_q && nxt_mode_q != MODE_BYPASS;
   assign job_taken = job_valid && gen_ready;
 
+  // A flush resets the ksgen (it zeroises as it resets): no frame is protected until
+  // the next activation, so no job is lost.
   physec_sec_ksgen #(
     .DEPTH  (KS_DEPTH),
     .RPR    (RPR),
     .ENTRIES(ENTRIES),
-    .KID_W  (3)
+    .KID_W  (2),
+    .JT_W   (1)
   ) u_ksgen (
     .clk         (clk),
-    .rst         (rst),
+    .rst         (rst || flush),
+    .clr         (1'b0),
+    .kid_inval   (|k_changed),
     .job_valid   (job_valid),
     .job_ready   (gen_ready),
     .job_iv      (nxt_iv_q),
     .job_full    (nxt_mode_q == MODE_ENCRYPT),
     .job_key     (k_key[256*nxt_an_q +: 256]),
     .job_key_len (k_len[nxt_an_q]),
-    .job_key_id  ({nxt_an_q, k_ver[nxt_an_q]}),
+    .job_key_id  (nxt_an_q),
+    .job_tag     (1'b0),
     .ks_valid    (ks_valid),
     .ks_first    (ks_first),
+    .ks_tag      (unused_ks_tag),
     .ks_data     (ks_data),
     .ks_pop      (ks_pop),
     .err_underrun(ks_underrun)
   );
 
+  logic unused_ks_tag;
+
   // ====================================================================== frame being sent
-  logic        cur_prot_q, cur_tv_q, prev_tagged_q;
+  logic        cur_tv_q, prev_tagged_q;
   logic [1:0]  cur_mode_q;
   logic [319:0] pad_hdr_q;       // PAD bytes 0..39 of the frame being sent
   logic [31:0]  crc_hdr_q;       // CRC-32 register after those 40 bytes
@@ -394,6 +443,7 @@ module physec_sec_tx #(
   always_ff @(posedge clk) begin
     if (rst) begin
       cur_prot_q    <= 1'b0;
+      cur_an_q      <= '0;
       cur_tv_q      <= 1'b0;
       prev_tagged_q <= 1'b0;
       cur_mode_q    <= MODE_BYPASS;
@@ -403,10 +453,15 @@ module physec_sec_tx #(
       fr_valid   <= sof_beat;
       crc_pend_q <= sof_beat;
       if (sof_beat) begin
-        cur_prot_q    <= take;
+        cur_prot_q    <= take && !flush;
+        cur_an_q      <= nxt_an_q;
         cur_mode_q    <= take ? nxt_mode_q : MODE_BYPASS;
         cur_tv_q      <= take && prev_tagged_q;
-        prev_tagged_q <= take && nxt_mode_q != MODE_BYPASS;
+        prev_tagged_q <= take && nxt_mode_q != MODE_BYPASS && !flush;
+      end else if (flush) begin
+        // The rest of this frame leaves with a zero payload and no tag follows it.
+        cur_prot_q    <= 1'b0;
+        prev_tagged_q <= 1'b0;
       end
     end
   end
@@ -476,9 +531,19 @@ module physec_sec_tx #(
 
   always_ff @(posedge clk) begin
     if (gh_beat) carry_q <= w3_beat ? {pad_hdr_q[63:0], in_word[63:0]} : x_word[127:0];
-    if (w1_beat && cur_gh) ekj0_cur_q <= ks_data[255:128];
-    if (fin_q)    ekj0_fin_q <= ekj0_cur_q;
-    if (fin_d2_q) tag_q      <= gh_out ^ ekj0_fin_q;
+  end
+
+  // Key-derived: zero after reset and a flush.
+  always_ff @(posedge clk) begin
+    if (rst || flush) begin
+      ekj0_cur_q <= '0;
+      ekj0_fin_q <= '0;
+      tag_q      <= '0;
+    end else begin
+      if (w1_beat && cur_gh) ekj0_cur_q <= ks_data[255:128];
+      if (fin_q)    ekj0_fin_q <= ekj0_cur_q;
+      if (fin_d2_q) tag_q      <= gh_out ^ ekj0_fin_q;
+    end
   end
 
   always_ff @(posedge clk) begin
@@ -496,6 +561,7 @@ module physec_sec_tx #(
   physec_ghash u_ghash (
     .clk     (clk),
     .rst     (rst),
+    .clr     (flush),
     .h_load  (w1_beat && cur_gh),
     .h_in    (ks_data[127:0]),
     .ready   (gh_ready),
@@ -567,6 +633,8 @@ module physec_sec_tx #(
         $error("physec_sec_tx: GHASH beat while GHASH is not ready (word %0d)", widx);
       if (active_q && act_q)
         $error("physec_sec_tx: illegal state: a key in use and an activation under way");
+      if (job_taken && !k_lock[nxt_an_q])
+        $error("physec_sec_tx: a keystream job took the key of an unlocked slot (AN %0d)", nxt_an_q);
       if (sa_rst_seen && (((^{out_valid, out_sof, fr_valid, st_active, st_an, st_rekey_pending,
                                       alarm_pn, err_key_refused, err_rekey_refused, err_ks, err_tag_late}) === 1'bx) ||
                           (out_valid && ((^(out_word)) === 1'bx)) ||

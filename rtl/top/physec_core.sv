@@ -134,6 +134,7 @@ module physec_core #(
   output logic                   rx_fr_unknown_an,
   output logic                   rx_fr_replay,
   output logic                   rx_fr_pn_unpredicted,
+  output logic                   rx_fr_key_changed,
   output logic                   rx_fr_pending,
   output logic                   rx_fr_release,
   output logic                   rx_fr_delivered,
@@ -141,13 +142,15 @@ module physec_core #(
   output logic                   rx_vd_pass,
   output logic                   rx_vd_tag_lost,
   output logic                   rx_vd_tag_mismatch,
+  output logic                   rx_vd_key_changed,
   output logic [1:0]             rx_vd_an,
   output logic [63:0]            rx_vd_pn
 );
 /* verilator lint_on MULTITOP */
 
   // ---- Register block <-> chain tops: one wire per port, named as the CSR port.
-  logic [1:0]   tx_cfg_mode, tx_key_an, tx_rekey_an, tx_st_an, rx_key_an;
+  logic [1:0]   tx_cfg_mode, tx_key_an, tx_rekey_an, tx_st_an, rx_key_an, tx_erase_an, rx_erase_an;
+  logic         tx_erase, rx_erase, rx_cfg_cut_through, rx_err_buf;
   logic [31:0]  tx_cfg_link_id, rx_cfg_link_id;
   logic         tx_key_we, tx_key_len, tx_rekey_req, rx_require_security, rx_key_we, rx_key_len;
   logic [255:0] tx_key, rx_key;
@@ -161,7 +164,9 @@ module physec_core #(
   logic [31:0]  rx_cnt_sec_frames, rx_cnt_sec_passed, rx_cnt_sec_failed, rx_cnt_sec_bypass;
   logic [31:0]  rx_cnt_sec_tag_failures, rx_cnt_sec_tags_lost, rx_cnt_sec_replays;
   logic [31:0]  rx_cnt_sec_unknown_an, rx_cnt_sec_pad_errors, rx_cnt_sec_pn_unpredicted;
-  logic [31:0]  rx_cnt_sec_key_switches;
+  logic [31:0]  rx_cnt_sec_key_switches, rx_cnt_sec_key_changed;
+  // A frame failed "key changed", on arrival or at its verdict (EVENTS.RX_KEY_CHANGED).
+  wire logic    rx_ev_key_changed = (rx_fr_valid && rx_fr_key_changed) || (rx_vd_valid && rx_vd_key_changed);
 
   physec_csr #(.ADDR_W(ADDR_W)) u_csr (
     .clk                      (clk),
@@ -194,13 +199,18 @@ module physec_core #(
     .tx_salt                  (tx_salt),
     .tx_rekey_req             (tx_rekey_req),
     .tx_rekey_an              (tx_rekey_an),
+    .tx_erase                 (tx_erase),
+    .tx_erase_an              (tx_erase_an),
     .rx_cfg_link_id           (rx_cfg_link_id),
     .rx_require_security      (rx_require_security),
+    .rx_cfg_cut_through       (rx_cfg_cut_through),
     .rx_key_we                (rx_key_we),
     .rx_key_an                (rx_key_an),
     .rx_key                   (rx_key),
     .rx_key_len               (rx_key_len),
     .rx_salt                  (rx_salt),
+    .rx_erase                 (rx_erase),
+    .rx_erase_an              (rx_erase_an),
     .tx_st_active             (tx_st_active),
     .tx_st_an                 (tx_st_an),
     .tx_st_rekey_pending      (tx_st_rekey_pending),
@@ -214,6 +224,8 @@ module physec_core #(
     .tx_cnt_overflow          (tx_cnt_overflow),
     .rx_locked                (rx_locked),
     .rx_err_ks                (rx_err_ks),
+    .rx_err_buf               (rx_err_buf),
+    .rx_ev_key_changed        (rx_ev_key_changed),
     .rx_cnt_frames            (rx_cnt_frames),
     .rx_cnt_am_bad            (rx_cnt_am_bad),
     .rx_cnt_oh_crc_errors     (rx_cnt_oh_crc_errors),
@@ -235,7 +247,8 @@ module physec_core #(
     .rx_cnt_sec_unknown_an    (rx_cnt_sec_unknown_an),
     .rx_cnt_sec_pad_errors    (rx_cnt_sec_pad_errors),
     .rx_cnt_sec_pn_unpredicted(rx_cnt_sec_pn_unpredicted),
-    .rx_cnt_sec_key_switches  (rx_cnt_sec_key_switches)
+    .rx_cnt_sec_key_switches  (rx_cnt_sec_key_switches),
+    .rx_cnt_sec_key_changed   (rx_cnt_sec_key_changed)
   );
 
   // ---- Transmit chain.
@@ -258,6 +271,8 @@ module physec_core #(
     .key              (tx_key),
     .key_len          (tx_key_len),
     .salt             (tx_salt),
+    .erase            (tx_erase),
+    .erase_an         (tx_erase_an),
     .rekey_req        (tx_rekey_req),
     .rekey_an         (tx_rekey_an),
     .fr_valid         (tx_fr_valid),
@@ -296,6 +311,7 @@ module physec_core #(
     .client_valid          (rx_client_valid),
     .client_blocks         (rx_client_blocks),
     .client_err            (rx_client_err),
+    .cfg_cut_through       (rx_cfg_cut_through),
     .cfg_link_id           (rx_cfg_link_id),
     .require_security      (rx_require_security),
     .key_we                (rx_key_we),
@@ -303,6 +319,8 @@ module physec_core #(
     .key                   (rx_key),
     .key_len               (rx_key_len),
     .salt                  (rx_salt),
+    .erase                 (rx_erase),
+    .erase_an              (rx_erase_an),
     .finish                (1'b0),              // a continuous link has no end (header)
     .fr_valid              (rx_fr_valid),
     .fr_am_good            (rx_fr_am_good),
@@ -322,6 +340,7 @@ module physec_core #(
     .fr_unknown_an         (rx_fr_unknown_an),
     .fr_replay             (rx_fr_replay),
     .fr_pn_unpredicted     (rx_fr_pn_unpredicted),
+    .fr_key_changed        (rx_fr_key_changed),
     .fr_pending            (rx_fr_pending),
     .fr_release            (rx_fr_release),
     .fr_delivered          (rx_fr_delivered),
@@ -329,6 +348,7 @@ module physec_core #(
     .vd_pass               (rx_vd_pass),
     .vd_tag_lost           (rx_vd_tag_lost),
     .vd_tag_mismatch       (rx_vd_tag_mismatch),
+    .vd_key_changed        (rx_vd_key_changed),
     .vd_an                 (rx_vd_an),
     .vd_pn                 (rx_vd_pn),
     .locked                (rx_locked),
@@ -354,7 +374,9 @@ module physec_core #(
     .cnt_sec_pad_errors    (rx_cnt_sec_pad_errors),
     .cnt_sec_pn_unpredicted(rx_cnt_sec_pn_unpredicted),
     .cnt_sec_key_switches  (rx_cnt_sec_key_switches),
-    .err_ks                (rx_err_ks)
+    .cnt_sec_key_changed   (rx_cnt_sec_key_changed),
+    .err_ks                (rx_err_ks),
+    .err_buf               (rx_err_buf)
   );
 
 endmodule

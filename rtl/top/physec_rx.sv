@@ -2,31 +2,27 @@
 //
 // physec_rx: the whole receive chain in RTL (spec 10), raw line words in, client 66b
 // blocks out.  This module = the model's physec.frame.deframe(p, bits, SecRx(keys,
-// link_id, policy=CUT_THROUGH, require_security)) -> physec.xcode257.detranscode_257b,
-// bit for bit in its blocks, per-frame results and counters (RxCounters, SecCounters):
+// link_id, policy, require_security)) -> physec.xcode257.detranscode_257b, bit for bit in
+// its blocks, per-frame results and counters (RxCounters, SecCounters), for both
+// policies (cfg_cut_through: 0 = STORE_AND_FORWARD, the reset default; 1 = CUT_THROUGH):
 //
-//   line --> physec_aligner --> physec_sec_rx --> physec_gmp_demap --> physec_dexcode_257b --> client
-//            (AM search, lock,   (PAD checks,      (OH, JC, slots,      (257b -> 4 x 66b,
-//             frame words)        decrypt, 1 clk)   drop, error blocks)  1 clock)
-//              |  fw_idx, fw_am_good, ev_loss, vw_*  ^
-//              +-------------- 1 clock --------------+   (in step with the security stage)
+//   line --> physec_aligner --> physec_sec_rx --> physec_sec_rxbuf --> physec_gmp_demap --> physec_dexcode_257b
+//            (AM search, lock,   (PAD checks,      (release gate,      (OH, JC, slots,      (257b -> 4 x 66b,
+//             frame words)        decrypt, 1 clk)   frame buffer)       drop, error blocks)  1 clock)
+//              |  fw_am_good, ev_loss, vw_*  ^ (1 clock, then with the words through the buffer)
+//              +-----------------------------+
 //
-// Drop rule (cut-through, spec 10): a frame the security stage does not release
-// (physec_sec_rx fs_release = 0: PAD invalid, bypass refused, unknown AN, replay, PN not
-// predicted) leaves as ERROR_257B blocks at its data slots instead of its content, as
-// many as it has data slots (deframe: RxFrameStatus.delivered = usable and released).  A
-// frame that fails only later (tag mismatch, tag lost) has left already: its verdict
-// comes with the next frame's PAD (vd_*).
+// Release (spec 6.4, 10): physec_sec_rxbuf holds each frame's payload until its release
+// is decided: store-and-forward, its verdict (the next PAD, a loss of lock, finish);
+// cut-through, its arrival checks.  A usable frame that is not released leaves as
+// ERROR_257B blocks at its data slots instead of its content (deframe: not delivered).
+// In store-and-forward nothing that failed verification leaves as valid client data.
 //
 // Cm' trust (spec 4.4 rule 3, 10): the demapper applies a frame's relative JC only if the
 // previous processed frame was demapped and verified: vd_pass (its verdict, with this
 // frame's fs_valid) or, for a frame with no pending verdict, a verdict final on arrival
-// that releases it (bypass allowed).  Timing: fs_valid and vd_* come 3 clocks after the
-// frame's word 3 entered physec_sec_rx; the demapper decodes the JC in the clock after
-// word 4 left physec_sec_rx, which is at least 3 clocks after word 3 entered it.  So the
-// verdict is never later than the decode: in the same clock with no pause between words
-// 3 and 4 (used combinationally, as in_drop), else earlier (held); no extra delay.  A
-// simulation check asserts it.
+// that releases it (bypass allowed).  physec_sec_rxbuf records it per frame at fs_valid
+// and lets word 4 (after which the demapper decodes the JC) go on only after it.
 //
 // Ports (rst: synchronous, active high; clears all state, keys and counters):
 //   line_valid, line_word[255:0]  the line at any bit offset, one word per valid clock,
@@ -38,8 +34,11 @@
 //                 detranscode_257b(deframe(...).blocks), in order.  No back-pressure.
 //   client_err    the group was undecodable (detranscode_257b's err; four EBLOCK_R).
 //                 An inserted ERROR_257B decodes to four EBLOCK_R with client_err = 0.
+//   cfg_cut_through  the policy (RX_POLICY): 0 store-and-forward, 1 cut-through; sampled
+//                 per frame at its arrival checks.
 //   cfg_link_id[31:0], require_security, key_we, key_an[1:0], key[255:0], key_len,
-//   salt[95:0]    as physec_sec_rx (SecRx link_id, require_security, install).
+//   salt[95:0], erase, erase_an  as physec_sec_rx (SecRx link_id, require_security,
+//                 install, erase).
 //   finish        end of stream (SecRx.finish, called by deframe at the end): the last
 //                 frame still waiting for its verdict fails "tag lost" (vd_*, counters).
 //   fr_valid      one clock per processed frame (deframe(...).frames), 3 clocks after
@@ -50,11 +49,15 @@
 //                 physec_sec_rx fs_*): fr_an[1:0], fr_pn[63:0], fr_mode[1:0] (as received;
 //                 meaningful when the PAD is valid), fr_pad_invalid, fr_bypass,
 //                 fr_bypass_refused, fr_unknown_an, fr_replay, fr_pn_unpredicted,
-//                 fr_pending, fr_release; fr_delivered = fr_usable && fr_release (the
-//                 frame's data left as client data: RxFrameStatus.delivered).
+//                 fr_key_changed, fr_pending; fr_release: released under the frame's
+//                 policy (store-and-forward: its verdict passed, or bypass allowed;
+//                 RxFrameSec.released); fr_delivered = fr_usable && fr_release (the
+//                 frame's data left as client data: RxFrameStatus.delivered).  In
+//                 store-and-forward the record comes one frame later than in cut-through.
 //   vd_valid      one clock, the final verdict of an accepted frame (physec_sec_rx vd_*:
-//                 vd_pass, vd_tag_lost, vd_tag_mismatch, vd_an, vd_pn[63:0]); with the
-//                 next frame's security results, or after finish.
+//                 vd_pass, vd_tag_lost, vd_tag_mismatch, vd_key_changed, vd_an,
+//                 vd_pn[63:0]); with the next frame's security results, or after finish
+//                 or a loss of lock.
 //   locked        the aligner is locked.
 //   cnt_*         32-bit, wrapping.  The frame stage (RxCounters, as physec_frame_rx):
 //                 cnt_frames, cnt_am_bad, cnt_oh_crc_errors, cnt_jc_crc_errors,
@@ -64,15 +67,17 @@
 //                 stage (SecCounters): cnt_sec_frames, cnt_sec_passed, cnt_sec_failed,
 //                 cnt_sec_bypass, cnt_sec_tag_failures, cnt_sec_tags_lost, cnt_sec_replays,
 //                 cnt_sec_unknown_an, cnt_sec_pad_errors, cnt_sec_pn_unpredicted,
-//                 cnt_sec_key_switches.  Lost frames are counted as their ticks pass
-//                 (physec_frame_rx).
+//                 cnt_sec_key_switches, cnt_sec_key_changed.  Lost frames are counted as
+//                 their ticks pass (physec_frame_rx).
 //   err_ks        physec_sec_rx's sticky keystream error (a design or usage error).
+//   err_buf       physec_sec_rxbuf lost a beat to a full buffer (sticky; a design error).
 //
-// Latency (LATENCY = 12 clocks, no pauses): a 257b slot's 66b blocks leave 12 clocks
-// after the line word that completes the frame word holding the slot's last bit (frame
-// word k = frame bits [256k, 256k + 255], at the line's bit offset; aligner 6, security
-// stage 1, demapper 4, de-transcoder 1): 12 or 13 clocks after the line word holding
-// the slot's last bit itself.
+// Latency (no pauses; frame word k = frame bits [256k, 256k + 255], at the line's bit
+// offset): a 257b slot's 66b blocks leave LATENCY clocks after the line word that
+// completes the frame word holding the slot's last bit: aligner 6, security stage 1,
+// buffer 3 (FIFO 2 + its output register), demapper 4, de-transcoder 1 = 15 in
+// cut-through; store-and-forward adds the wait for the verdict, which comes 3 clocks
+// after the next frame's word 3 entered the security stage (tb/physec_rx measures both).
 //
 // Geometry: the 100g profile of physec_profile_pkg only (256-bit words: one slot ends
 // per word at most; physec_sec_rx supports no other).
@@ -84,7 +89,8 @@
 module physec_rx #(
   parameter int KS_DEPTH = 32,     // physec_sec_rx keystream FIFO entries
   parameter int RPR      = 1,      // AES registers per round
-  parameter int NCAND    = 4       // AM search candidates (physec_aligner)
+  parameter int NCAND    = 4,      // AM search candidates (physec_aligner)
+  parameter int BUF_DEPTH = 4096   // physec_sec_rxbuf entries (>= frame words + 64)
 ) (
   input  wire logic            clk,
   input  wire logic            rst,
@@ -93,6 +99,7 @@ module physec_rx #(
   output logic                 client_valid,
   output logic [4*66-1:0]      client_blocks,
   output logic                 client_err,
+  input  wire logic            cfg_cut_through,
   input  wire logic [31:0]     cfg_link_id,
   input  wire logic            require_security,
   input  wire logic            key_we,
@@ -100,6 +107,8 @@ module physec_rx #(
   input  wire logic [255:0]    key,
   input  wire logic            key_len,
   input  wire logic [95:0]     salt,
+  input  wire logic            erase,
+  input  wire logic [1:0]      erase_an,
   input  wire logic            finish,
   output logic                 fr_valid,
   output logic                 fr_am_good,
@@ -119,6 +128,7 @@ module physec_rx #(
   output logic                 fr_unknown_an,
   output logic                 fr_replay,
   output logic                 fr_pn_unpredicted,
+  output logic                 fr_key_changed,
   output logic                 fr_pending,
   output logic                 fr_release,
   output logic                 fr_delivered,
@@ -126,6 +136,7 @@ module physec_rx #(
   output logic                 vd_pass,
   output logic                 vd_tag_lost,
   output logic                 vd_tag_mismatch,
+  output logic                 vd_key_changed,
   output logic [1:0]           vd_an,
   output logic [63:0]          vd_pn,
   output logic                 locked,
@@ -151,7 +162,9 @@ module physec_rx #(
   output logic [31:0]          cnt_sec_pad_errors,
   output logic [31:0]          cnt_sec_pn_unpredicted,
   output logic [31:0]          cnt_sec_key_switches,
-  output logic                 err_ks
+  output logic [31:0]          cnt_sec_key_changed,
+  output logic                 err_ks,
+  output logic                 err_buf
 );
 /* verilator lint_on MULTITOP */
 
@@ -197,10 +210,11 @@ module physec_rx #(
   logic         s_valid, s_sof;
   logic [255:0] s_word;
   logic         fs_valid, fs_pad_invalid, fs_bypass, fs_bypass_refused, fs_unknown_an, fs_replay;
-  logic         fs_pn_unpredicted, fs_pending, fs_release;
+  logic         fs_pn_unpredicted, fs_key_changed, fs_pending, fs_release;
   logic [1:0]   fs_an, fs_mode;
   logic [63:0]  fs_pn;
 
+  // A loss of lock ends the pending verdict (spec 6.4).
   physec_sec_rx #(
     .KS_DEPTH(KS_DEPTH),
     .RPR     (RPR)
@@ -214,7 +228,10 @@ module physec_rx #(
     .key               (key),
     .key_len           (key_len),
     .salt              (salt),
+    .erase             (erase),
+    .erase_an          (erase_an),
     .finish            (finish),
+    .lost              (ev_loss),
     .in_valid          (fw_valid),
     .in_sof            (fw_valid && fw_idx == '0),
     .in_word           (fw_word),
@@ -231,12 +248,14 @@ module physec_rx #(
     .fs_unknown_an     (fs_unknown_an),
     .fs_replay         (fs_replay),
     .fs_pn_unpredicted (fs_pn_unpredicted),
+    .fs_key_changed    (fs_key_changed),
     .fs_pending        (fs_pending),
     .fs_release        (fs_release),
     .vd_valid          (vd_valid),
     .vd_pass           (vd_pass),
     .vd_tag_lost       (vd_tag_lost),
     .vd_tag_mismatch   (vd_tag_mismatch),
+    .vd_key_changed    (vd_key_changed),
     .vd_an             (vd_an),
     .vd_pn             (vd_pn),
     .cnt_frames        (cnt_sec_frames),
@@ -250,13 +269,13 @@ module physec_rx #(
     .cnt_pad_errors    (cnt_sec_pad_errors),
     .cnt_pn_unpredicted(cnt_sec_pn_unpredicted),
     .cnt_key_switches  (cnt_sec_key_switches),
+    .cnt_key_changed   (cnt_sec_key_changed),
     .err_ks            (err_ks)
   );
-  wire logic unused_sof = s_sof;
 
   // The aligner's side lanes, delayed by the security stage's latency (1 clock).
   logic            d_am_good, d_loss, d_vvalid;
-  logic [IDXW-1:0] d_idx, d_vidx;
+  logic [IDXW-1:0] d_vidx;
   logic [LIMW-1:0] d_vlim;
 
   always_ff @(posedge clk) begin
@@ -267,38 +286,64 @@ module physec_rx #(
       d_loss   <= ev_loss;
       d_vvalid <= vw_valid;
     end
-    d_idx     <= fw_idx;
     d_am_good <= fw_am_good;
     d_vidx    <= vw_idx;
     d_vlim    <= vw_lim;
   end
+  wire logic unused_idx = &{1'b0, fw_idx};
 
-  // Drop: fs_valid comes 3 clocks after the frame's word 3 entered the security stage,
-  // i.e. with its out word 5 (the first payload word, the demapper's in_drop sample) or,
-  // after pauses, before it; hold it for that word.
-  logic drop_q;
-  always_ff @(posedge clk) begin
-    if (rst)           drop_q <= 1'b0;
-    else if (fs_valid) drop_q <= !fs_release;
-  end
-  wire logic drop = fs_valid ? !fs_release : drop_q;
+  // ---- Release gate and store-and-forward buffer: every beat with a frame word, a
+  // virtual word or the loss event, in order; the arrival record travels with its frame.
+  localparam int SIDE_W = 3 + IDXW + LIMW;        // {am_good, loss, vvalid, vidx, vlim}
+  localparam int FS_W   = 2 + 64 + 2 + 8;         // {an, pn, mode, 7 reasons, pending}
+  logic                 b_fw, b_valid_any, b_sof;
+  logic [IDXW-1:0]      b_idx;
+  logic [255:0]         b_word;
+  logic [SIDE_W-1:0]    b_side;
+  logic                 b_unverified, b_drop, b_release;
+  logic [FS_W-1:0]      b_rec;
+  logic [$clog2(BUF_DEPTH + 3)-1:0] unused_level;
 
-  // Verified previous frame (the demapper's in_unverified, sampled at its JC decode): at
-  // a frame's fs_valid, the previous frame's verdict is vd_pass if it was pending (vd_valid
-  // in this clock), else what its own fs_* said (released without a pending verdict =
-  // bypass allowed: verified; refused: not).  Held until the next fs_valid.
-  logic own_ok_q, prev_ok_q;
-  wire logic prev_ok_now = vd_valid ? vd_pass : own_ok_q;
-  always_ff @(posedge clk) begin
-    if (rst) begin
-      own_ok_q  <= 1'b0;
-      prev_ok_q <= 1'b0;
-    end else if (fs_valid) begin
-      own_ok_q  <= fs_release && !fs_pending;
-      prev_ok_q <= prev_ok_now;
-    end
-  end
-  wire logic unverified = !(fs_valid ? prev_ok_now : prev_ok_q);
+  physec_sec_rxbuf #(
+    .SIDE_W(SIDE_W),
+    .FS_W  (FS_W),
+    .DEPTH (BUF_DEPTH)
+  ) u_buf (
+    .clk           (clk),
+    .rst           (rst),
+    .cut_through   (cfg_cut_through),
+    .in_valid      (s_valid || d_vvalid || d_loss),
+    .in_fw         (s_valid),
+    .in_sof        (s_sof),
+    .in_word       (s_word),
+    .in_side       ({d_am_good, d_loss, d_vvalid, d_vidx, d_vlim}),
+    .fs_valid      (fs_valid),
+    .fs_rec        ({fs_an, fs_pn, fs_mode, fs_pad_invalid, fs_bypass, fs_bypass_refused, fs_unknown_an,
+                     fs_replay, fs_pn_unpredicted, fs_key_changed, fs_pending}),
+    .fs_pending    (fs_pending),
+    .fs_release    (fs_release),
+    .vd_valid      (vd_valid),
+    .vd_pass       (vd_pass),
+    .out_valid     (b_valid_any),
+    .out_fw        (b_fw),
+    .out_sof       (b_sof),
+    .out_idx       (b_idx),
+    .out_word      (b_word),
+    .out_side      (b_side),
+    .out_unverified(b_unverified),
+    .out_drop      (b_drop),
+    .out_release   (b_release),
+    .out_rec       (b_rec),
+    .level         (unused_level),
+    .err_ovf       (err_buf)
+  );
+  wire logic unused_buf = &{1'b0, b_valid_any, b_sof};
+
+  wire logic            g_am_good = b_side[SIDE_W-1];
+  wire logic            g_loss    = b_valid_any && b_side[SIDE_W-2];
+  wire logic            g_vvalid  = b_valid_any && b_side[SIDE_W-3];
+  wire logic [IDXW-1:0] g_vidx    = b_side[LIMW +: IDXW];
+  wire logic [LIMW-1:0] g_vlim    = b_side[LIMW-1:0];
 
   // ---- Demapper.
   logic         b_valid, b_err, st_valid, st_am_good, st_oh_crc_ok, st_jc_crc_ok, st_cnd_ok, st_usable;
@@ -312,16 +357,16 @@ module physec_rx #(
   physec_gmp_demap u_demap (
     .clk         (clk),
     .rst         (rst),
-    .in_valid    (s_valid),
-    .in_word     (s_word),
-    .in_idx      (d_idx),
-    .in_am_good  (d_am_good),
-    .in_loss     (d_loss),
-    .in_drop     (drop),
-    .in_unverified(unverified),
-    .vin_valid   (d_vvalid),
-    .vin_idx     (d_vidx),
-    .vin_lim     (d_vlim),
+    .in_valid    (b_fw),
+    .in_word     (b_word),
+    .in_idx      (b_idx),
+    .in_am_good  (g_am_good),
+    .in_loss     (g_loss),
+    .in_drop     (b_drop),
+    .in_unverified(b_unverified),
+    .vin_valid   (g_vvalid),
+    .vin_idx     (g_vidx),
+    .vin_lim     (g_vlim),
     .blk_valid   (b_valid),
     .blk         (b_blk),
     .blk_err     (b_err),
@@ -351,53 +396,24 @@ module physec_rx #(
     .out_err   (client_err)
   );
 
-  // ---- Per-frame record: the demapper's status (st_valid comes at least one clock after
-  // the same frame's fs_valid, whose fields are held here until then).
-  logic        h_pad_invalid, h_bypass, h_bypass_refused, h_unknown_an, h_replay, h_pn_unpredicted;
-  logic        h_pending, h_release;
-  logic [1:0]  h_an, h_mode;
-  logic [63:0] h_pn;
-
-  always_ff @(posedge clk) begin
-    if (fs_valid) begin
-      h_an             <= fs_an;
-      h_pn             <= fs_pn;
-      h_mode           <= fs_mode;
-      h_pad_invalid    <= fs_pad_invalid;
-      h_bypass         <= fs_bypass;
-      h_bypass_refused <= fs_bypass_refused;
-      h_unknown_an     <= fs_unknown_an;
-      h_replay         <= fs_replay;
-      h_pn_unpredicted <= fs_pn_unpredicted;
-      h_pending        <= fs_pending;
-      h_release        <= fs_release;
-    end
-  end
-
+  // ---- Per-frame record: the demapper's status with the buffer's record of the same
+  // frame (held from its word 4 on; st_valid follows its JC decode).
   always_ff @(posedge clk) begin
     if (rst) fr_valid <= 1'b0;
     else     fr_valid <= st_valid;
     if (st_valid) begin
-      fr_am_good        <= st_am_good;
-      fr_oh_crc_ok      <= st_oh_crc_ok;
-      fr_jc_crc_ok      <= st_jc_crc_ok;
-      fr_jc_kind        <= st_jc_kind;
-      fr_usable         <= st_usable;
-      fr_cm             <= st_cm;
-      fr_mfas           <= st_mfas;
-      fr_stat           <= st_stat;
-      fr_an             <= h_an;
-      fr_pn             <= h_pn;
-      fr_mode           <= h_mode;
-      fr_pad_invalid    <= h_pad_invalid;
-      fr_bypass         <= h_bypass;
-      fr_bypass_refused <= h_bypass_refused;
-      fr_unknown_an     <= h_unknown_an;
-      fr_replay         <= h_replay;
-      fr_pn_unpredicted <= h_pn_unpredicted;
-      fr_pending        <= h_pending;
-      fr_release        <= h_release;
-      fr_delivered      <= st_usable && h_release;
+      fr_am_good   <= st_am_good;
+      fr_oh_crc_ok <= st_oh_crc_ok;
+      fr_jc_crc_ok <= st_jc_crc_ok;
+      fr_jc_kind   <= st_jc_kind;
+      fr_usable    <= st_usable;
+      fr_cm        <= st_cm;
+      fr_mfas      <= st_mfas;
+      fr_stat      <= st_stat;
+      {fr_an, fr_pn, fr_mode, fr_pad_invalid, fr_bypass, fr_bypass_refused, fr_unknown_an, fr_replay,
+       fr_pn_unpredicted, fr_key_changed, fr_pending} <= b_rec;
+      fr_release   <= b_release;
+      fr_delivered <= st_usable && b_release;
     end
   end
 
@@ -412,21 +428,8 @@ module physec_rx #(
 
   always_ff @(posedge clk) begin
     if (rst) cnt_sec_dropped <= '0;
-    else     cnt_sec_dropped <= cnt_sec_dropped + 32'(st_valid && st_usable && !h_release);
+    else     cnt_sec_dropped <= cnt_sec_dropped + 32'(st_valid && st_usable && !b_release);
   end
-
-`ifndef SYNTHESIS
-  // The timing argument above: a frame's fs_valid (its PAD's verdicts) comes no later than
-  // the clock in which the demapper decodes its JC, the clock before st_valid.
-  logic fs_seen_q;
-  always @(posedge clk) begin
-    if (rst)           fs_seen_q <= 1'b0;
-    else if (fs_valid) fs_seen_q <= 1'b1;
-    else if (st_valid) fs_seen_q <= 1'b0;
-    if (!rst && st_valid && !fs_seen_q)
-      $error("physec_rx: a frame's JC was decoded before its PAD's verdicts (in_unverified stale)");
-  end
-`endif
 
 endmodule
 

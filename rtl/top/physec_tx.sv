@@ -40,7 +40,7 @@
 //                 bits [256k, 256k + 255] of word k.  Frame t's word k leaves in clock
 //                 S + 6 + 2570 t + k, clock 0 being the first clock with rst low.
 //   cfg_mode[1:0], cfg_link_id[31:0], key_we, key_an[1:0], key[255:0], key_len,
-//   salt[95:0], rekey_req, rekey_an[1:0]   the security configuration, exactly as
+//   salt[95:0], erase, erase_an[1:0], rekey_req, rekey_an[1:0]   the security configuration, exactly as
 //                 physec_sec_tx (key byte 0 in key[255:248], AES-128 in key[255:128],
 //                 key_len 1 = AES-256; salt byte 0 in salt[95:88]; link ID big-endian).
 //                 Activation: key_we, then rekey_req with no key in use.  Every frame
@@ -91,6 +91,8 @@ module physec_tx #(
   input  wire logic [255:0]    key,
   input  wire logic            key_len,
   input  wire logic [95:0]     salt,
+  input  wire logic            erase,
+  input  wire logic [1:0]      erase_an,
   input  wire logic            rekey_req,
   input  wire logic [1:0]      rekey_an,
   output logic                 fr_valid,
@@ -190,6 +192,8 @@ module physec_tx #(
     .key              (key),
     .key_len          (key_len),
     .salt             (salt),
+    .erase            (erase),
+    .erase_an         (erase_an),
     .rekey_req        (rekey_req),
     .rekey_an         (rekey_an),
     .in_valid         (f_valid),

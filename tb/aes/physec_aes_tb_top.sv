@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 //
 // physec_aes_tb_top: test harness for tb/aes/test_aes.py, one physec_aes_keyexp
-// feeding one physec_aes_pipe (same RPR), all ports brought out.  Bit order
+// feeding one physec_aes_pipe (same RPR), all ports brought out; clr goes to
+// both (zeroise, as physec_sec_ksgen drives them at a key erase).  Bit order
 // as in rtl/aes: byte 0 of a block in [127:120], key byte 0 in key[255:248]
 // (AES-128: key[255:128]).  Testbench only, not part of rtl/.
 
@@ -13,6 +14,7 @@ module physec_aes_tb_top #(
 ) (
   input  wire logic             clk,
   input  wire logic             rst,
+  input  wire logic             clr,
   input  wire logic             key_valid,
   input  wire logic             key_len,
   input  wire logic [255:0]     key,
@@ -33,6 +35,7 @@ module physec_aes_tb_top #(
   physec_aes_keyexp #(.RPR(RPR)) u_keyexp (
     .clk       (clk),
     .rst       (rst),
+    .clr       (clr),
     .key_valid (key_valid),
     .key_len   (key_len),
     .key       (key),
@@ -45,6 +48,7 @@ module physec_aes_tb_top #(
   physec_aes_pipe #(.RPR(RPR), .TAG_W(TAG_W)) u_pipe (
     .clk       (clk),
     .rst       (rst),
+    .clr       (clr),
     .key_ready (ready),
     .rk_len    (rk_len),
     .round_keys(round_keys),

@@ -296,6 +296,7 @@ def check_run(res, rpr: int) -> dict:
 
 
 async def start(dut):
+    dut.clr.value = 0
     dut.key_valid.value = 0
     dut.key_len.value = 0
     dut.key.value = 0
@@ -343,6 +344,62 @@ async def cavp_kat(dut):
     assert counts["out"] == sum(len(ct) // 16 for cs in per_file for _, _, ct in cs)
     counts["block_in_accept_clock"] = len({c for c, _ in res["keys"]} & {b[0] for b in res["blocks"]})
     report(dut, f"cavp_kat ({len(order)} cases, {len(files)} files)", res, counts)
+
+
+def schedule_state(dut) -> list:
+    """Names of the key-schedule and pipeline registers that are not zero."""
+    bad = [f"round key {j}" for j in range(15) if int(dut.u_keyexp.rk_q[j].value)]
+    bad += [f"key window {i}" for i in range(8) if int(dut.u_keyexp.w_q[i].value)]
+    bad += [f"state {j}" for j in range(15) if int(dut.u_pipe.st_q[j].value)]
+    if T.env_int("PHYSEC_RPR", 1) == 2:
+        bad += [f"half-round {j}" for j in range(1, 15) if int(dut.u_pipe.g_round[j].g_two.h_q.value)]
+    return bad
+
+
+@cocotb.test()
+async def zeroise(dut):
+    """clr (a key erase) and rst zeroise every round key, the key window and every pipeline
+    state register in one clock; after clr the valid pipeline goes on (no block lost)
+    and nothing that comes out is the key's ciphertext."""
+    from cocotb.triggers import FallingEdge
+
+    rng = np.random.default_rng(T.seed() + 3)
+    await start(dut)
+    for stop in ("clr", "rst"):
+        key = rand_bytes(rng, 32)
+        dut.key_len.value = 1
+        dut.key.value = key_value(key, rng)
+        dut.key_valid.value = 1
+        await FallingEdge(dut.clk)
+        dut.key_valid.value = 0
+        pts = blocks_int(rand_bytes(rng, 16 * 60))
+        ct = set(blocks_int(ecb(key, b"".join(p.to_bytes(16, "big") for p in pts))))
+        outs, n_out = [], 0
+        for i, pt in enumerate(pts):
+            dut.in_valid.value = 1
+            dut.in_blk.value = pt
+            if i == 40:
+                getattr(dut, stop).value = 1
+            await FallingEdge(dut.clk)
+            if i == 40:
+                getattr(dut, stop).value = 0
+                bad = schedule_state(dut)
+                assert not bad, f"after {stop}: key material left in {bad}"
+            if int(dut.out_valid.value):
+                outs.append((i, int(dut.out_blk.value)))
+        dut.in_valid.value = 0
+        for _ in range(40):
+            await FallingEdge(dut.clk)
+            if int(dut.out_valid.value):
+                outs.append((99, int(dut.out_blk.value)))
+        after = [v for i, v in outs if i > 40]
+        if stop == "clr":
+            assert len(outs) == len(pts), f"clr lost blocks: {len(outs)} out of {len(pts)}"
+            assert not set(after) & ct, "a block after clr came out as the key's ciphertext"
+        else:
+            assert not after, f"{len(after)} blocks came out after rst without a key"
+        dut._log.info("zeroise: %s clears round keys, key window and pipeline state in one clock", stop)
+    await T.reset_dut(dut)
 
 
 @cocotb.test()

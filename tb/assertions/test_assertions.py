@@ -119,7 +119,7 @@ KEY = 0x000102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F
 
 async def _ks_start(dut):
     await start(dut, job_valid=0, job_iv=0xCAFEBABEDEADBEEF00112233, job_full=1, job_key=KEY,
-                job_key_len=1, job_key_id=1, ks_pop=0)
+                job_key_len=1, job_key_id=1, job_tag=0, ks_pop=0, clr=0, kid_inval=0)
 
 
 async def _ks_job(dut):
@@ -181,7 +181,7 @@ async def ks_job_withdrawn(dut):
 # --------------------------------------------------------------------------- physec_aes_keyexp
 
 async def _kx_start(dut):
-    await start(dut, key_valid=0, key_len=1, key=KEY)
+    await start(dut, key_valid=0, key_len=1, key=KEY, clr=0)
     dut.key_valid.value = 1
     await FallingEdge(dut.clk)
     dut.key_valid.value = 0
@@ -382,7 +382,7 @@ async def _rx_play(dut, deposits):
     dut.cfg_mode.value = 2
     dut.cfg_link_id.value = LINK
     dut.key_tab.value = _key_tab()
-    await play(dut, rows, 269, 16, deposits(sof), allow_x=True)
+    await play(dut, rows, 272, 16, deposits(sof), allow_x=True)
 
 
 @cocotb.test()
@@ -419,10 +419,108 @@ async def rx_job_queue(dut):
 
 
 @cocotb.test()
+async def rx_job_tag(dut):
+    def poke():
+        dut.u_rx.jr_nul_q.value = 0             # the job taken is not the one whose entry 0 comes
+        dut.u_rx.jr_an_q.value = 2
+    await _rx_play(dut, lambda sof: [(sof, poke)])
+
+
+@cocotb.test()
+async def rx_job_other_key(dut):
+    def force():
+        dut.u_rx.r_accept.value = Force(1)      # a frame accepted although its job is null
+
+    def release():
+        dut.u_rx.r_accept.value = Release()
+    await _rx_play(dut, lambda sof: [(sof + 5, force), (sof + 6, release)])
+
+
+@cocotb.test()
 async def rx_x_output(dut):
     def poke():
         dut.u_rx.cnt_frames.value = xs(dut.u_rx.cnt_frames)
     await _rx_play(dut, lambda sof: [(sof + 2, poke)])
+
+
+# --------------------------------------------------------------------------- physec_sec_rxbuf
+# Small geometry (8-bit words, 8 words per frame, 32 entries): frames of words 0..7.
+
+async def _buf_start(dut):
+    await start(dut, cut_through=0, in_valid=0, in_fw=0, in_sof=0, in_word=0, in_side=0, fs_valid=0, fs_rec=0,
+                fs_pending=0, fs_release=0, vd_valid=0, vd_pass=0)
+
+
+async def _buf_frame(dut, fs_pending=1, fs_release=1):
+    """One frame of 8 words, its arrival strobe after word 3."""
+    for k in range(8):
+        dut.in_valid.value = dut.in_fw.value = 1
+        dut.in_sof.value = int(k == 0)
+        dut.in_word.value = 0x40 + k
+        dut.fs_valid.value = int(k == 5)
+        dut.fs_pending.value = fs_pending
+        dut.fs_release.value = fs_release
+        await FallingEdge(dut.clk)
+    dut.in_valid.value = dut.in_fw.value = dut.in_sof.value = dut.fs_valid.value = 0
+
+
+@cocotb.test()
+async def buf_clean(dut):
+    await _buf_start(dut)
+    await _buf_frame(dut)                       # pending: waits for its verdict
+    await clocks(dut, 4)
+    dut.vd_valid.value = dut.vd_pass.value = 1
+    await FallingEdge(dut.clk)
+    dut.vd_valid.value = 0
+    await clocks(dut, 16)
+
+
+@cocotb.test()
+async def buf_early_release(dut):
+    await _buf_start(dut)
+    await _buf_frame(dut)                       # pending: its payload waits at word 4
+    await clocks(dut, 2)
+
+    def force():
+        for i in range(4):
+            dut.r_rel[i].value = 1              # found released, not decided
+        dut.go.value = Force(1)                 # and a gate that lets it go
+
+    def release():
+        dut.go.value = Release()
+    force()
+    await clocks(dut, 2)                        # word 4, then the first payload word
+    release()
+    await poke_then_reset(dut, lambda: None)
+
+
+@cocotb.test()
+async def buf_overflow(dut):
+    await _buf_start(dut)
+    await _buf_frame(dut)                       # pending, no verdict: everything behind waits
+    dut.in_valid.value = 1                      # virtual beats until the RAM is full and one more
+    for _ in range(40):
+        await FallingEdge(dut.clk)
+    dut.in_valid.value = 0
+    await poke_then_reset(dut, lambda: None)
+
+
+@cocotb.test()
+async def buf_in_flight(dut):
+    await _buf_start(dut)
+    dut.sa_open.value = 4                       # four frames' records in use
+    await _buf_frame(dut, fs_pending=0)
+    await poke_then_reset(dut, lambda: None)
+
+
+@cocotb.test()
+async def fifo_outregs(dut):
+    await _buf_start(dut)
+
+    def poke():
+        dut.u_fifo.ocnt_q.value = 2             # three words for two output registers
+        dut.u_fifo.inflight_q.value = 1
+    await poke_then_reset(dut, poke)
 
 
 # --------------------------------------------------------------------------- pytest
@@ -439,6 +537,9 @@ DUTS = {
     "demap": ("physec_gmp_demap", PROFILE + ["rtl/common/physec_crc_pkg.sv", "rtl/frame/physec_gmp_demap.sv"], None),
     "sec_tx": ("physec_sec_tx_tb", SEC_RTL + ["tb/sec_tx/physec_sec_tx_tb.sv"], {"NW": 256, "NF": 4}),
     "sec_rx": ("physec_sec_rx_tb", SEC_RTL + ["tb/sec_rx/physec_sec_rx_tb.sv"], {"NW": 256, "NF": 4}),
+    "rxbuf": ("physec_sec_rxbuf", PROFILE + ["rtl/common/physec_ram_sdp.sv", "rtl/common/physec_fifo_ram.sv",
+                                             "rtl/sec/physec_sec_rxbuf.sv"],
+              {"WORD_BITS": 8, "WORDS_PER_FRAME": 8, "DEPTH": 32}),
 }
 
 # (DUT, cocotb test, the assertion message it must produce: a prefix; None = clean run).
@@ -470,6 +571,13 @@ CASES = [
     ("sec_rx", "rx_ghash_not_ready", "physec_sec_rx: GHASH beat while GHASH is not ready"),
     ("sec_rx", "rx_job_queue", "physec_sec_rx: illegal job queue state"),
     ("sec_rx", "rx_x_output", "physec_sec_rx: X/Z on an output after reset"),
+    ("sec_rx", "rx_job_tag", "physec_sec_rx: a frame's keystream entry 0 is not of the job taken for it"),
+    ("sec_rx", "rx_job_other_key", "physec_sec_rx: a frame accepted with a job of another key"),
+    ("rxbuf", "buf_clean", None),
+    ("rxbuf", "buf_early_release", "physec_sec_rxbuf: store-and-forward released a payload word before its verdict"),
+    ("rxbuf", "buf_overflow", "physec_sec_rxbuf: a beat was lost to a full buffer"),
+    ("rxbuf", "buf_in_flight", "physec_sec_rxbuf: more than 4 frames in flight"),
+    ("rxbuf", "fifo_outregs", "physec_fifo_ram: output registers overrun"),
 ]
 
 
@@ -510,4 +618,4 @@ def test_assertion_fails_a_verilator_run():
         T.run_cocotb(top, srcs, "test_assertions", HERE, parameters=params, sim="verilator",
                      build_name="verilator-gmp_map",
                      extra_env={"COCOTB_TEST_FILTER": r"\.(map_clean|map_overflow)$"})
-    assert "map_clean" in str(exc.value) or "map_clean" in T._tail(HERE / "sim_build" / "verilator-gmp_map" / "sim.log", 400)
+    assert "map_clean" in str(exc.value) or "map_clean" in T._tail(T.build_dir(HERE, build_name="verilator-gmp_map") / "sim.log", 400)

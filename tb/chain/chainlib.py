@@ -8,8 +8,9 @@ Model of physec_tx (rtl/top/physec_tx.sv): the 66b blocks of ``pcs_tx`` ->
 ``SecTx`` (what ``FrameTx(p, b257, SecTx)`` applies per frame) from frame 1 on, the
 frame the testbench activates the key for.
 
-Model of physec_rx (rtl/top/physec_rx.sv): ``deframe(p, bits, SecRx(..., CUT_THROUGH))``
--> ``detranscode_257b``; per-frame status, verdicts and counters from the same run.
+Model of physec_rx (rtl/top/physec_rx.sv): ``deframe(p, bits, SecRx(..., policy))`` ->
+``detranscode_257b``, policy STORE_AND_FORWARD (the RTL's reset default) or CUT_THROUGH
+(``rx_cut_through``); per-frame status, verdicts and counters from the same run.
 
 Line words: word k = frame bits [256k, 256k + 255], bit 255 first (spec 2.1).  66b groups:
 one int per clock, block j in bits [66j + 65 : 66j] (physec_tb.groups_to_ints).
@@ -24,13 +25,13 @@ from dataclasses import dataclass, field
 import numpy as np
 
 import physec_tb as T
-from physec.frame import FrameTx, deframe
+from physec.frame import Deframer, FrameTx, RxResult, _concat, deframe
 from physec.gmp import client_valid
 from physec.mac import mac_decode
 from physec.pad import MODE_BYPASS, MODE_ENCRYPT
 from physec.pcs import pcs_tx
 from physec.pcs66 import Blocks66, decode_66b, encode_66b, idle_cgmii
-from physec.sec import CUT_THROUGH, SecRx, SecTx
+from physec.sec import CUT_THROUGH, STORE_AND_FORWARD, SecRx, SecTx
 from physec.traffic import default_traffic, expected_rx
 from physec.vectorset import lead_blocks
 from physec.xcode257 import detranscode_257b
@@ -45,16 +46,22 @@ SOURCES = (["rtl/pcs/physec_pcs_pkg.sv", "rtl/common/physec_crc_pkg.sv"] + SEC_R
               "rtl/top/physec_tx.sv", "rtl/top/physec_rx.sv", "tb/chain/physec_chain_tb.sv"])
 
 TX_LATENCY = 6          # mapper clock -> line word (physec_tx header)
-RX_LATENCY = 12         # line word completing the frame word with a slot's last bit -> its 66b blocks
+# Line word completing the frame word with a slot's last bit -> its 66b blocks (physec_rx
+# header), per policy: cut-through; store-and-forward one frame period more (plus the
+# check latency), the same for every block of a stream without pauses.
+RX_LATENCY = {CUT_THROUGH: 16, STORE_AND_FORWARD: 16 + 2569}
+HOLD = RX_LATENCY[STORE_AND_FORWARD] - RX_LATENCY[CUT_THROUGH]   # a held frame's wait for its verdict
+POLICIES = (STORE_AND_FORWARD, CUT_THROUGH)
 RESET_ROWS = 4
-STIM_W, TAIL = 276, 8         # TAIL: shorter than the GMP FIFO target, so the client never runs dry
+STIM_W, TAIL = 280, 8         # TAIL: shorter than the GMP FIFO target, so the client never runs dry
 F, H = P.frame_bits, P.header_bits
 KIND = {"same": 0, "+1": 1, "+2": 2, "-1": 3, "-2": 4, "new": 5, "crc": 6, "pattern": 7, "stale": 8}
 RX_COUNTERS = ["frames", "am_bad", "oh_crc_errors", "jc_crc_errors", "jc_pattern_errors", "unusable_frames",
                "lock_losses", "locks", "lost_frames", "error_blocks", "sec_dropped"]
 SEC_COUNTERS = ["frames", "passed", "failed", "bypass", "tag_failures", "tags_lost", "replays", "unknown_an",
-                "pad_errors", "pn_unpredicted", "key_switches"]
-ARRIVAL = ("PAD invalid", "bypass not allowed", "unknown AN", "replay", "PN not predicted")
+                "pad_errors", "pn_unpredicted", "key_switches", "key_changed"]
+ARRIVAL = ("PAD invalid", "bypass not allowed", "unknown AN", "replay", "PN not predicted", "key changed")
+TX_CNT, FLAGS = 23, 26        # cnt.hex words: TX counters, flags
 ACTIVATE_CLOCK = 10     # TX rekey_req (activation): after frame 0's line_sof (clock 4 at physec_sec_tx)
 
 
@@ -64,9 +71,10 @@ def regress() -> bool:
 
 # --------------------------------------------------------------------------- stimulus rows
 
-def row(data=0, c_valid=0, l_valid=0, rst=0, tx_kwe=0, rx_kwe=0, rekey=0, an=0, ksel=0, req=1, fin=0) -> int:
-    return (rst << 275 | tx_kwe << 274 | rx_kwe << 273 | rekey << 272 | an << 270 | ksel << 268 | req << 267
-            | fin << 266 | c_valid << 265 | l_valid << 264 | data)
+def row(data=0, c_valid=0, l_valid=0, rst=0, tx_kwe=0, rx_kwe=0, rekey=0, an=0, ksel=0, req=1, fin=0,
+        tx_erase=0, rx_erase=0) -> int:
+    return (tx_erase << 277 | rx_erase << 276 | rst << 275 | tx_kwe << 274 | rx_kwe << 273 | rekey << 272
+            | an << 270 | ksel << 268 | req << 267 | fin << 266 | c_valid << 265 | l_valid << 264 | data)
 
 
 def key_table(keys) -> tuple[int, dict]:
@@ -133,7 +141,8 @@ def tx_rows(src: TxSource, table: dict, tx_key, rx_keys: dict | None = None, tai
 
 def rx_rows(words_: list, valid: list, table: dict, rx_keys: dict, require: bool = True) -> list:
     """Reset, RX key installs, 30 idle clocks, the line words (line_valid per ``valid``),
-    then idle clocks, finish (SecRx.finish) and idle clocks."""
+    then idle clocks, finish (SecRx.finish) and idle clocks: a frame more than the
+    release buffer holds, so that store-and-forward drains after finish."""
     req = int(require)
     rows = [row(rst=1, req=req)] * RESET_ROWS
     rows += [row(rx_kwe=1, an=an, ksel=table[k], req=req) for an, k in rx_keys.items()]
@@ -141,7 +150,7 @@ def rx_rows(words_: list, valid: list, table: dict, rx_keys: dict, require: bool
     it = iter(words_)
     for v in valid:
         rows.append(row(next(it), l_valid=1, req=req) if v else row(req=req))
-    rows += [row(req=req)] * 24 + [row(req=req, fin=1)] + [row(req=req)] * 8
+    rows += [row(req=req)] * 24 + [row(req=req, fin=1)] + [row(req=req)] * (W + 40)
     return rows
 
 
@@ -157,6 +166,7 @@ class Run:
     vd: list = field(default_factory=list)
     cnt: list = field(default_factory=list)
     secs: float = 0.0
+    sf_leaks: int = 0
 
     @property
     def clocks(self) -> int:
@@ -164,10 +174,11 @@ class Run:
 
     @property
     def flags(self) -> int:
-        return self.cnt[25]
+        return self.cnt[FLAGS]
 
 
-async def simulate(dut, rows, key_tab: int, mode: int = MODE_ENCRYPT, rx_off: int = 0) -> Run:
+async def simulate(dut, rows, key_tab: int, mode: int = MODE_ENCRYPT, rx_off: int = 0,
+                   policy: str = STORE_AND_FORWARD) -> Run:
     from cocotb.clock import Clock
 
     import cocotb
@@ -181,12 +192,13 @@ async def simulate(dut, rows, key_tab: int, mode: int = MODE_ENCRYPT, rx_off: in
     dut.cfg_link_id.value = LINK
     dut.key_tab.value = key_tab
     dut.rx_off.value = rx_off
+    dut.rx_cut_through.value = int(policy == CUT_THROUGH)
     cap, secs = await play(dut, rows, STIM_W, TAIL)
     # Records of clock 0 are the previous run's outputs (reset acts at the end of clock 0).
     rd = lambda f, clk_lsb: [v for v in (read_hex(f) if os.path.exists(f) else []) if v >> clk_lsb]  # noqa: E731
     c = read_hex("cnt.hex")[0]
-    return Run(rows, cap, rd("tfr.hex", 95), rd("blk.hex", 265), rd("rfr.hex", 115), rd("vd.hex", 69),
-               [(c >> (32 * i)) & 0xFFFFFFFF for i in range(32)], secs)
+    return Run(rows, cap, rd("tfr.hex", 95), rd("blk.hex", 265), rd("rfr.hex", 116), rd("vd.hex", 70),
+               [(c >> (32 * i)) & 0xFFFFFFFF for i in range(32)], secs, int(dut.sf_leaks.value))
 
 
 # --------------------------------------------------------------------------- TX checks
@@ -213,7 +225,7 @@ def check_tx(run: Run, expect: list, plain: list, name: str) -> list[bytes]:
     frames = []
     for t, e in enumerate(expect):
         line = b"".join(x.to_bytes(WB, "big") for x in got[t * W:(t + 1) * W])
-        msg = first_diff(e.line, line)
+        msg = first_diff(e.line, line, at=lambda k, t=t: run.cap.at(sofs[t] + k))
         assert not msg, f"{name}: frame {t}{' (blank)' if e.blank else ''} (AN {e.an}, PN {e.pn}): {msg}"
         frames.append(line)
     # Records {clock, protected, mode, an, pn, tv, kcp, next_an, cm, mfas}, 2 clocks after line_sof.
@@ -230,8 +242,9 @@ def check_tx(run: Run, expect: list, plain: list, name: str) -> list[bytes]:
                                   f"{run.flags & 0x1F:05b}"
     uf = sum(p.map.underflows for p in plain)
     of = sum(p.map.overflows for p in plain)
-    assert (run.cnt[23], run.cnt[24]) == (uf, of), f"underflow/overflow {run.cnt[23:25]}, model {(uf, of)}"
-    assert run.cnt[22] == len(sofs), f"cnt_frames {run.cnt[22]}, {len(sofs)} line_sof seen"
+    assert (run.cnt[TX_CNT + 1], run.cnt[TX_CNT + 2]) == (uf, of), \
+        f"underflow/overflow {run.cnt[TX_CNT + 1:TX_CNT + 3]}, model {(uf, of)}"
+    assert run.cnt[TX_CNT] == len(sofs), f"cnt_frames {run.cnt[TX_CNT]}, {len(sofs)} line_sof seen"
     return frames
 
 
@@ -265,9 +278,18 @@ class RxRef:
     err: list                    # per group: detranscode_257b err
 
 
-def rx_reference(bits: np.ndarray, keys: dict, require: bool = True) -> RxRef:
-    sec = SecRx(keys, LINK, CUT_THROUGH, require_security=require)
-    res = deframe(P, bits, sec)
+def rx_reference(bits: np.ndarray, keys: dict, require: bool = True, policy: str = STORE_AND_FORWARD,
+                 finish: bool = True) -> RxRef:
+    """The model receiver on ``bits``; ``finish`` = False: a live link (the stream does not
+    end, so the last frame keeps its verdict pending and, in store-and-forward, its data)."""
+    sec = SecRx(keys, LINK, policy, require_security=require)
+    if finish:
+        res = deframe(P, bits, sec)
+    else:
+        d = Deframer(P, sec)
+        outs = d.feed(np.packbits(bits).tobytes(), len(bits))
+        res = RxResult(_concat([o.blocks for o in outs]), [o.status for o in outs if o.status is not None],
+                       d.counters, d.events)
     b66, err = detranscode_257b(res.blocks)
     return RxRef(res, sec, T.groups_to_ints(b66.sh.reshape(-1, 4), b66.pl.reshape(-1, 4)),
                  [int(e) for e in err])
@@ -275,11 +297,11 @@ def rx_reference(bits: np.ndarray, keys: dict, require: bool = True) -> RxRef:
 
 def frame_expect(st) -> dict:
     s = st.sec
-    arrival = [r for r in s.reasons if r in ARRIVAL]
+    arrival = [] if s.accepted else list(s.reasons)
     d = dict(am_good=int(st.am_good), oh_crc_ok=int(st.oh_crc_ok), jc_crc_ok=int(st.jc.crc_ok),
              jc_kind=KIND[st.jc.kind], usable=int(st.usable), cm=st.cm, mfas=st.mfas, stat=st.stat,
              reasons=sorted(arrival), bypass=int(s.mode == MODE_BYPASS),
-             pending=int(s.mode is not None and s.mode != MODE_BYPASS and not arrival),
+             pending=int(s.accepted),
              release=int(s.released), delivered=int(st.delivered))
     if s.mode is not None:
         d.update(an=s.an, pn=s.pn, mode=s.mode)
@@ -288,13 +310,13 @@ def frame_expect(st) -> dict:
 
 def frame_got(v: int) -> tuple[int, dict]:
     b = lambda i: (v >> i) & 1                                  # noqa: E731
-    reasons = [r for r, i in zip(ARRIVAL, (8, 6, 5, 4, 3)) if b(i)]
-    d = dict(am_good=b(114), oh_crc_ok=b(113), jc_crc_ok=b(112), jc_kind=(v >> 108) & 15, usable=b(107),
-             cm=(v >> 93) & 0x3FFF, mfas=(v >> 85) & 0xFF, stat=(v >> 77) & 0xFF, reasons=sorted(reasons),
-             bypass=b(7), pending=b(2), release=b(1), delivered=b(0))
-    if not b(8):                                                 # a valid PAD: its fields
-        d.update(an=(v >> 75) & 3, pn=(v >> 11) & ((1 << 64) - 1), mode=(v >> 9) & 3)
-    return v >> 115, d
+    reasons = [r for r, i in zip(ARRIVAL, (9, 7, 6, 5, 4, 3)) if b(i)]
+    d = dict(am_good=b(115), oh_crc_ok=b(114), jc_crc_ok=b(113), jc_kind=(v >> 109) & 15, usable=b(108),
+             cm=(v >> 94) & 0x3FFF, mfas=(v >> 86) & 0xFF, stat=(v >> 78) & 0xFF, reasons=sorted(reasons),
+             bypass=b(8), pending=b(2), release=b(1), delivered=b(0))
+    if not b(9):                                                 # a valid PAD: its fields
+        d.update(an=(v >> 76) & 3, pn=(v >> 12) & ((1 << 64) - 1), mode=(v >> 10) & 3)
+    return v >> 116, d
 
 
 def check_rx(run: Run, ref: RxRef, name: str) -> dict:
@@ -305,27 +327,32 @@ def check_rx(run: Run, ref: RxRef, name: str) -> dict:
     err = [(v >> 264) & 1 for v in run.blk]
     for i, (e, g) in enumerate(zip(ref.groups, got)):
         if e != g or ref.err[i] != err[i]:
-            raise AssertionError(f"{name}: 66b group {i} (257b block {i}) differs: model {e:#068x} err "
+            raise AssertionError(f"{name}: 66b group {i} (257b block {i}) differs, sampled at "
+                                 f"{run.cap.base.at(run.blk[i] >> 265)}: model {e:#068x} err "
                                  f"{ref.err[i]}\n  RTL {g:#068x} err {err[i]}")
     assert len(got) == len(ref.groups), f"{name}: {len(got)} client groups, model {len(ref.groups)}"
     assert len(run.rfr) == len(res.frames), f"{name}: {len(run.rfr)} frame records, model {len(res.frames)}"
     for t, (v, st) in enumerate(zip(run.rfr, res.frames)):
         _, d = frame_got(v)
         e = frame_expect(st)
-        assert d == e, f"{name}: frame {t} (line bit {st.pos}, MFAS {st.mfas}): RTL {d}\n  model {e}"
+        assert d == e, f"{name}: frame {t} (line bit {st.pos}, MFAS {st.mfas}) record at " \
+                       f"{run.cap.base.at(v >> 115)}: RTL {d}\n  model {e}"
     pend = [st.sec for st in res.frames if frame_expect(st)["pending"]]
     assert len(run.vd) == len(pend), f"{name}: {len(run.vd)} verdicts, model {len(pend)}"
     for v, s in zip(run.vd, pend):
-        g = ((v >> 68) & 1, (v >> 67) & 1, (v >> 66) & 1, (v >> 64) & 3, v & ((1 << 64) - 1))
-        w = (int(s.verdict == "pass"), int("tag lost" in s.reasons), int("tag mismatch" in s.reasons), s.an, s.pn)
-        assert g == w, f"{name}: verdict (pass, lost, mismatch, an, pn) RTL {g}, model {w}"
+        g = ((v >> 69) & 1, (v >> 68) & 1, (v >> 67) & 1, (v >> 66) & 1, (v >> 64) & 3, v & ((1 << 64) - 1))
+        w = (int(s.verdict == "pass"), int("tag lost" in s.reasons), int("tag mismatch" in s.reasons),
+             int("key changed" in s.reasons), s.an, s.pn)
+        assert g == w, f"{name}: verdict (pass, lost, mismatch, key changed, an, pn) RTL {g}, model {w}"
     cnt = {c: run.cnt[i] for i, c in enumerate(RX_COUNTERS)}
     want = {c: getattr(res.counters, c) for c in RX_COUNTERS}
     assert cnt == want, f"{name}: frame counters RTL {cnt}\n  model {want}"
     scnt = {c: run.cnt[11 + i] for i, c in enumerate(SEC_COUNTERS)}
     swant = {c: getattr(ref.sec.cnt, c) for c in SEC_COUNTERS}
     assert scnt == swant, f"{name}: security counters RTL {scnt}\n  model {swant}"
-    assert not (run.flags >> 5) & 1, f"{name}: RX err_ks"
+    assert not (run.flags >> 5) & 3, f"{name}: RX err_ks / err_buf {(run.flags >> 5) & 3:02b}"
+    if ref.sec.policy == STORE_AND_FORWARD:
+        assert run.sf_leaks == 0, f"{name}: {run.sf_leaks} data blocks of unreleased frames left the demapper"
     return {k: v for k, v in {**want, **{f"sec_{k}": v for k, v in swant.items()}}.items() if v}
 
 
@@ -347,19 +374,21 @@ def check_ethernet(groups: list, traffic, name: str) -> int:
     return len(fr)
 
 
-def block_latency(run: Run, ref: RxRef, first_row: int) -> set:
+def block_latency(run: Run, ref: RxRef, first_row: int, held=None, skip_last: bool = False) -> set:
     """Clocks from the line word that completes the frame word holding a slot's last bit
     (the frame words are the frame's 256-bit grid, at the line's bit offset) to the slot's
     66b group, per block, for a stream without pauses or lost frames (blocks = the frames'
-    data slots in order)."""
+    data slots in order).  ``skip_last``: not the last frame's (store-and-forward releases
+    it at finish)."""
     from physec.gmp import slot_map
 
     lat, i = set(), 0
-    for st in ref.res.frames:           # an unusable frame: error blocks at the data slots of Cm'
+    for n, st in enumerate(ref.res.frames):   # an unusable frame: error blocks at the data slots of Cm'
         for j in np.flatnonzero(slot_map(st.cm, P.n_slots)):
             k = (H + (int(j) + 1) * P.slot_bits - 1) // P.word_bits        # frame word
-            lat.add((run.blk[i] >> 297 - 32) - (first_row + (st.pos + P.word_bits * k + P.word_bits - 1)
-                                                // P.word_bits))
+            if not (skip_last and n == len(ref.res.frames) - 1):
+                lat.add((run.blk[i] >> 297 - 32) - (first_row + (st.pos + P.word_bits * k + P.word_bits - 1)
+                                                    // P.word_bits) - (held and held[n]) * HOLD)
             i += 1
     assert i == len(run.blk), "block_latency: blocks other than the frames' slots"
     return lat
@@ -374,4 +403,5 @@ def now() -> float:
     return time.perf_counter()
 
 
-__all__ = ["TOPLEVEL", "SOURCES", "TX_LATENCY", "RX_LATENCY", "make_key", "words", "LINK", "P", "W"]
+__all__ = ["TOPLEVEL", "SOURCES", "TX_LATENCY", "RX_LATENCY", "make_key", "words", "LINK", "P", "W", "CUT_THROUGH",
+           "STORE_AND_FORWARD"]

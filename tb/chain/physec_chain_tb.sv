@@ -6,7 +6,8 @@
 // files; nothing is driven or sampled per clock from Python.  Simulation only.
 //
 // Protocol (files in the simulator's working directory), as physec_sec_tx_tb:
-//   stim.hex: one line per clock, 276 bits (69 hex digits):
+//   stim.hex: one line per clock, 280 bits (70 hex digits):
+//     [279:278] 0  [277] TX erase  [276] RX erase (AN in [271:270])
 //     [275] rst  [274] TX key_we  [273] RX key_we  [272] TX rekey_req
 //     [271:270] AN (key_an, rekey_an)  [269:268] key table entry  [267] RX require_security
 //     [266] RX finish  [265] TX client_valid  [264] RX line_valid (RX-only runs)
@@ -19,18 +20,23 @@
 //   tfr.hex, per TX fr_valid (127 bits): {p[31:0], fr_protected, fr_mode, fr_an, fr_pn,
 //     fr_tag_valid, fr_kcp, fr_next_an, fr_cm, fr_mfas}
 //   blk.hex, per RX client_valid (297 bits): {p[31:0], client_err, client_blocks}
-//   rfr.hex, per RX fr_valid (147 bits): {p[31:0], am_good, oh_crc_ok, jc_crc_ok,
+//   rfr.hex, per RX fr_valid (148 bits): {p[31:0], am_good, oh_crc_ok, jc_crc_ok,
 //     jc_kind[3:0], usable, cm[13:0], mfas, stat, an, pn, mode, pad_invalid, bypass,
-//     bypass_refused, unknown_an, replay, pn_unpredicted, pending, release, delivered}
-//   vd.hex, per RX vd_valid (101 bits): {p[31:0], pass, tag_lost, tag_mismatch, an, pn}
+//     bypass_refused, unknown_an, replay, pn_unpredicted, key_changed, pending, release,
+//     delivered}
+//   vd.hex, per RX vd_valid (102 bits): {p[31:0], pass, tag_lost, tag_mismatch,
+//     key_changed, an, pn}
 //   cnt.hex, one line (32 x 32 bits, counter i in [32*i +: 32]): RX cnt_frames, am_bad,
 //     oh_crc_errors, jc_crc_errors, jc_pattern_errors, unusable_frames, lock_losses,
 //     locks, lost_frames, error_blocks, sec_dropped, sec_frames, sec_passed, sec_failed,
 //     sec_bypass, sec_tag_failures, sec_tags_lost, sec_replays, sec_unknown_an,
-//     sec_pad_errors, sec_pn_unpredicted, sec_key_switches (i = 0..21); TX cnt_frames,
-//     cnt_underflow, cnt_overflow (22..24); flags (25): bits {RX locked, RX err_ks, TX
-//     alarm_pn, err_key_refused, err_rekey_refused, err_ks, err_tag_late}, each ORed over
-//     the run (locked: at the end).
+//     sec_pad_errors, sec_pn_unpredicted, sec_key_switches, sec_key_changed (i = 0..22);
+//     TX cnt_frames, cnt_underflow, cnt_overflow (23..25); flags (26): bits {RX err_buf,
+//     RX locked, RX err_ks, TX alarm_pn, err_key_refused, err_rekey_refused, err_ks,
+//     err_tag_late}, each ORed over the run (locked: at the end).
+//   rx_cut_through: the receiver's policy for the run (0 store-and-forward).
+//   sf_leaks: (store-and-forward runs) demapper data blocks (not inserted errors) emitted
+//     while the frame being demapped is not released: must stay 0 (read from cocotb).
 
 `default_nettype none
 
@@ -49,10 +55,12 @@ module physec_chain_tb #(
   input  wire logic [31:0]      cfg_link_id,
   input  wire logic [4*353-1:0] key_tab,
   input  wire logic [7:0]       rx_off,      // chain: RX input = TX line delayed rx_off bits
-  output logic                  done
+  input  wire logic             rx_cut_through,
+  output logic                  done,
+  output logic [31:0]           sf_leaks
 );
 
-  localparam int SW = 276;
+  localparam int SW = 280;
 
   logic [SW-1:0] stim [NW];
   logic [31:0]   pc_q;
@@ -63,8 +71,8 @@ module physec_chain_tb #(
   wire logic          rst = s[275];
 
   // Counter and flag record: counters from the generate blocks, flags ORed here.
-  logic [25*32-1:0] cnt;
-  logic [5:0]       flags_q, flags_now;
+  logic [26*32-1:0] cnt;
+  logic [6:0]       flags_q, flags_now;
   logic             rx_locked;
   logic [32*32-1:0] cntm [1];
   logic [257:0]     cap [NW + TAIL];
@@ -93,7 +101,7 @@ module physec_chain_tb #(
       if (pc_q == n_stim + TAIL - 1) begin
         play_q  <= 1'b0;
         wr_q    <= 1'b1;
-        cntm[0] <= {192'd0, 25'd0, rx_locked, flags_q | flags_now, cnt};
+        cntm[0] <= {160'd0, 24'd0, rx_locked, flags_q | flags_now, cnt};
       end
     end
     if (wr_q) begin
@@ -132,6 +140,8 @@ module physec_chain_tb #(
       .key              (kt[352:97]),
       .key_len          (kt[96]),
       .salt             (kt[95:0]),
+      .erase            (s[277]),
+      .erase_an         (s[271:270]),
       .rekey_req        (s[272]),
       .rekey_an         (s[271:270]),
       .fr_valid         (fr_valid),
@@ -159,7 +169,7 @@ module physec_chain_tb #(
     wire logic unused = &{1'b0, st_active, st_an, st_rekey_pending};
 
     assign flags_now[4:0] = {alarm_pn, err_key_refused, err_rekey_refused, err_ks, err_tag_late};
-    assign cnt[32*22 +: 96] = {cnt_overflow, cnt_underflow, cnt_frames};
+    assign cnt[32*23 +: 96] = {cnt_overflow, cnt_underflow, cnt_frames};
 
     always @(posedge clk) begin
       if (go && !play_q) begin
@@ -180,14 +190,14 @@ module physec_chain_tb #(
     assign tx_sof         = 1'b0;
     assign tx_word        = '0;
     assign flags_now[4:0] = '0;
-    assign cnt[32*22 +: 96] = '0;
+    assign cnt[32*23 +: 96] = '0;
   end
 
   // ==================================================================== receiver
   if (HAS_RX) begin : g_rx
     logic [296:0] blc [NB];
-    logic [146:0] frc [NF];
-    logic [100:0] vdc [NF];
+    logic [147:0] frc [NF];
+    logic [101:0] vdc [NF];
     logic [31:0]  n_blk, n_fr, n_vd;
 
     // Chain: the TX line delayed by rx_off bits (the bits of the word before come first).
@@ -202,15 +212,15 @@ module physec_chain_tb #(
 
     logic         client_valid, client_err, locked, err_ks;
     logic [263:0] client_blocks;
-    logic         fr_valid, am_good, oh_ok, jc_ok, usable, pad_inv, bypass, bp_ref, unknown, replay, unpred;
+    logic         fr_valid, am_good, oh_ok, jc_ok, usable, pad_inv, bypass, bp_ref, unknown, replay, unpred, keychg;
     logic         pending, release_, delivered;
     logic [3:0]   jc_kind;
     logic [13:0]  cm;
     logic [7:0]   mfas, stat;
     logic [1:0]   an, mode, vd_an;
     logic [63:0]  pn, vd_pn;
-    logic         vd_valid, vd_pass, vd_lost, vd_mism;
-    logic [32*22-1:0] c;
+    logic         vd_valid, vd_pass, vd_lost, vd_mism, vd_keychg, err_buf;
+    logic [32*23-1:0] c;
 
     physec_rx u_rx (
       .clk                   (clk),
@@ -220,6 +230,7 @@ module physec_chain_tb #(
       .client_valid          (client_valid),
       .client_blocks         (client_blocks),
       .client_err            (client_err),
+      .cfg_cut_through       (rx_cut_through),
       .cfg_link_id           (cfg_link_id),
       .require_security      (s[267]),
       .key_we                (s[273]),
@@ -227,6 +238,8 @@ module physec_chain_tb #(
       .key                   (kt[352:97]),
       .key_len               (kt[96]),
       .salt                  (kt[95:0]),
+      .erase                 (s[276]),
+      .erase_an              (s[271:270]),
       .finish                (s[266]),
       .fr_valid              (fr_valid),
       .fr_am_good            (am_good),
@@ -246,6 +259,7 @@ module physec_chain_tb #(
       .fr_unknown_an         (unknown),
       .fr_replay             (replay),
       .fr_pn_unpredicted     (unpred),
+      .fr_key_changed        (keychg),
       .fr_pending            (pending),
       .fr_release            (release_),
       .fr_delivered          (delivered),
@@ -253,6 +267,7 @@ module physec_chain_tb #(
       .vd_pass               (vd_pass),
       .vd_tag_lost           (vd_lost),
       .vd_tag_mismatch       (vd_mism),
+      .vd_key_changed        (vd_keychg),
       .vd_an                 (vd_an),
       .vd_pn                 (vd_pn),
       .locked                (locked),
@@ -278,12 +293,23 @@ module physec_chain_tb #(
       .cnt_sec_pad_errors    (c[32*19 +: 32]),
       .cnt_sec_pn_unpredicted(c[32*20 +: 32]),
       .cnt_sec_key_switches  (c[32*21 +: 32]),
-      .err_ks                (err_ks)
+      .cnt_sec_key_changed   (c[32*22 +: 32]),
+      .err_ks                (err_ks),
+      .err_buf               (err_buf)
     );
 
-    assign cnt[0 +: 32*22] = c;
-    assign flags_now[5]    = err_ks;
+    assign cnt[0 +: 32*23] = c;
+    assign flags_now[6:5]  = {err_buf, err_ks};
     assign rx_locked       = locked;
+
+    // Store-and-forward, checked inside the chain (not only against the model's files): a
+    // data block (not an inserted ERROR_257B) out of the demapper while the frame it
+    // demaps is not released is a leak.  physec_sec_rxbuf's held release is that frame's.
+    always @(posedge clk) begin
+      if (go && !play_q) sf_leaks <= '0;
+      else if (!rx_cut_through && u_rx.b_valid && !u_rx.b_err && !u_rx.b_release)
+        sf_leaks <= sf_leaks + 32'd1;
+    end
 
     always @(posedge clk) begin
       if (go && !play_q) begin
@@ -297,11 +323,11 @@ module physec_chain_tb #(
         end
         if (fr_valid && n_fr < NF) begin
           frc[n_fr] <= {pc_q, am_good, oh_ok, jc_ok, jc_kind, usable, cm, mfas, stat, an, pn, mode, pad_inv, bypass,
-                        bp_ref, unknown, replay, unpred, pending, release_, delivered};
+                        bp_ref, unknown, replay, unpred, keychg, pending, release_, delivered};
           n_fr      <= n_fr + 32'd1;
         end
         if (vd_valid && n_vd < NF) begin
-          vdc[n_vd] <= {pc_q, vd_pass, vd_lost, vd_mism, vd_an, vd_pn};
+          vdc[n_vd] <= {pc_q, vd_pass, vd_lost, vd_mism, vd_keychg, vd_an, vd_pn};
           n_vd      <= n_vd + 32'd1;
         end
       end
@@ -312,8 +338,9 @@ module physec_chain_tb #(
       end
     end
   end else begin : g_no_rx
-    assign cnt[0 +: 32*22] = '0;
-    assign flags_now[5]    = 1'b0;
+    assign cnt[0 +: 32*23] = '0;
+    assign flags_now[6:5]  = 2'b00;
+    assign sf_leaks        = '0;
     assign rx_locked       = 1'b0;
   end
 

@@ -19,7 +19,7 @@
 //   tfr.hex   per TX fr_valid (127 bits): {c[31:0], fr_protected, fr_mode, fr_an, fr_pn,
 //             fr_tag_valid, fr_kcp, fr_next_an, fr_cm, fr_mfas}
 //   blk.hex   per RX client_valid (297 bits): {c[31:0], client_err, client_blocks}
-//   rfr.hex   per RX fr_valid (147 bits), vd.hex per RX vd_valid (101 bits): the layouts of
+//   rfr.hex   per RX fr_valid (148 bits), vd.hex per RX vd_valid (102 bits): the layouts of
 //             tb/chain/physec_chain_tb.sv (chainlib.frame_got decodes them)
 // ar_cyc: the clock of the last AR handshake (the clock whose register value a read
 // returns, docs/registers.md).
@@ -76,14 +76,14 @@ module physec_core_tb #(
   logic [7:0]   t_mfas;
   logic         c_valid, c_err;
   logic [263:0] c_blocks;
-  logic         rfv, am_good, oh_ok, jc_ok, usable, pad_inv, bypass, bp_ref, unknown, replay, unpred;
+  logic         rfv, am_good, oh_ok, jc_ok, usable, pad_inv, bypass, bp_ref, unknown, replay, unpred, keychg;
   logic         pending, release_, delivered;
   logic [3:0]   jc_kind;
   logic [13:0]  cm;
   logic [7:0]   mfas, stat;
   logic [1:0]   an, mode, vd_an;
   logic [63:0]  pn, vd_pn;
-  logic         vd_valid, vd_pass, vd_lost, vd_mism;
+  logic         vd_valid, vd_pass, vd_lost, vd_mism, vd_keychg;
 
   wire logic [511:0] cat = {prev_q, tx_word} >> rx_off;
   assign r_valid = tx_valid && rx_fed < rx_words;
@@ -148,6 +148,7 @@ module physec_core_tb #(
     .rx_fr_unknown_an    (unknown),
     .rx_fr_replay        (replay),
     .rx_fr_pn_unpredicted(unpred),
+    .rx_fr_key_changed   (keychg),
     .rx_fr_pending       (pending),
     .rx_fr_release       (release_),
     .rx_fr_delivered     (delivered),
@@ -155,6 +156,7 @@ module physec_core_tb #(
     .rx_vd_pass          (vd_pass),
     .rx_vd_tag_lost      (vd_lost),
     .rx_vd_tag_mismatch  (vd_mism),
+    .rx_vd_key_changed   (vd_keychg),
     .rx_vd_an            (vd_an),
     .rx_vd_pn            (vd_pn)
   );
@@ -163,8 +165,8 @@ module physec_core_tb #(
   logic [257:0] cap [NW];
   logic [126:0] tfc [NF];
   logic [296:0] blc [NB];
-  logic [146:0] rfc [NF];
-  logic [100:0] vdc [NF];
+  logic [147:0] rfc [NF];
+  logic [101:0] vdc [NF];
   logic [31:0]  n_tf, n_blk, n_rf, n_vd;
 
   always @(posedge clk) begin
@@ -194,11 +196,11 @@ module physec_core_tb #(
       end
       if (rfv && n_rf < NF) begin
         rfc[n_rf] <= {cyc, am_good, oh_ok, jc_ok, jc_kind, usable, cm, mfas, stat, an, pn, mode, pad_inv, bypass,
-                      bp_ref, unknown, replay, unpred, pending, release_, delivered};
+                      bp_ref, unknown, replay, unpred, keychg, pending, release_, delivered};
         n_rf      <= n_rf + 32'd1;
       end
       if (vd_valid && n_vd < NF) begin
-        vdc[n_vd] <= {cyc, vd_pass, vd_lost, vd_mism, vd_an, vd_pn};
+        vdc[n_vd] <= {cyc, vd_pass, vd_lost, vd_mism, vd_keychg, vd_an, vd_pn};
         n_vd      <= n_vd + 32'd1;
       end
     end

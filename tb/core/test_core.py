@@ -16,7 +16,7 @@ processed.  Checked afterwards:
   valid schedule, frame 0 blank, SecTx with the same key, link ID, mode and rekey) word
   for word, and the TX per-frame records == the model's PAD fields, Cm and MFAS;
 * the RX 66b output, frame records and verdicts == the model receiver (Deframer with
-  SecRx cut-through on the same bits, never finished, as the core ties finish low ->
+  SecRx in the scenario's policy on the same bits, never finished, as the core ties finish low ->
   detranscode_257b); the RX output decodes (decode_66b, mac_decode) to exactly the
   transmitted Ethernet frames, and so does the model's (pcs_rx);
 * every counter read over AXI at the end == the model's: RxCounters and SecCounters
@@ -31,7 +31,8 @@ the switch at frame 16; RX key_switches == 1; traffic runs across the switch and
 Ethernet frame is lost); ``wrong_key``
 (authenticate only, the RX AN 0 key differs: every accepted frame fails its tag, tag
 failures over AXI == the model's, the clear payload still delivers every Ethernet frame
-in cut-through).  PHYSEC_REGRESS=1: five times the traffic.
+in cut-through, set with CTRL.RX_POLICY).  bringup and rekey run the reset default,
+store-and-forward.  PHYSEC_REGRESS=1: five times the traffic.
 
 Environment: PHYSEC_SEED (default physec_tb.DEFAULT_SEED), PHYSEC_REGRESS.
 """
@@ -59,7 +60,7 @@ from physec.pad import MODE_AUTH, MODE_BYPASS, MODE_ENCRYPT  # noqa: E402
 from physec.pcs import pcs_rx  # noqa: E402
 from physec.regmap import (BY_NAME, ID_VALUE, RESP_OKAY, RX_FRAME_COUNTERS, RX_SEC_COUNTERS,  # noqa: E402
                            TX_COUNTERS, VERSION, key_words, salt_words)
-from physec.sec import CUT_THROUGH, SecRx, SecTx  # noqa: E402
+from physec.sec import CUT_THROUGH, STORE_AND_FORWARD, SecRx, SecTx  # noqa: E402
 from physec.traffic import expected_rx  # noqa: E402
 from physec.xcode257 import Blocks257, detranscode_257b  # noqa: E402
 from physec_tb.secframes import (P, W, WB, SecFrame, blank_pad, first_diff, make_key, read_hex,  # noqa: E402
@@ -82,12 +83,13 @@ class Scenario:
     rekey: bool = False
     wrong_key: bool = False
     joint_install: bool = False    # one KEY_CMD with TX and RX (the same key both ways)
+    cut_through: bool = False      # CTRL.RX_POLICY = 1 (else the reset default, store-and-forward)
 
 
 SCENARIOS = {
     "bringup": Scenario(MODE_ENCRYPT, 100.0, 20, joint_install=True),
     "rekey": Scenario(MODE_ENCRYPT, -200.0, 600, rekey=True),     # traffic across the switch
-    "wrong_key": Scenario(MODE_AUTH, 0.0, 20, wrong_key=True),
+    "wrong_key": Scenario(MODE_AUTH, 0.0, 20, wrong_key=True, cut_through=True),
 }
 
 
@@ -111,10 +113,10 @@ def model_tx(src, n: int, key, link: int, mode: int, events: dict) -> tuple[list
     return plain, [blank] + secure(plain[1:], SecTx(0, key, link, mode), ev)
 
 
-def model_rx(bits: np.ndarray, keys: dict, link: int) -> C.RxRef:
-    """The receiver of a continuous link: Deframer + SecRx cut-through fed ``bits``, never
+def model_rx(bits: np.ndarray, keys: dict, link: int, policy: str) -> C.RxRef:
+    """The receiver of a continuous link: Deframer + SecRx (``policy``) fed ``bits``, never
     finished (the last frame's verdict stays pending, as with finish tied low)."""
-    sec = SecRx(keys, link, CUT_THROUGH, require_security=True)
+    sec = SecRx(keys, link, policy, require_security=True)
     d = Deframer(P, sec)
     outs = d.feed(np.packbits(bits).tobytes(), len(bits))
     b257 = Blocks257(np.concatenate([o.blocks.hdr for o in outs]), np.concatenate([o.blocks.body for o in outs]))
@@ -142,9 +144,10 @@ def check_rx(run: C.Run, ref: C.RxRef, name: str) -> dict:
     decided = [st.sec for st in frames if C.frame_expect(st)["pending"] and st.sec.verdict != "pending"]
     assert len(run.vd) == len(decided), f"{name}: {len(run.vd)} verdicts, model {len(decided)}"
     for v, s in zip(run.vd, decided):
-        g = ((v >> 68) & 1, (v >> 67) & 1, (v >> 66) & 1, (v >> 64) & 3, v & ((1 << 64) - 1))
-        w = (int(s.verdict == "pass"), int("tag lost" in s.reasons), int("tag mismatch" in s.reasons), s.an, s.pn)
-        assert g == w, f"{name}: verdict (pass, lost, mismatch, an, pn) RTL {g}, model {w}"
+        g = ((v >> 69) & 1, (v >> 68) & 1, (v >> 67) & 1, (v >> 66) & 1, (v >> 64) & 3, v & ((1 << 64) - 1))
+        w = (int(s.verdict == "pass"), int("tag lost" in s.reasons), int("tag mismatch" in s.reasons),
+             int("key changed" in s.reasons), s.an, s.pn)
+        assert g == w, f"{name}: verdict (pass, lost, mismatch, key changed, an, pn) RTL {g}, model {w}"
     model = {f"RX_CNT_{c.upper()}": getattr(ref.res.counters, c) for c, _ in RX_FRAME_COUNTERS}
     model.update({f"RX_CNT_SEC_{c.upper()}": getattr(ref.sec.cnt, c) for c, _ in RX_SEC_COUNTERS})
     axi = {k: run.cnt[k] for k in model}
@@ -237,7 +240,7 @@ async def run_core(dut, name: str):
     stream = C.cut(np.concatenate((np.zeros(off, np.uint8), C.bits_of([f.line for f in expect[:n]]))))
     rx_words = len(stream) // P.word_bits
     rx_keys = {0: rx_key0, 1: key1} if sc.rekey else {0: rx_key0}
-    ref = model_rx(stream, rx_keys, link)
+    ref = model_rx(stream, rx_keys, link, CUT_THROUGH if sc.cut_through else STORE_AND_FORWARD)
     n_stim = len(src.valid)
     for f in ("cap.hex", "tfr.hex", "blk.hex", "rfr.hex", "vd.hex"):      # a previous test's records
         if os.path.exists(f):
@@ -271,7 +274,7 @@ async def run_core(dut, name: str):
     assert await sw.field("VERSION", "MAJOR") == VERSION[0], "register map major version"
     await sw.write("TX_LINK_ID", link)
     await sw.write("RX_LINK_ID", link)
-    ctrl = sw.pack("CTRL", TX_MODE=sc.mode, RX_REQUIRE_SECURITY=1)
+    ctrl = sw.pack("CTRL", TX_MODE=sc.mode, RX_REQUIRE_SECURITY=1, RX_POLICY=int(sc.cut_through))
     await sw.write("CTRL", ctrl)
     assert (await sw.read("CTRL"))[0] == ctrl, "CTRL read-back"
     await sw.write("EVENTS", sw.pack("EVENTS", TX_KEY_REFUSED=1, TX_REKEY_REFUSED=1))

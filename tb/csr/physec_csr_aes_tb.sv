@@ -76,13 +76,18 @@ module physec_csr_aes_tb (
     .tx_salt                 (),
     .tx_rekey_req            (),
     .tx_rekey_an             (),
+    .tx_erase                (),
+    .tx_erase_an             (),
     .rx_cfg_link_id          (),
     .rx_require_security     (),
+    .rx_cfg_cut_through      (),
     .rx_key_we               (),
     .rx_key_an               (),
     .rx_key                  (),
     .rx_key_len              (),
     .rx_salt                 (),
+    .rx_erase                (),
+    .rx_erase_an             (),
     .tx_st_active            (1'b0),
     .tx_st_rekey_pending     (1'b0),
     .tx_alarm_pn             (1'b0),
@@ -92,6 +97,8 @@ module physec_csr_aes_tb (
     .tx_err_tag_late         (1'b0),
     .rx_locked               (1'b0),
     .rx_err_ks               (1'b0),
+    .rx_err_buf              (1'b0),
+    .rx_ev_key_changed       (1'b0),
     .tx_st_an                (2'b00),
     .tx_cnt_frames           ('0),
     .tx_cnt_underflow        ('0),
@@ -117,15 +124,16 @@ module physec_csr_aes_tb (
     .rx_cnt_sec_unknown_an   ('0),
     .rx_cnt_sec_pad_errors   ('0),
     .rx_cnt_sec_pn_unpredicted('0),
-    .rx_cnt_sec_key_switches ('0)
+    .rx_cnt_sec_key_switches ('0),
+    .rx_cnt_sec_key_changed  ('0)
   );
 
   physec_aes_keyexp u_keyexp (
-    .clk, .rst, .key_valid(key_we), .key_len, .key, .busy, .ready(key_ready), .rk_len, .round_keys
+    .clk, .rst, .clr(1'b0), .key_valid(key_we), .key_len, .key, .busy, .ready(key_ready), .rk_len, .round_keys
   );
 
   physec_aes_pipe #(.TAG_W(1)) u_pipe (
-    .clk, .rst, .key_ready, .rk_len, .round_keys, .in_valid(blk_valid), .in_blk(blk_in), .in_tag(1'b0),
+    .clk, .rst, .clr(1'b0), .key_ready, .rk_len, .round_keys, .in_valid(blk_valid), .in_blk(blk_in), .in_tag(1'b0),
     .in_drop, .out_valid(blk_out_valid), .out_blk(blk_out), .out_tag
   );
 

@@ -50,7 +50,7 @@ MASK32 = 0xFFFFFFFF
 
 # Live RO inputs: port -> width (from the table: a field's width is its port's).
 LIVE_PORTS = {f.port: f.width for r in REGISTERS for f in r.fields if f.port}
-PULSES = ("tx_err_key_refused", "tx_err_rekey_refused")
+PULSES = ("tx_err_key_refused", "tx_err_rekey_refused", "rx_ev_key_changed")     # EVENTS bits 0, 1, 2
 STAGING = [f"KEY{i}" for i in range(8)] + [f"SALT{i}" for i in range(3)] + ["KEY_LEN"]
 
 
@@ -106,6 +106,10 @@ class RegModel:
                     self.v[name] = BY_NAME[name].reset
             if r.name == "REKEY_CMD" and d & 1:
                 self.pulses.append(("tx_rekey_req", an, None, None, None))
+            if r.name == "KEY_ERASE":
+                for kind, bit in (("tx_erase", 1), ("rx_erase", 2)):
+                    if d & bit:
+                        self.pulses.append((kind, an, None, None, None))
         return RESP_OKAY
 
     def event(self, port: str) -> None:
@@ -114,7 +118,7 @@ class RegModel:
     def outputs(self) -> dict:
         ctrl = self.v["CTRL"]
         key, klen, salt = self.staged()
-        return {"tx_cfg_mode": ctrl & 3, "rx_require_security": ctrl >> 8 & 1,
+        return {"tx_cfg_mode": ctrl & 3, "rx_require_security": ctrl >> 8 & 1, "rx_cfg_cut_through": ctrl >> 9 & 1,
                 "tx_cfg_link_id": self.v["TX_LINK_ID"], "rx_cfg_link_id": self.v["RX_LINK_ID"],
                 "tx_key": key, "rx_key": key, "tx_key_len": klen, "rx_key_len": klen,
                 "tx_salt": salt, "rx_salt": salt}
@@ -155,7 +159,8 @@ class Bench:
         d.rst.value = 1
         await ClockCycles(d.clk, 4)
         await FallingEdge(d.clk)
-        for name in ("s_axil_bvalid", "s_axil_rvalid", "tx_key_we", "rx_key_we", "tx_rekey_req"):
+        for name in ("s_axil_bvalid", "s_axil_rvalid", "tx_key_we", "rx_key_we", "tx_rekey_req", "tx_erase",
+                     "rx_erase"):
             assert _int(getattr(d, name), name) == 0, f"{name} = 1 during reset"
         d.rst.value = 0
         cocotb.start_soon(self._monitor())
@@ -197,11 +202,13 @@ class Bench:
             assert aw_pend <= 2 and w_pend <= 2, f"too many writes accepted before their responses (cycle {self.cycle})"
             if g["arvalid"] and g["arready"] and g["bvalid"] and g["bready"]:
                 self.stats["rd_wr_same_clock"] += 1
-            for kind in ("tx_key_we", "rx_key_we", "tx_rekey_req"):
+            for kind in ("tx_key_we", "rx_key_we", "tx_rekey_req", "tx_erase", "rx_erase"):
                 if _int(getattr(d, kind), kind):
                     assert g["bvalid"], f"{kind} pulse without BVALID (cycle {self.cycle})"
                     if kind == "tx_rekey_req":
                         self.seen.append((kind, _int(d.tx_rekey_an, "tx_rekey_an"), None, None, None))
+                    elif kind.endswith("erase"):
+                        self.seen.append((kind, _int(getattr(d, kind + "_an"), kind + "_an"), None, None, None))
                     else:
                         p = kind[:3]
                         self.seen.append((kind, _int(getattr(d, p + "key_an"), "key_an"),
@@ -263,10 +270,11 @@ async def reset_values(dut):
     await b.settle()
     b.check_outputs("after reset")
     assert _int(dut.tx_cfg_mode, "mode") == MODE_ENCRYPT and _int(dut.rx_require_security, "req") == 1
+    assert _int(dut.rx_cfg_cut_through, "policy") == 0             # store-and-forward out of reset (fail closed)
     assert _int(dut.tx_key_len, "len") == 1                        # AES-256 unless told otherwise
     await b.read_all("reset")
     assert (await b.read(0x000)).to_bytes(4, "big") == b"PHYS"
-    assert await b.read(0x004) == 0x00010000                       # version 1.0
+    assert await b.read(0x004) == 0x00010001                       # version 1.1 (RX_POLICY, KEY_ERASE added)
     b.check_pulses("reset")
 
 
@@ -301,7 +309,7 @@ async def write_only_and_read_only(dut):
         elif r.access == "RO":
             await b.write(r.offset, b.rng.getrandbits(32), what=r.name)
             await b.read(r.offset, r.name)
-    for name in ("KEY_CMD", "REKEY_CMD"):
+    for name in ("KEY_CMD", "REKEY_CMD", "KEY_ERASE"):
         await b.write(BY_NAME[name].offset, 0x30, what=f"{name} AN only")    # AN = 3, no pulse bit
         assert await b.read(BY_NAME[name].offset, name) == 0
     await b.settle()
@@ -366,6 +374,18 @@ async def rekey_pulses(dut):
 
 
 @cocotb.test(skip=_TOP != TOPLEVEL)
+async def erase_pulses(dut):
+    """KEY_ERASE: TX / RX = 1 pulse tx_erase / rx_erase once with the AN (both bits: both);
+    no pulse bit pulses nothing; the AN holds.  An erase touches no staging register."""
+    b = await _bench(dut)
+    for dirs, an in ((1, 2), (2, 1), (3, 3), (0, 0), (2, 0)):
+        await b.write(BY_NAME["KEY_ERASE"].offset, dirs | an << 4, what="KEY_ERASE")
+        await b.settle()
+    b.check_pulses("erase")
+    b.check_outputs("after erases")
+
+
+@cocotb.test(skip=_TOP != TOPLEVEL)
 async def status_counters_events(dut):
     """STATUS and every counter read their inputs live (random values, changed
     between reads); EVENTS latches one-clock pulses, clears by writing 1, and a
@@ -386,7 +406,7 @@ async def status_counters_events(dut):
         b.model.event(port)
         assert await b.read(ev, "EVENTS") == 1 << k
         await b.read(ev, "EVENTS sticky")
-        await b.write(ev, 1 << (1 - k), what="clear the other bit")
+        await b.write(ev, 1 << ((k + 1) % len(PULSES)), what="clear another bit")
         assert await b.read(ev, "EVENTS") == 1 << k
         await b.write(ev, 1 << k, what="clear")
         assert await b.read(ev, "EVENTS cleared") == 0
@@ -405,7 +425,7 @@ async def status_counters_events(dut):
     await t
     b.model.event("tx_err_key_refused")
     assert await b.read(ev, "event wins") == 1
-    await b.write(ev, 3, what="clear")
+    await b.write(ev, (1 << len(PULSES)) - 1, what="clear")
     assert await b.read(ev) == 0
 
 

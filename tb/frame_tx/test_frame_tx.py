@@ -180,7 +180,8 @@ def field_of(p, fm, bit: int) -> str:
     return f"payload slot {s + 1} (line bit {b} = tx_xcoded<{b}>, {what})"
 
 
-def first_mismatch(p, frames, expected: bytes, got: bytes) -> str:
+def first_mismatch(p, frames, expected: bytes, got: bytes, at=None) -> str:
+    """'' or the first differing bit, named; ``at(k)`` says where line word k was sampled."""
     wb = p.word_bits // 8
     fb = p.frame_bits // 8
     n = min(len(expected), len(got))
@@ -201,7 +202,8 @@ def first_mismatch(p, frames, expected: bytes, got: bytes) -> str:
             f"{field_of(p, frames[t].map, fbit)}: expected {(e[i] >> (7 - bit_in_byte)) & 1}, "
             f"got {(g[i] >> (7 - bit_in_byte)) & 1}; expected word "
             f"{expected[t * fb + word * wb:t * fb + (word + 1) * wb].hex()}, got "
-            f"{got[t * fb + word * wb:t * fb + (word + 1) * wb].hex()}; {n_bad} bits differ in all")
+            f"{got[t * fb + word * wb:t * fb + (word + 1) * wb].hex()}; {n_bad} bits differ in all"
+            + (f"; sampled at {at(i // wb)}" if at else ""))
 
 
 # --------------------------------------------------------------------------- simulation
@@ -233,6 +235,7 @@ async def _simulate(dut, st: Stimulus):
     lv, lw, sof, cms, fs_err, counts = [], [], [], [], [], []
     vmask, blocks, pads = st.vmask, st.blocks, st.pad_ints
     last_v = -1
+    t_before = T.sim_time_ns()
     t0 = time.perf_counter()
     for c in range(total):
         await fe                                    # middle of clock c: sample, then drive
@@ -270,6 +273,8 @@ async def _simulate(dut, st: Stimulus):
         elif c == n_clk:
             h_valid.value = 0
     secs = time.perf_counter() - t0
+    period = (T.sim_time_ns() - t_before) / total
+    base = T.Clocks(t_before + period, period, "clock")     # sampled mid-clock (falling edge)
     # Line words from the first line_sof on (its clock is checked against LATENCY later).
     first = sof.index(1) if 1 in sof else len(sof)
     try:
@@ -277,8 +282,8 @@ async def _simulate(dut, st: Stimulus):
         words = [int(x) for x in lw[first:first + n_clk]]
     except ValueError as exc:                   # X/Z (4-state simulators)
         raise AssertionError(f"X/Z on line_valid or on line_word after the first line_sof: {exc}") from None
-    return dict(lv=lv, words=words, sof=sof, cm=cms, fs_err=fs_err, counts=counts,
-                clocks=total, secs=secs)
+    return dict(lv=lv, words=T.Samples(words, range(first, first + len(words)), base), sof=sof, cm=cms,
+                fs_err=fs_err, counts=counts, clocks=total, secs=secs)
 
 
 def _check(dut, st: Stimulus, r: dict, header_only: bool = False):
@@ -304,7 +309,7 @@ def _check(dut, st: Stimulus, r: dict, header_only: bool = False):
         msg = first_mismatch(p, st.frames, exp_h, got[:hb])
         assert not msg, "header of frame 0: " + msg
         dut._log.info("header of frame 0 = AM_LINE | PAD | OH (%d words) OK", p.header_words)
-    msg = first_mismatch(p, st.frames, st.line, got)
+    msg = first_mismatch(p, st.frames, st.line, got, at=r["words"].at)
     assert not msg, f"{st.name}: {msg}"
     assert r["cm"][:st.n_frames] == st.cm, \
         f"cm per frame: first difference at frame " \

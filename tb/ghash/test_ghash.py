@@ -246,6 +246,7 @@ async def _reset_ghash(dut):
 
     await _start_clock(dut)
     dut.rst.value = 1
+    dut.clr.value = 0
     dut.h_load.value = 1                      # a reset must win over these
     dut.h_in.value = 0
     dut.start.value = 0

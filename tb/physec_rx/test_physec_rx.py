@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
-"""physec_rx (RTL) == deframe(p, bits, SecRx cut-through) -> detranscode_257b (model),
-block for block, frame for frame, verdict for verdict and counter for counter.
+"""physec_rx (RTL) == deframe(p, bits, SecRx(policy)) -> detranscode_257b (model), block
+for block, frame for frame, verdict for verdict and counter for counter, in both policies
+(store-and-forward, the reset default, and cut-through), each scenario run once per policy.
 
 Per scenario: Ethernet traffic (default_traffic) through the model's whole transmit chain
 (pcs_tx with the vector sets' idle lead -> transcode_257b -> FrameTx(p, b257, SecTx) at a
@@ -18,8 +19,14 @@ played into the RTL (some scenarios with line_valid pauses), keys installed afte
 * clean: the Ethernet frames decoded from the RTL's 66b groups (decode_66b, mac_decode)
   are exactly the transmitted ones;
 * latency (scenarios without pauses or lost frames): every 66b group leaves exactly
-  RX_LATENCY = 12 clocks after the line word that completes the frame word holding its
-  slot's last bit (chainlib.block_latency).
+  RX_LATENCY[CUT_THROUGH] = 16 clocks after the line word that completes the frame word
+  holding its slot's last bit (chainlib.block_latency), plus HOLD = 2569 clocks for a
+  frame that store-and-forward holds for its verdict (the last frame is released at
+  finish and not measured);
+* store-and-forward fails closed, checked without the model: no 66b group that only
+  frames the RTL itself failed (its verdict and arrival records, by PN) carried on the
+  transmit side leaves the RTL, and no data block of an unreleased frame leaves the
+  demapper (physec_chain_tb sf_leaks).
 * each scenario's impairment has the effect it is there for (model side: a tag
   mismatch, a PAD error and drop, a replay, no pass, a loss and relock, a relative JC
   after a refused frame left "stale").
@@ -28,7 +35,8 @@ Scenarios:
   clean          ppm in [-100, 100], line_valid 90 %, 20 Ethernet frames; the idle lead
                  covers the frames up to the first plain JC after frame 1 (before it a
                  relative JC is "stale": frame 1 is never verified, spec 4.4 rule 3)
-  flip_payload   one payload bit of frame 3: released (cut-through), tag mismatch verdict
+  flip_payload   one payload bit of frame 3: tag mismatch verdict; released in cut-through,
+                 error blocks in store-and-forward
   flip_pad       one PN bit of frame 3's PAD: PAD invalid, frame 3 dropped (ERROR_257B),
                  frame 2's tag lost
   replay         frame 3 sent again after frame 5: replay, dropped
@@ -57,10 +65,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "chain"))
 
 import chainlib as C  # noqa: E402
 import physec_tb as T  # noqa: E402
-from physec.frame import FrameTx  # noqa: E402
+from physec.frame import IDLE_257B, FrameTx  # noqa: E402
 from physec.gmp import GmpMapper, client_valid, jc_decode  # noqa: E402
 from physec.pcs import pcs_tx  # noqa: E402
-from physec.sec import SecTx  # noqa: E402
+from physec.sec import CUT_THROUGH, STORE_AND_FORWARD, SecTx  # noqa: E402
+from physec.xcode257 import Blocks257, detranscode_257b  # noqa: E402
 from physec.traffic import default_traffic  # noqa: E402
 from physec.vectorset import lead_blocks  # noqa: E402
 
@@ -84,7 +93,8 @@ def first_plain_jc(ppm: float, n: int = MAX_LEAD_FRAMES + 1) -> int:
 
 
 def build(name: str, seed: int):
-    """(traffic, stream bits, line_valid pattern, rx keys, note)."""
+    """(traffic, stream bits, line_valid pattern, rx keys, note, {PN: 66b groups its line
+    frame carried})."""
     rng = np.random.default_rng([seed, SCENARIOS.index(name)])
     scale = 3 if C.regress() else 1
     ppm = float(rng.uniform(-100, 100))
@@ -102,7 +112,15 @@ def build(name: str, seed: int):
     key = C.make_key(f"rx-{name}")
     ftx = FrameTx(C.P, pcs.b257, SecTx(0, key, C.LINK))
     valid = client_valid(C.P, n, ppm)
-    lines = [ftx.frame(valid[t * C.W:(t + 1) * C.W]).line for t in range(n)]
+    txf = [ftx.frame(valid[t * C.W:(t + 1) * C.W]) for t in range(n)]
+    lines = [f.line for f in txf]
+    b257 = pcs.b257.to_ints()
+    idle = IDLE_257B.to_ints()[0]              # what the client sends past its end (frame.gather_blocks)
+    carried = {}
+    for f in txf:
+        ints = [b257[i] if i < len(b257) else idle for i in f.map.slots if i >= 0]
+        b66, _ = detranscode_257b(Blocks257.from_ints(ints))
+        carried[f.sec.pn] = set(T.groups_to_ints(b66.sh.reshape(-1, 4), b66.pl.reshape(-1, 4)))
     F = C.F
     note = f"{n} frames, {ppm:+.1f} ppm"
     if name == "replay":
@@ -124,73 +142,112 @@ def build(name: str, seed: int):
     nw = len(stream) // C.P.word_bits
     lv = T.valid_pattern(rng, nw, 0.9) if name == "clean" else [1] * nw
     keys = {0: C.make_key("another key") if name == "wrong_key" else key}
-    return traffic, stream, lv, keys, f"{note}, start offset {off} bits"
+    return traffic, stream, lv, keys, f"{note}, start offset {off} bits", carried
 
 
-async def run_rx(dut, name: str):
+def check_closed(run, carried: dict, name: str) -> int:
+    """Store-and-forward: the 66b groups carried only by frames the RTL failed (its own
+    verdict and arrival records, by PN) never leave it.  Returns how many such groups
+    were checked."""
+    M = (1 << 64) - 1
+    failed = {v & M for v in run.vd if not (v >> 69) & 1}
+    passed = {v & M for v in run.vd if (v >> 69) & 1}
+    for v in run.rfr:
+        _, d = C.frame_got(v)
+        if "pn" in d and not d["release"] and not d["pending"]:
+            failed.add(d["pn"])
+        elif "pn" in d and d["release"]:
+            passed.add(d["pn"])
+    allowed = set().union(*(carried.get(p, set()) for p in passed))
+    forbidden = set().union(*(carried.get(p, set()) for p in failed)) - allowed
+    out = {v & ((1 << 264) - 1) for v in run.blk}
+    leaked = forbidden & out
+    assert not leaked, f"{name}: {len(leaked)} 66b groups of failed frames (PN {sorted(failed)}) left the RTL"
+    return len(forbidden)
+
+
+async def run_rx(dut, name: str, policy: str):
     t0 = C.now()
-    traffic, stream, lv, keys, note = build(name, T.seed())
-    ref = C.rx_reference(stream, keys)
+    traffic, stream, lv, keys, note, carried = build(name, T.seed())
+    ref = C.rx_reference(stream, keys, policy=policy)
     tab, table = C.key_table(list(keys.values()))
     rows = C.rx_rows(C.pack_words(stream), lv, table, keys)
     prep = C.now() - t0
-    run = await C.simulate(dut, rows, tab)
+    run = await C.simulate(dut, rows, tab, policy=policy)
+    name = f"{name} ({policy})"
     cnt = C.check_rx(run, ref, name)
     c, sc = ref.res.counters, ref.sec.cnt
     fr = ref.res.frames
     refused = [i for i, st in enumerate(fr) if set(st.sec.reasons) & {"PAD invalid", "replay"}]
     after = fr[refused[0] + 1] if refused and refused[0] + 1 < len(fr) else None
-    assert {"clean": c.sec_dropped == 1 and sc.passed >= 2, "flip_payload": sc.tag_failures == 1,
+    sf = policy == STORE_AND_FORWARD
+    assert {"clean": c.sec_dropped == 1 + sf and sc.passed >= 2, "flip_payload": sc.tag_failures == 1,
             "flip_pad": sc.pad_errors == 1 and not fr[refused[0]].delivered,
             "replay": sc.replays == 1 and not fr[refused[0]].delivered,
             "wrong_key": sc.passed == 0 and sc.tag_failures >= 2,
             "am_loss": c.lock_losses == 1 and c.lost_frames >= 1 and sc.pn_unpredicted == 2,
             "replay_rel": sc.replays == 1 and fr[refused[0]].jc.kind == "stale" and after is not None
             and (after.mfas, after.jc.kind, after.sec.verdict, after.delivered) == (7, "stale", "pass", False)
-            }[name], f"{name}: the impairment did not act as intended: {c}, {sc}"
+            }[name.split()[0]], f"{name}: the impairment did not act as intended: {c}, {sc}"
     extra = ""
-    if name == "clean":
+    if name.startswith("clean"):
         extra = f", {C.check_ethernet([g & ((1 << 264) - 1) for g in run.blk], traffic, name)} Ethernet frames = sent"
+    if sf:
+        extra += f", {check_closed(run, carried, name)} groups of failed frames absent"
     if all(lv) and not ref.res.counters.lost_frames:
-        lat = C.block_latency(run, ref, C.RESET_ROWS + len(keys) + 30)
-        assert lat == {C.RX_LATENCY}, f"{name}: latencies {sorted(lat)}, documented {C.RX_LATENCY}"
-        extra += f", latency {C.RX_LATENCY} clocks (every block)"
+        # Store-and-forward holds the first frame that waits for its verdict for HOLD clocks,
+        # and every later one as much (the buffer keeps order; reads and writes then move one
+        # word per clock): frames before it leave at the cut-through latency.
+        acc = [st.sec.accepted for st in ref.res.frames]
+        held = [sf and any(acc[:n + 1]) for n in range(len(acc))]
+        lat = C.block_latency(run, ref, C.RESET_ROWS + len(keys) + 30, held, skip_last=sf)
+        assert lat == {C.RX_LATENCY[CUT_THROUGH]}, \
+            f"{name}: latencies {sorted(lat)} (less {C.HOLD} for held frames), documented {C.RX_LATENCY[CUT_THROUGH]}"
+        lat = {C.RX_LATENCY[STORE_AND_FORWARD if h else CUT_THROUGH] for h in held[:len(held) - sf]}
+        extra += f", latency {sorted(lat)} clocks (every block)"
     C.log_run(dut, name, run, f"{note}: {len(run.blk)} groups, {len(run.rfr)} frames, counters {cnt}{extra}", prep)
 
 
 @cocotb.test()
 async def clean(dut):
-    await run_rx(dut, "clean")
+    for policy in C.POLICIES:
+        await run_rx(dut, "clean", policy)
 
 
 @cocotb.test()
 async def flip_payload(dut):
-    await run_rx(dut, "flip_payload")
+    for policy in C.POLICIES:
+        await run_rx(dut, "flip_payload", policy)
 
 
 @cocotb.test()
 async def flip_pad(dut):
-    await run_rx(dut, "flip_pad")
+    for policy in C.POLICIES:
+        await run_rx(dut, "flip_pad", policy)
 
 
 @cocotb.test()
 async def replay(dut):
-    await run_rx(dut, "replay")
+    for policy in C.POLICIES:
+        await run_rx(dut, "replay", policy)
 
 
 @cocotb.test()
 async def wrong_key(dut):
-    await run_rx(dut, "wrong_key")
+    for policy in C.POLICIES:
+        await run_rx(dut, "wrong_key", policy)
 
 
 @cocotb.test()
 async def am_loss(dut):
-    await run_rx(dut, "am_loss")
+    for policy in C.POLICIES:
+        await run_rx(dut, "am_loss", policy)
 
 
 @cocotb.test()
 async def replay_rel(dut):
-    await run_rx(dut, "replay_rel")
+    for policy in C.POLICIES:
+        await run_rx(dut, "replay_rel", policy)
 
 
 def test_physec_rx_runner():

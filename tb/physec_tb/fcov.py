@@ -37,7 +37,7 @@ JC_RX = JC_TX + ("crc", "pattern", "stale")
 FRAME_RX_COUNTERS = ("frames", "am_bad", "oh_crc_errors", "jc_crc_errors", "jc_pattern_errors", "unusable_frames",
                      "lock_losses", "locks", "lost_frames", "error_blocks")
 SEC_RX_COUNTERS = ("frames", "passed", "failed", "bypass", "tag_failures", "tags_lost", "replays", "unknown_an",
-                   "pad_errors", "pn_unpredicted", "key_switches")
+                   "pad_errors", "pn_unpredicted", "key_switches", "key_changed")
 
 MODEL: dict[str, tuple[str, ...]] = {
     # 66b block types at each position of a 257b group, first control block, RTL output

@@ -39,7 +39,8 @@ SEC_RTL = ["rtl/frame/physec_profile_pkg.sv", "rtl/aes/physec_aes_pkg.sv", "rtl/
            "rtl/sec/physec_sec_pkg.sv", "rtl/common/physec_pipe.sv", "rtl/common/physec_word_index.sv",
            "rtl/aes/physec_aes_keyexp.sv", "rtl/aes/physec_aes_pipe.sv", "rtl/ghash/physec_gf128_mul.sv",
            "rtl/ghash/physec_ghash.sv", "rtl/sec/physec_sec_keys.sv", "rtl/sec/physec_sec_ksgen.sv",
-           "rtl/sec/physec_sec_tx.sv", "rtl/sec/physec_sec_rx.sv"]
+           "rtl/sec/physec_sec_tx.sv", "rtl/sec/physec_sec_rx.sv", "rtl/common/physec_ram_sdp.sv",
+           "rtl/common/physec_fifo_ram.sv", "rtl/sec/physec_sec_rxbuf.sv"]
 
 
 def make_key(name: str, nbytes: int = 32) -> SecKey:
@@ -127,7 +128,7 @@ def rx_reference(frames: list[SecFrame], keys: dict, require=True, finish=True,
 
 
 COUNTERS = ("frames", "passed", "failed", "bypass", "tag_failures", "tags_lost", "replays", "unknown_an",
-            "pad_errors", "pn_unpredicted", "key_switches")
+            "pad_errors", "pn_unpredicted", "key_switches", "key_changed")
 
 
 def field_of(byte: int) -> str:
@@ -145,8 +146,9 @@ def field_of(byte: int) -> str:
     return f"payload byte {byte - PL_OFF} (AES block {(byte - PL_OFF) // 16})"
 
 
-def first_diff(expected: bytes, got: bytes) -> str:
-    """'' or a description of the first differing byte of two frames."""
+def first_diff(expected: bytes, got: bytes, at=None) -> str:
+    """'' or a description of the first differing byte of two frames; ``at(k)``, if
+    given, says where line word k of the frame was sampled (e.g. ``cap.at``), appended."""
     if expected == got:
         return ""
     i = next(k for k, (a, b) in enumerate(zip(expected, got)) if a != b) if len(expected) == len(got) else -1
@@ -154,7 +156,7 @@ def first_diff(expected: bytes, got: bytes) -> str:
         return f"length {len(got)} != {len(expected)}"
     nbad = int(np.count_nonzero(np.frombuffer(expected, np.uint8) != np.frombuffer(got, np.uint8)))
     return (f"word {i // WB}, {field_of(i)}: expected {expected[i]:02x}, got {got[i]:02x} "
-            f"({nbad} bytes differ)")
+            f"({nbad} bytes differ){f'; sampled at {at(i // WB)}' if at else ''}")
 
 
 # --------------------------------------------------------------------------- stimulus player
@@ -188,11 +190,15 @@ def read_hex(path: str, allow_x: bool = False) -> list:
 
 async def play(dut, rows, width: int, tail: int, deposits=(), allow_x: bool = False) -> tuple[list, float]:
     """Play ``rows`` through the wrapper; ``deposits`` = [(clock, callable)] run in that
-    stimulus clock (after its rising edge).  Returns (cap.hex values, seconds)."""
+    stimulus clock (after its rising edge).  Returns (cap.hex values, seconds); the values
+    are a ``physec_tb.Samples``: cap[p] holds the outputs of stimulus clock p, which
+    starts at the rising edge ``cap.base.time_ns(p)`` (``cap.base.at(p)`` in words)."""
     import os
     import time
 
     from cocotb.triggers import FallingEdge, Timer
+
+    from physec_tb import Clocks, Samples, sim_time_ns
 
     for f in ("cap.hex", "fr.hex", "fs.hex", "vd.hex"):
         if os.path.exists(f):
@@ -201,8 +207,11 @@ async def play(dut, rows, width: int, tail: int, deposits=(), allow_x: bool = Fa
     dut.n_stim.value = len(rows)
     await FallingEdge(dut.clk)
     dut.go.value = 1
+    t_go = sim_time_ns()
     await FallingEdge(dut.clk)          # taken at the rising edge before: row 0 is driven now
     dut.go.value = 0
+    period = sim_time_ns() - t_go
+    base = Clocks(sim_time_ns() - period / 2, period, "stimulus clock")
     t0 = time.perf_counter()
     now = 0                             # stimulus clock at this falling edge
     for clock, fn in sorted(deposits, key=lambda d: d[0]):
@@ -212,4 +221,5 @@ async def play(dut, rows, width: int, tail: int, deposits=(), allow_x: bool = Fa
     await Timer(10 * (len(rows) + tail + 4 - now), unit="ns")
     secs = time.perf_counter() - t0
     assert int(dut.done.value) == 1, "the stimulus player did not finish"
-    return read_hex("cap.hex", allow_x), secs
+    cap = read_hex("cap.hex", allow_x)
+    return Samples(cap, range(len(cap)), base), secs

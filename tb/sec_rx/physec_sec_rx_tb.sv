@@ -5,7 +5,8 @@
 // and samples nothing per clock.  Simulation testbench only ($readmemh / $writememh).
 //
 // Protocol (files in the simulator's working directory), as physec_sec_tx_tb:
-//   stim.hex: one line per clock, 269 bits (68 hex digits):
+//   stim.hex: one line per clock, 272 bits (68 hex digits):
+//     [271] TX erase  [270] RX erase (AN in [261:260])  [269] RX lost (loss of lock)
 //     [268] rst  [267] loop (RX input = TX output, else the stimulus word)
 //     [266] require_security  [265] finish  [264] TX rekey_req  [263] RX key_we
 //     [262] TX key_we  [261:260] AN (key_an, rekey_an)  [259:258] key table entry
@@ -13,11 +14,11 @@
 //   cap[p] for clock p = 0 .. n_stim + TAIL - 1 (519 bits):
 //     {tx.err_ks, tx.err_tag_late, rx.err_ks, rx in_valid, in_sof, in_word[255:0],
 //      rx out_valid, out_sof, out_word[255:0]}
-//   fs.hex, per fs_valid (108 bits): {clock, fs_an, fs_pn, fs_mode, fs_pad_invalid,
+//   fs.hex, per fs_valid (109 bits): {clock, fs_an, fs_pn, fs_mode, fs_pad_invalid,
 //     fs_bypass, fs_bypass_refused, fs_unknown_an, fs_replay, fs_pn_unpredicted,
-//     fs_pending, fs_release}
-//   vd.hex, per vd_valid (101 bits): {clock, vd_pass, vd_tag_lost, vd_tag_mismatch,
-//     vd_an, vd_pn}
+//     fs_key_changed, fs_pending, fs_release}
+//   vd.hex, per vd_valid (102 bits): {clock, vd_pass, vd_tag_lost, vd_tag_mismatch,
+//     vd_key_changed, vd_an, vd_pn}
 //   Counters are read from u_rx.cnt_* after done.  tx_en = 0 stops the transmitter's
 //   clock (it is needed only for the loopback).
 
@@ -40,14 +41,14 @@ module physec_sec_rx_tb #(
   output logic [31:0]           n_vd
 );
 
-  logic [268:0] stim [NW];
+  logic [271:0] stim [NW];
   logic [518:0] cap  [NW + TAIL];
-  logic [107:0] fsc  [NF];
-  logic [100:0] vdc  [NF];
+  logic [108:0] fsc  [NF];
+  logic [101:0] vdc  [NF];
   logic [31:0]  pc_q;
   logic         play_q, wr_q;
 
-  wire logic [268:0] s  = (play_q && pc_q < n_stim) ? stim[pc_q] : '0;
+  wire logic [271:0] s  = (play_q && pc_q < n_stim) ? stim[pc_q] : '0;
   wire logic [352:0] kt = key_tab[353 * s[259:258] +: 353];
 
   // ---- Transmitter (loopback source).
@@ -72,6 +73,8 @@ module physec_sec_rx_tb #(
     .key              (kt[352:97]),
     .key_len          (kt[96]),
     .salt             (kt[95:0]),
+    .erase            (s[271]),
+    .erase_an         (s[261:260]),
     .rekey_req        (s[264]),
     .rekey_an         (s[261:260]),
     .in_valid         (s[257]),
@@ -108,12 +111,13 @@ module physec_sec_rx_tb #(
   logic         o_valid, o_sof;
   logic [255:0] o_word;
   logic         fs_valid, fs_pad_invalid, fs_bypass, fs_bypass_refused, fs_unknown_an, fs_replay;
-  logic         fs_pn_unpredicted, fs_pending, fs_release;
+  logic         fs_pn_unpredicted, fs_key_changed, fs_pending, fs_release;
   logic [1:0]   fs_an, fs_mode, vd_an;
   logic [63:0]  fs_pn, vd_pn;
-  logic         vd_valid, vd_pass, vd_tag_lost, vd_tag_mismatch, r_err_ks;
+  logic         vd_valid, vd_pass, vd_tag_lost, vd_tag_mismatch, vd_key_changed, r_err_ks;
   logic [31:0]  cnt_frames, cnt_passed, cnt_failed, cnt_bypass, cnt_tag_failures, cnt_tags_lost;
   logic [31:0]  cnt_replays, cnt_unknown_an, cnt_pad_errors, cnt_pn_unpredicted, cnt_key_switches;
+  logic [31:0]  cnt_key_changed;
 
   physec_sec_rx u_rx (
     .clk               (clk),
@@ -125,7 +129,10 @@ module physec_sec_rx_tb #(
     .key               (kt[352:97]),
     .key_len           (kt[96]),
     .salt              (kt[95:0]),
+    .erase             (s[270]),
+    .erase_an          (s[261:260]),
     .finish            (s[265]),
+    .lost              (s[269]),
     .in_valid          (r_valid),
     .in_sof            (r_sof),
     .in_word           (r_word),
@@ -142,12 +149,14 @@ module physec_sec_rx_tb #(
     .fs_unknown_an     (fs_unknown_an),
     .fs_replay         (fs_replay),
     .fs_pn_unpredicted (fs_pn_unpredicted),
+    .fs_key_changed    (fs_key_changed),
     .fs_pending        (fs_pending),
     .fs_release        (fs_release),
     .vd_valid          (vd_valid),
     .vd_pass           (vd_pass),
     .vd_tag_lost       (vd_tag_lost),
     .vd_tag_mismatch   (vd_tag_mismatch),
+    .vd_key_changed    (vd_key_changed),
     .vd_an             (vd_an),
     .vd_pn             (vd_pn),
     .cnt_frames        (cnt_frames),
@@ -161,6 +170,7 @@ module physec_sec_rx_tb #(
     .cnt_pad_errors    (cnt_pad_errors),
     .cnt_pn_unpredicted(cnt_pn_unpredicted),
     .cnt_key_switches  (cnt_key_switches),
+    .cnt_key_changed   (cnt_key_changed),
     .err_ks            (r_err_ks)
   );
 
@@ -187,11 +197,11 @@ module physec_sec_rx_tb #(
                     o_word};
       if (fs_valid && n_fs < NF) begin
         fsc[n_fs] <= {pc_q, fs_an, fs_pn, fs_mode, fs_pad_invalid, fs_bypass, fs_bypass_refused, fs_unknown_an,
-                      fs_replay, fs_pn_unpredicted, fs_pending, fs_release};
+                      fs_replay, fs_pn_unpredicted, fs_key_changed, fs_pending, fs_release};
         n_fs      <= n_fs + 32'd1;
       end
       if (vd_valid && n_vd < NF) begin
-        vdc[n_vd] <= {pc_q, vd_pass, vd_tag_lost, vd_tag_mismatch, vd_an, vd_pn};
+        vdc[n_vd] <= {pc_q, vd_pass, vd_tag_lost, vd_tag_mismatch, vd_key_changed, vd_an, vd_pn};
         n_vd      <= n_vd + 32'd1;
       end
       pc_q <= pc_q + 32'd1;

@@ -16,7 +16,7 @@ RTL gets as its ``finish`` input).  Checked afterwards:
   arrival, pending, release, against the model's state right after ``SecRx.frame``;
 * per verdict (vd_* strobe): pass / tag lost / tag mismatch with AN and PN, in the same
   clock as the next frame's fs_* strobe, against the model's final verdicts;
-* all eleven counters against ``SecCounters``; no err_ks;
+* all twelve counters against ``SecCounters``; no err_ks;
 * latency: every output word exactly 1 clock after its input word (the decrypt latency
   from ciphertext word in to plaintext word out).
 
@@ -43,6 +43,27 @@ Scenarios (cocotb tests), 10 frames unless noted:
                  AN 1 announced at frame 8, switch at 16): the transmitter's output equals
                  the model's line, every frame but the first (no prediction) and the last
                  (no next PAD) verifies, and every released payload is the plain one.
+Keys bound to jobs and zeroisation (issue 16; the model applies install/erase/lost after
+SecRx.frame of the frame in whose word k the RTL gets it):
+  race_queued    the same key installed again for AN 0 at frame 4 word 12, after frame
+                 5's job was pushed: frame 5 fails "key changed" (frame 4 passes, 6 too)
+  race_taken     the same at frame 4 word W - 4, after the generator took frame 5's job
+  overwrite      another key over AN 0 at frame 4 word 1000: frame 4 passes (its keystream
+                 came from the old key), 5 "key changed", then "tag mismatch"
+  erase          AN 0 erased at frame 4 word 1000: frame 4 "key changed" at its verdict,
+                 later frames "unknown AN"; no payload word after the erase is decrypted
+                 with the key; in the next clock every key register of the stage reads 0
+  erase_reinstall  erase, then the same key back at word 1200: frames 4 and 5 fail
+                 "key changed", 6 passes
+  erase_other    erase of AN 2 (installed, never used): nothing changes, no flush
+  lost           a loss of lock after frame 5: its verdict "tag lost" at once
+  pn_end         PNs 2^64 - 6 .. 2^64 - 1, then frame 3 again: "replay"
+  tag_flips      each of the 128 TAG bits flipped in a PAD of its own (CRC-32 recomputed):
+                 each fails its frame with "tag mismatch"
+  tx_erase       loopback; the transmitter's AN 0 erased at frame 6 word 1000: the rest
+                 of frame 6 leaves with zero payload, later frames blank (PAD mode 0, PN
+                 0, zero payload), the receiver fails them; the transmitter's key
+                 registers read 0 in the next clock
 
 Environment: PHYSEC_SEED (default physec_tb.DEFAULT_SEED).
 """
@@ -61,21 +82,23 @@ import pytest
 import physec_tb as T
 from physec_tb import fcov
 from physec.pad import MODE_AUTH, MODE_BYPASS, MODE_ENCRYPT
-from physec.sec import CUT_THROUGH, SecTx
+from physec.sec import CUT_THROUGH, PN_MAX, SecTx
 from physec_tb.secframes import (SEC_RTL, COUNTERS, LINK, OH_OFF, PAD_OFF, PL_OFF, P, W, WB, SecFrame, SecRx,
-                                 first_diff, key_int, make_key, plain_frames, play, read_hex, secure, words)
+                                 blank_pad, first_diff, key_int, make_key, plain_frames, play, read_hex, secure, words)
 
 TOPLEVEL = "physec_sec_rx_tb"
 SOURCES = SEC_RTL + ["tb/sec_rx/physec_sec_rx_tb.sv"]
 LATENCY = 1
-STIM_W, TAIL = 269, 16
-R_RST, R_LOOP, R_REQ, R_FIN, R_TREKEY, R_RKWE, R_TKWE, R_AN, R_KSEL, R_VALID, R_SOF = \
-    268, 267, 266, 265, 264, 263, 262, 260, 258, 257, 256
+STIM_W, TAIL = 272, 16
+R_TERASE, R_RERASE, R_LOST, R_RST, R_LOOP, R_REQ, R_FIN, R_TREKEY, R_RKWE, R_TKWE, R_AN, R_KSEL, R_VALID, R_SOF = \
+    271, 270, 269, 268, 267, 266, 265, 264, 263, 262, 260, 258, 257, 256
 
 
-def row(word=0, valid=0, sof=0, rst=0, loop=0, req=0, fin=0, trekey=0, rkwe=0, tkwe=0, an=0, ksel=0) -> int:
-    return (rst << R_RST | loop << R_LOOP | req << R_REQ | fin << R_FIN | trekey << R_TREKEY | rkwe << R_RKWE
-            | tkwe << R_TKWE | an << R_AN | ksel << R_KSEL | valid << R_VALID | sof << R_SOF | word)
+def row(word=0, valid=0, sof=0, rst=0, loop=0, req=0, fin=0, trekey=0, rkwe=0, tkwe=0, an=0, ksel=0,
+        rerase=0, terase=0, lost=0) -> int:
+    return (terase << R_TERASE | rerase << R_RERASE | lost << R_LOST | rst << R_RST | loop << R_LOOP
+            | req << R_REQ | fin << R_FIN | trekey << R_TREKEY | rkwe << R_RKWE | tkwe << R_TKWE | an << R_AN
+            | ksel << R_KSEL | valid << R_VALID | sof << R_SOF | word)
 
 
 # --------------------------------------------------------------------------- stimulus
@@ -93,6 +116,12 @@ class Stim:
     tx_keys: list = field(default_factory=list)
     tx_events: dict = field(default_factory=dict)    # frame -> TX rekey AN, at its in_sof
     plain_ok: bool = True            # a released payload must be the transmitter's plain one
+    # Key management during the run (spec 6.4): (frame t, word k, op, AN, key) with op
+    # "install" or "erase" (RX), "tx_erase", or "lost" (RX loss of lock), applied in the
+    # clock of frame t's word k; the model applies them after SecRx.frame of frame t.
+    actions: list = field(default_factory=list)
+    action_rows: dict = field(default_factory=dict)  # (t, k) -> stimulus row (clock), set by stimulus()
+    lost_after: set = field(default_factory=set)      # frames whose verdict comes at a loss, not a PAD
 
 
 def _flip(f: SecFrame, byte: int, bit: int) -> SecFrame:
@@ -140,7 +169,50 @@ def build(name: str, seed: int) -> Stim:
                     {0: k0, 1: k1}, req)
     if name == "unknown_an":
         return Stim(name, secure(fr[:5], SecTx(0, k0, LINK)) + secure(fr[5:], SecTx(3, k3, LINK)), {0: k0}, req)
+    line = secure(fr, SecTx(0, k0, LINK))
+    if name == "race_queued":       # the same key again after frame 4's job was pushed (queued)
+        return Stim(name, line, {0: k0}, req, actions=[(4, 12, "install", 0, k0)])
+    if name == "race_taken":        # ... after the ksgen took frame 5's job (the frame's last words)
+        return Stim(name, line, {0: k0}, req, actions=[(4, W - 4, "install", 0, k0)])
+    if name == "overwrite":         # another key over the AN in use, mid-frame 4
+        return Stim(name, line, {0: k0}, req, actions=[(4, 1000, "install", 0, k1)], plain_ok=False)
+    if name == "erase":             # erase of the AN in use mid-frame 4: path cleared, fail closed
+        return Stim(name, line, {0: k0}, req, actions=[(4, 1000, "erase", 0, None)], plain_ok=False)
+    if name == "erase_reinstall":   # erase, then the same key back: two frames fail, then pass
+        return Stim(name, line, {0: k0}, req, actions=[(4, 1000, "erase", 0, None), (4, 1200, "install", 0, k0)])
+    if name == "erase_other":       # erase of an AN with a key that no job uses: nothing changes
+        return Stim(name, line, {0: k0, 2: k3}, req, actions=[(4, 1000, "erase", 2, None)])
+    if name == "lost":              # a loss of lock after frame 5: its verdict "tag lost" at once
+        return Stim(name, line, {0: k0}, req, actions=[(5, W - 20, "lost", 0, None)], lost_after={5})
+    if name == "pn_end":            # PNs up to 2^64 - 1, then frame 3 again (a replay)
+        tx = SecTx(0, k0, LINK)
+        tx.pn = PN_MAX - 5
+        line = secure(fr[:6], tx)
+        return Stim(name, line + [line[3]], {0: k0}, [True] * 7)
     raise ValueError(name)
+
+
+def build_tag_flips(seed: int) -> Stim:
+    """Each of the 128 TAG bits flipped in a PAD of its own (its CRC-32 recomputed, so only
+    the tag is wrong): frame i + 2's PAD carries frame i + 1's tag with bit i flipped
+    (frame 0 is never pending: nothing predicted it)."""
+    k0 = make_key("tagflip-k0")
+    fr = plain_frames(131, seed)
+    line = secure(fr, SecTx(0, k0, LINK))
+    for i in range(128):
+        line[i + 2] = with_tag_bit_flipped(line[i + 2], i)
+    return Stim("tag_flips", line, {0: k0}, [True] * len(line))
+
+
+def with_tag_bit_flipped(f: SecFrame, bit: int) -> SecFrame:
+    """The frame with TAG bit ``bit`` (0 = MSB of TAG byte 0) flipped and the PAD CRC-32
+    recomputed (zlib, spec 6.2)."""
+    import zlib
+
+    pad = bytearray(f.pad)
+    pad[40 + bit // 8] ^= 0x80 >> (bit % 8)
+    pad[56:60] = zlib.crc32(bytes(pad[:56])).to_bytes(4, "big")
+    return SecFrame(f.mfas, f.oh, f.plain, bytes(pad), f.payload, f.an, f.pn, f.mode, note=f"TAG bit {bit}")
 
 
 def build_loopback(seed: int) -> Stim:
@@ -158,10 +230,35 @@ def build_loopback(seed: int) -> Stim:
                 tx_keys=[(0, k0), (1, k1)], tx_events={0: 1})
 
 
+def build_tx_erase(seed: int) -> Stim:
+    """Loopback; the transmitter's AN 0 erased at frame 6 word 1000: the rest of frame 6
+    leaves with zero payload, every later frame blank; the receiver fails frame 6 ("tag
+    lost": frame 7's blank PAD has no tag) and refuses the blank frames."""
+    k0 = make_key("txerase-k0")
+    fr = plain_frames(10, seed)
+    rng = np.random.default_rng(seed + 7)
+    pre = []
+    for f in fr:
+        b = bytearray(f.line)
+        b[PAD_OFF:OH_OFF] = rng.bytes(P.pad_bytes)
+        pre.append(bytes(b))
+    line = secure(fr[:7], SecTx(0, k0, LINK))
+    k = 1000
+    f6 = line[6]
+    cut = (k + 1) * WB - PL_OFF                  # payload bytes before frame word k + 1
+    line[6] = SecFrame(f6.mfas, f6.oh, f6.plain, f6.pad, f6.payload[:cut] + bytes(len(f6.payload) - cut),
+                       f6.an, f6.pn, f6.mode, note="erased")
+    for f in fr[7:]:
+        line.append(SecFrame(f.oh[0], f.oh, f.plain, blank_pad(), bytes(len(f.plain)), 0, 0, MODE_BYPASS,
+                             blank=True))
+    return Stim("tx_erase", line, {0: k0}, [True] * len(fr), loop_in=pre, tx_keys=[(0, k0)], plain_ok=False,
+                actions=[(6, k, "tx_erase", 0, None)])
+
+
 def stimulus(st: Stim, seed: int):
     """Rows and the key table {SecKey: index}."""
     table = {}
-    for k in list(st.rx_keys.values()) + [k for _, k in st.tx_keys]:
+    for k in list(st.rx_keys.values()) + [k for _, k in st.tx_keys] + [a[4] for a in st.actions if a[4]]:
         table.setdefault(k, len(table))
     assert len(table) <= 4
     loop = int(st.loop_in is not None)
@@ -177,6 +274,8 @@ def stimulus(st: Stim, seed: int):
     rows += [row(**base)] * 40
     rng = np.random.default_rng(seed + 13)
     src = st.loop_in if loop else [f.line for f in st.line]
+    acts = {(t, k): (op, an, key) for t, k, op, an, key in st.actions}
+    st.action_rows = {}
     for t, line in enumerate(src):
         b = dict(loop=loop, req=int(st.require[t]))
         for k, w in enumerate(words(line)):
@@ -185,6 +284,11 @@ def stimulus(st: Stim, seed: int):
             r = row(w, 1, int(k == 0), **b)
             if k == 0 and t in st.tx_events:
                 r |= row(trekey=1, an=st.tx_events[t])
+            if (t, k) in acts:
+                op, an, key = acts[(t, k)]
+                r |= {"install": lambda: row(rkwe=1, an=an, ksel=table[key]), "erase": lambda: row(rerase=1, an=an),
+                      "tx_erase": lambda: row(terase=1, an=an), "lost": lambda: row(lost=1)}[op]()
+                st.action_rows[(t, k)] = len(rows)
             rows.append(r)
     b = dict(loop=loop, req=int(st.require[-1]))
     rows += [row(**b)] * 12 + [row(fin=1, **b)] + [row(**b)] * 4
@@ -217,6 +321,10 @@ def reference(st: Stim) -> Ref:
         r = rx.frame(f.mfas, f.pad, f.oh, f.payload)
         snaps.append((r.verdict, list(r.reasons), r.released, r.an, r.pn, r.mode))
         res.append(r)
+        for t, _, op, an, key in st.actions:
+            if t == i:
+                {"install": lambda: rx.install(an, key), "erase": lambda: rx.erase(an), "lost": rx.lost,
+                 "tx_erase": lambda: None}[op]()
     rx.finish()
     return Ref(snaps, [(r.verdict, list(r.reasons)) for r in res], [r.payload for r in res],
                {c: getattr(rx.cnt, c) for c in COUNTERS})
@@ -234,15 +342,62 @@ async def _simulate(dut, st: Stim) -> dict:
     dut.cfg_mode.value = st.mode
     dut.cfg_link_id.value = LINK
     dut.key_tab.value = key_table(table)
-    cap, secs = await play(dut, rows, STIM_W, TAIL)
+    zero = []                              # (clock, registers found non-zero) after a flushing erase
+    deposits = []
+    for (t, k), clk in st.action_rows.items():
+        op, an = next((a[2], a[3]) for a in st.actions if a[:2] == (t, k))
+        if op in ("erase", "tx_erase"):
+            side = dut.u_rx if op == "erase" else dut.u_tx
+            deposits.append((clk + 1, lambda side=side, an=an, clk=clk, op=op:
+                             zero.append((clk + 1, op, key_material(side, an, flushed=op == "tx_erase" or
+                                                                    an in {f.an for f in st.line})))))
+    cap, secs = await play(dut, rows, STIM_W, TAIL, deposits)
+    for clk, op, bad in zero:
+        assert not bad, f"{st.name}: {op} in clock {clk - 1}: key material left in {bad[:8]}"
     fs = read_hex("fs.hex") if int(dut.n_fs.value) else []
     vd = read_hex("vd.hex") if int(dut.n_vd.value) else []
     cnt = {c: int(getattr(dut.u_rx, f"cnt_{c}").value) for c in COUNTERS}
     return dict(rows=rows, cap=cap, fs=fs, vd=vd, cnt=cnt, clocks=len(rows) + TAIL, secs=secs)
 
 
-REASON_BITS = (("PAD invalid", 7), ("bypass not allowed", 5), ("unknown AN", 4), ("replay", 3),
-               ("PN not predicted", 2))
+def key_material(sec, an: int, flushed: bool) -> list:
+    """Names of the registers of a security stage (u_rx / u_tx) that hold anything but
+    zero among those that hold key material: the erased AN's key slot, and when the erase
+    cleared the keystream path, the ksgen key and IV, round keys and key window, both AES
+    pipes' state, the keystream FIFO's data, GHASH's H, H^2 and operands, the expected tag
+    and E_K(J0) registers (spec 6.4, erase)."""
+    bad = []
+
+    def chk(h, name, mask=None):
+        v = int(h.value)
+        if mask is not None:
+            v &= mask
+        if v:
+            bad.append(name)
+    chk(sec.u_keys.key_q[an], f"key slot {an}")
+    chk(sec.u_keys.salt_q[an], f"salt slot {an}")
+    if flushed:
+        kg = sec.u_ksgen
+        chk(kg.key_q, "ksgen key")
+        chk(kg.iv_q, "ksgen IV")
+        for j in range(15):
+            chk(kg.u_keyexp.rk_q[j], f"round key {j}")
+            chk(kg.u_aes_a.st_q[j], f"pipe A state {j}")
+            chk(kg.u_aes_b.st_q[j], f"pipe B state {j}")
+        for i in range(8):
+            chk(kg.u_keyexp.w_q[i], f"key window {i}")
+        for i in range(len(kg.mem)):
+            chk(kg.mem[i], f"FIFO entry {i}", (1 << 256) - 1)
+        for n in ("h_q", "h2_q", "k_q", "y_q"):
+            chk(getattr(sec.u_ghash, n), f"GHASH {n}")
+        for n in ("ekj0_cur_q", "ekj0_fin_q", "tag_exp_q" if hasattr(sec, "tag_exp_q") else "tag_q"):
+            chk(getattr(sec, n), n)
+    return bad
+
+
+REASON_BITS = (("PAD invalid", 8), ("bypass not allowed", 6), ("unknown AN", 5), ("replay", 4),
+               ("PN not predicted", 3), ("key changed", 2))
+FS_CLOCK, VD_CLOCK = 77, 70           # fs.hex / vd.hex: the clock's LSB
 
 
 def _check(dut, st: Stim, ref: Ref, r: dict) -> dict:
@@ -272,9 +427,22 @@ def _check(dut, st: Stim, ref: Ref, r: dict) -> dict:
     # Words: header unchanged; released payloads = the model's payload.
     hw = P.header_words
     released = 0
+    # A flushing erase at frame t word k: no payload word after k is decrypted with the
+    # key.  The FIFO entries already made were zeroed (those words leave as they came);
+    # the rest of the job comes from all-zero round keys and IV (key-free, not zero).
+    cleared = {t: k for t, k, op, an, _ in st.actions if op == "erase" and an == st.line[t].an}
     for t, f in enumerate(st.line):
         o = out_words[t * W:(t + 1) * W]
         assert o[:hw] == in_words[t * W:t * W + hw], f"frame {t}: header words changed"
+        if t in cleared:
+            k = cleared[t]
+            dec = [int.from_bytes(ref.payload[t][i:i + WB], "big") for i in range(0, len(ref.payload[t]), WB)]
+            assert o[hw:k + 1] == dec[:k + 1 - hw], f"frame {t}: not decrypted before the erase (word {k})"
+            assert o[k + 1:k + 9] == in_words[t * W + k + 1:t * W + k + 9], \
+                f"frame {t}: the keystream queued at the erase (word {k}) was not zeroed"
+            same = [hw + i for i, (a, b) in enumerate(zip(o[hw:], dec)) if a == b and hw + i > k]
+            assert not same, f"frame {t}: payload words {same[:4]} after the erase (word {k}) decrypted with the key"
+            continue
         if ref.snaps[t][2]:
             released += 1
             got = b"".join(x.to_bytes(WB, "big") for x in o[hw:])
@@ -293,26 +461,28 @@ def _check(dut, st: Stim, ref: Ref, r: dict) -> dict:
         want = {"reasons": sorted(x for x, b in REASON_BITS if x in reasons),
                 "bypass": int(mode == MODE_BYPASS), "pending": int(verdict == "pending"), "release": int(rel)}
         got = {"reasons": sorted(x for x, b in REASON_BITS if bit(v, b)),
-               "bypass": bit(v, 6), "pending": bit(v, 1), "release": bit(v, 0)}
+               "bypass": bit(v, 7), "pending": bit(v, 1), "release": bit(v, 0)}
         if an is not None:
             want.update(an=an, pn=pn, mode=mode)
-            got.update(an=(v >> 74) & 3, pn=(v >> 10) & ((1 << 64) - 1), mode=(v >> 8) & 3)
+            got.update(an=(v >> 75) & 3, pn=(v >> 11) & ((1 << 64) - 1), mode=(v >> 9) & 3)
         assert got == want, f"{st.name}: frame {t} on arrival: RTL {got}, model {want}"
         w3 = in_rows[in_rows.index(in_sof[t]) + 3]
-        assert v >> 76 == w3 + 3, f"frame {t}: fs_valid in clock {v >> 76}, expected 3 clocks after word 3 ({w3})"
+        assert v >> FS_CLOCK == w3 + 3, \
+            f"frame {t}: fs_valid in clock {v >> FS_CLOCK}, expected 3 clocks after word 3 ({w3})"
     # Verdicts: {clock, pass, lost, mismatch, an, pn}; one per frame that was pending.
     pend = [t for t, s in enumerate(ref.snaps) if s[0] == "pending"]
     vd = r["vd"]
     assert len(vd) == len(pend), f"{len(vd)} vd_valid strobes, expected {len(pend)} (frames {pend})"
-    fs_clk = [v >> 76 for v in fs]
+    fs_clk = [v >> FS_CLOCK for v in fs]
     for t, v in zip(pend, vd):
         verdict, reasons = ref.final[t]
         want = (int(verdict == "pass"), int("tag lost" in reasons), int("tag mismatch" in reasons),
-                ref.snaps[t][3], ref.snaps[t][4])
-        got = ((v >> 68) & 1, (v >> 67) & 1, (v >> 66) & 1, (v >> 64) & 3, v & ((1 << 64) - 1))
-        assert got == want, f"{st.name}: verdict of frame {t}: RTL (pass, lost, mismatch, an, pn) {got}, model {want}"
-        if t + 1 < nf:
-            assert v >> 69 == fs_clk[t + 1], f"frame {t}'s verdict not with frame {t + 1}'s strobe"
+                int("key changed" in reasons), ref.snaps[t][3], ref.snaps[t][4])
+        got = ((v >> 69) & 1, (v >> 68) & 1, (v >> 67) & 1, (v >> 66) & 1, (v >> 64) & 3, v & ((1 << 64) - 1))
+        assert got == want, \
+            f"{st.name}: verdict of frame {t}: RTL (pass, lost, mismatch, key changed, an, pn) {got}, model {want}"
+        if t + 1 < nf and t not in st.lost_after:
+            assert v >> VD_CLOCK == fs_clk[t + 1], f"frame {t}'s verdict not with frame {t + 1}'s strobe"
     # Counters.
     assert r["cnt"] == ref.counters, f"{st.name}: counters RTL {r['cnt']}\n   model {ref.counters}"
     verdicts = [v for v, _ in ref.final]
@@ -324,7 +494,7 @@ def record_coverage(r: dict):
     """Functional bins from the RTL: the mode of every readable PAD (fs_* strobes), its
     counters, its err_ks and, in the loopback, the RTL transmitter's flags."""
     names = {MODE_ENCRYPT: "encrypt", MODE_AUTH: "auth", MODE_BYPASS: "bypass"}
-    modes = [names.get((v >> 8) & 3, f"mode{(v >> 8) & 3}") for v in r["fs"] if not (v >> 7) & 1]
+    modes = [names.get((v >> 9) & 3, f"mode{(v >> 9) & 3}") for v in r["fs"] if not (v >> 8) & 1]
     fcov.sample("sec.mode_rx", {m: modes.count(m) for m in fcov.MODEL["sec.mode_rx"]})
     fcov.sample("sec.rekey", {"rx_switch": r["cnt"]["key_switches"]})
     fcov.sample("sec_rx.counters", {c: r["cnt"][c] for c in fcov.SEC_RX_COUNTERS})
@@ -336,7 +506,8 @@ def record_coverage(r: dict):
 
 async def run_scenario(dut, name: str):
     t0 = time.perf_counter()
-    st = build_loopback(T.seed()) if name == "loopback" else build(name, T.seed())
+    st = {"loopback": build_loopback, "tag_flips": build_tag_flips, "tx_erase": build_tx_erase}.get(
+        name, lambda sd: build(name, sd))(T.seed())
     ref = reference(st)
     prep = time.perf_counter() - t0
     r = await _simulate(dut, st)
@@ -425,6 +596,74 @@ async def loopback(dut):
 
 
 @cocotb.test()
+async def race_queued(dut):
+    """Issue 16's race: a key installed for the predicted AN after the next frame's job
+    was prepared; the frame fails "key changed" (never decrypted with the old job)."""
+    _, ref = await run_scenario(dut, "race_queued")
+    assert [r for _, r in ref.final[3:7]] == [[], [], ["key changed"], []], ref.final[3:7]
+
+
+@cocotb.test()
+async def race_taken(dut):
+    _, ref = await run_scenario(dut, "race_taken")
+    assert [r for _, r in ref.final[3:7]] == [[], [], ["key changed"], []], ref.final[3:7]
+
+
+@cocotb.test()
+async def overwrite(dut):
+    """Another key over the AN in use mid-frame: that frame passes (its keystream came from
+    the old key), the next fails "key changed", the rest "tag mismatch" (the transmitter
+    kept the old key)."""
+    _, ref = await run_scenario(dut, "overwrite")
+    assert [r for _, r in ref.final[4:8]] == [[], ["key changed"], ["tag mismatch"], ["tag mismatch"]]
+
+
+@cocotb.test()
+async def erase(dut):
+    _, ref = await run_scenario(dut, "erase")
+    assert ref.final[4] == ("fail", ["key changed"]) and all(r == ["unknown AN"] for _, r in ref.final[5:])
+
+
+@cocotb.test()
+async def erase_reinstall(dut):
+    _, ref = await run_scenario(dut, "erase_reinstall")
+    assert [r for _, r in ref.final[4:7]] == [["key changed"], ["key changed"], []]
+
+
+@cocotb.test()
+async def erase_other(dut):
+    _, ref = await run_scenario(dut, "erase_other")
+    assert ref.counters["key_changed"] == 0 and ref.counters["passed"] == 8
+
+
+@cocotb.test()
+async def lost(dut):
+    _, ref = await run_scenario(dut, "lost")
+    assert ref.final[5] == ("fail", ["tag lost"]) and ref.final[6][0] == "pass"
+
+
+@cocotb.test()
+async def pn_end(dut):
+    _, ref = await run_scenario(dut, "pn_end")
+    assert ref.final[6] == ("fail", ["replay"]) and ref.counters["passed"] == 4
+
+
+@cocotb.test()
+async def tag_flips(dut):
+    """Every one of the 128 TAG bits, flipped with the PAD CRC recomputed: each fails its
+    frame with "tag mismatch" (frames 1..128), nothing else fails."""
+    _, ref = await run_scenario(dut, "tag_flips")
+    assert all(ref.final[i] == ("fail", ["tag mismatch"]) for i in range(1, 129))
+    assert ref.final[129][0] == "pass" and ref.counters["tag_failures"] == 128
+
+
+@cocotb.test()
+async def tx_erase(dut):
+    _, ref = await run_scenario(dut, "tx_erase")
+    assert ref.final[6] == ("fail", ["tag lost"]) and all(r == ["bypass not allowed"] for _, r in ref.final[7:])
+
+
+@cocotb.test()
 async def smoke(dut):
     """Short run for a 4-state simulator (Icarus): reset, key install, frames 0 and 1 and the
     first 8 words of frame 2: frame 1 is decrypted to its plain payload and verified by
@@ -453,16 +692,17 @@ async def smoke(dut):
     assert out1 == line[1].line[:PL_OFF] + fr[1].plain, "frame 1 is not decrypted to the plain frame"
     fs = read_hex("fs.hex")
     vd = read_hex("vd.hex")
-    assert [(v >> 2) & 1 for v in fs] == [1, 0, 0], "PN not predicted: frame 0 only"
+    assert [(v >> 3) & 1 for v in fs] == [1, 0, 0], "PN not predicted: frame 0 only"
     assert [v & 1 for v in fs] == [0, 1, 1], "release"
-    assert len(vd) == 1 and (vd[0] >> 68) & 1 and (vd[0] & ((1 << 64) - 1)) == 2, "frame 1 (PN 2) verified"
+    assert len(vd) == 1 and (vd[0] >> 69) & 1 and (vd[0] & ((1 << 64) - 1)) == 2, "frame 1 (PN 2) verified"
     dut._log.info("smoke: PASS, frame 1 decrypted and verified (%d clocks in %.1f s)", len(rows) + TAIL, secs)
 
 
 # --------------------------------------------------------------------------- pytest
 
 TESTS = ("encrypt,auth,bypass,rekey,flip_payload,flip_pad,flip_oh,replay,wrong_key,unannounced,unknown_an,"
-         "loopback")
+         "loopback,race_queued,race_taken,overwrite,erase,erase_reinstall,erase_other,lost,pn_end,tag_flips,"
+         "tx_erase")
 
 
 @pytest.mark.parametrize("sim", ["verilator", "icarus"])
@@ -470,7 +710,7 @@ def test_sec_rx_runner(sim):
     if sim == "icarus" and shutil.which("iverilog") is None:
         pytest.skip("iverilog not installed")
     tests = TESTS if sim == "verilator" else "smoke"
-    params = {"NW": 8192, "NF": 4} if sim == "icarus" else None
+    params = {"NW": 8192, "NF": 4} if sim == "icarus" else {"NW": 132 * 2570, "NF": 160}
     regex = r"\.(" + "|".join(tests.split(",")) + r")$"
     T.run_cocotb(TOPLEVEL, SOURCES, "test_sec_rx", Path(__file__).parent, sim=sim, build_name=sim,
                  parameters=params,

@@ -64,6 +64,8 @@ module physec_sec_tx_tb #(
     .key              (kt[352:97]),
     .key_len          (kt[96]),
     .salt             (kt[95:0]),
+    .erase            (1'b0),
+    .erase_an         (2'd0),
     .rekey_req        (s[262]),
     .rekey_an         (s[261:260]),
     .in_valid         (s[257]),

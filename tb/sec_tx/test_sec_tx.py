@@ -226,11 +226,12 @@ def _check(dut, st: Stim, r: dict):
     ov = [bit(c, 257) for c in cap]
     assert ov[LATENCY:] == iv[:len(ov) - LATENCY], "out_valid is not in_valid delayed by 2 clocks"
     # Words.
-    got_w = [c & ((1 << 256) - 1) for p, c in enumerate(cap) if bit(c, 257) and p >= out_sofs[0]]
+    pos = [p for p, c in enumerate(cap) if bit(c, 257) and p >= out_sofs[0]]
+    got_w = [cap[p] & ((1 << 256) - 1) for p in pos]
     assert len(got_w) == nf * W, f"{len(got_w)} words from the first out_sof on, expected {nf * W}"
     for t, e in enumerate(st.expect):
         got = b"".join(x.to_bytes(WB, "big") for x in got_w[t * W:(t + 1) * W])
-        msg = first_diff(e.line, got)
+        msg = first_diff(e.line, got, at=lambda k, t=t: cap.at(pos[t * W + k]))
         assert not msg, f"{st.name}: frame {t}{' (blank)' if e.blank else ''} (AN {e.an}, PN {e.pn}): {msg}"
     # Per-frame PAD fields: {clock, protected, mode, an, pn, tv, kcp, next_an}.
     frs = [(v >> 73, (v >> 72) & 1, (v >> 70) & 3, (v >> 68) & 3, (v >> 4) & ((1 << 64) - 1), (v >> 3) & 1,

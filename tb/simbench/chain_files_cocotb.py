@@ -16,7 +16,8 @@ Timing: inputs of clock c are written at the falling edge before it, as the test
 does; outputs are read at that same falling edge, which shows what the testbench's
 monitors see at the rising edge ending clock c (all DUT outputs are registered).
 
-Environment: PHYSEC_VECDIR (the set), PHYSEC_FRAMES (line frames to play, empty = all),
+Environment: PHYSEC_VECDIR (the set), PHYSEC_RX_POLICY (sf, the default, or ct: the
+receiver's policy and reference taps, as +RX_POLICY), PHYSEC_FRAMES (line frames to play, empty = all),
 PHYSEC_SIMBENCH_OUT (JSON file for clocks, wall and CPU seconds).  A mismatch fails the
 test with "FAIL <set>: ..." (run_cocotb then raises).
 """
@@ -49,19 +50,21 @@ class Fail(AssertionError):
     pass
 
 
-def load(vecdir: Path, frames: int) -> dict:
+def load(vecdir: Path, frames: int, sfx: str) -> dict:
     man = read_manifest(vecdir)
     p = get_profile(man.get("profile", "100g"))
     taps = {**frame_taps(p), **RX_TAPS, **CHAIN_TAPS, "66b": TAP_66B}
-    v = {n: read_listed_tap(vecdir, man, taps[n]) for n in ("cfg", "line", "66b", "rx66b", "valid", "cm",
-                                                            "rxstat", "rxcnt")}
+    v = {n: read_listed_tap(vecdir, man, taps[n]) for n in ("cfg", "line", "66b", "valid", "cm")}
+    v.update({n: read_listed_tap(vecdir, man, taps[n + sfx]) for n in ("rx66b", "rxstat", "rxcnt")})
     cfg, w = v["cfg"], p.words_per_frame
     n_frames = cfg[3]
-    for name, n in (("line", n_frames * w), ("66b", cfg[4]), ("rx66b", cfg[5]), ("valid", n_frames),
-                    ("cm", n_frames), ("rxstat", cfg[6])):
+    sh = 32 if sfx else 0                            # cfg words 5, 6: store-and-forward counts in [63:32]
+    n_rx66, n_stat = cfg[5] >> sh & 0xFFFFFFFF, cfg[6] >> sh & 0xFFFFFFFF
+    for name, n in (("line", n_frames * w), ("66b", cfg[4]), ("rx66b", n_rx66), ("valid", n_frames),
+                    ("cm", n_frames), ("rxstat", n_stat)):
         if len(v[name]) != n:
             raise Fail(f"{name}.hex: {len(v[name])} words, cfg.hex says {n}")
-    if cfg[4] % 4 or cfg[5] % 4:
+    if cfg[4] % 4 or n_rx66 % 4:
         raise Fail("cfg.hex: 66b counts are not multiples of 4")
     if v["valid"][0] & 1:
         raise Fail("valid.hex: frame 0 offers a block in clock 0 (physec_tx cannot take it)")
@@ -120,7 +123,10 @@ def events(dut, v: dict, rx_end: int) -> dict:
 async def chain_files(dut):
     t_start, cpu_start = time.time(), time.process_time()
     vecdir = Path(os.environ["PHYSEC_VECDIR"]).resolve()
-    v = load(vecdir, int(os.environ.get("PHYSEC_FRAMES") or 0))
+    policy = os.environ.get("PHYSEC_RX_POLICY", "sf")
+    if policy not in ("sf", "ct"):
+        raise Fail(f"PHYSEC_RX_POLICY={policy}: sf or ct")
+    v = load(vecdir, int(os.environ.get("PHYSEC_FRAMES") or 0), "_sf" if policy == "sf" else "")
     W, MF, mode, n_run, n_frames = v["W"], v["MF"], v["mode"], v["n_run"], v["n_frames"]
     line, cm, rstat, rcnt = v["line"], v["cm"], v["rxstat"], v["rxcnt"]
     n_line, n_stat = len(line), len(rstat)
@@ -171,6 +177,7 @@ async def chain_files(dut):
                  "tx_salt", "tx_rekey_req", "tx_rekey_an", "rx_line_valid", "rx_line_word", "rx_key_we", "rx_key_an",
                  "rx_key", "rx_key_len", "rx_salt", "rx_finish"):
         getattr(dut, name).value = 0
+    dut.rx_cut_through.value = int(policy == "ct")
     dut.tx_cfg_mode.value = mode
     dut.tx_cfg_link_id.value = v["link"]
     dut.rx_cfg_link_id.value = v["link"]
@@ -181,7 +188,7 @@ async def chain_files(dut):
         await RisingEdge(clk)
     tx_words = tx_cmp_words = tx_cmp_bits = tx_frames_seen = rng = n_groups = 0
     n_out = n_err = n_fr = n_vd = vd_next = 0
-    got_stat, pend = [], []
+    got_stat, pend, vq = [], [], []
     tx_done = rx_done = False
     n_tx = n_run * W
     last_cv = 0
@@ -265,11 +272,11 @@ async def chain_files(dut):
             if n_fr >= n_stat:
                 fail(f"RX: more frame records than the {n_stat} of rxstat.hex")
             r = {n: int(getattr(dut, "rx_fr_" + n).value) for n in (
-                "pad_invalid", "bypass_refused", "unknown_an", "replay", "pn_unpredicted", "pn", "mfas", "stat", "cm",
-                "jc_kind", "am_good", "oh_crc_ok", "jc_crc_ok", "usable", "an", "mode", "bypass", "release",
-                "delivered", "pending")}
-            arrival = (r["pad_invalid"] << 6 | r["bypass_refused"] << 5 | r["unknown_an"] << 4 | r["replay"] << 3
-                       | r["pn_unpredicted"] << 2)
+                "pad_invalid", "bypass_refused", "unknown_an", "replay", "pn_unpredicted", "key_changed", "pn",
+                "mfas", "stat", "cm", "jc_kind", "am_good", "oh_crc_ok", "jc_crc_ok", "usable", "an", "mode",
+                "bypass", "release", "delivered", "pending")}
+            arrival = (r["key_changed"] << 7 | r["pad_invalid"] << 6 | r["bypass_refused"] << 5
+                       | r["unknown_an"] << 4 | r["replay"] << 3 | r["pn_unpredicted"] << 2)
             verdict = 1 if arrival else 2 if r["bypass"] else 0xF
             got_stat.append(r["pn"] << 64 | r["mfas"] << 56 | r["stat"] << 48 | r["cm"] << 32 | r["jc_kind"] << 28
                             | r["am_good"] << 27 | r["oh_crc_ok"] << 26 | r["jc_crc_ok"] << 25 | r["usable"] << 24
@@ -278,22 +285,27 @@ async def chain_files(dut):
             pend.append(r["pending"])
             n_fr += 1
         if vv:
+            vq.append((int(dut.rx_vd_an.value), int(dut.rx_vd_pn.value), int(dut.rx_vd_pass.value),
+                       int(dut.rx_vd_key_changed.value), int(dut.rx_vd_tag_mismatch.value),
+                       int(dut.rx_vd_tag_lost.value)))
+        # Verdicts meet their pending records in order, whichever comes first (in
+        # store-and-forward a frame's record follows its verdict).
+        while (fv or vv) and n_vd < len(vq):
             while vd_next < n_fr and not pend[vd_next]:
                 vd_next += 1
-            v_an, v_pn = int(dut.rx_vd_an.value), int(dut.rx_vd_pn.value)
             if vd_next >= n_fr:
-                fail(f"RX: verdict (AN {v_an} PN {v_pn}) with no frame waiting for one")
+                break
+            v_an, v_pn, v_pass, v_key, v_mism, v_lost = vq[n_vd]
             s = got_stat[vd_next]
             if (v_an, v_pn) != (s >> 22 & 3, s >> 64):
                 fail(f"RX: verdict for AN {v_an} PN {v_pn}, the oldest pending frame (record {vd_next}) has "
                      f"AN {s >> 22 & 3} PN {s >> 64}")
             s &= ~(0xF << 16 | 3)
-            s |= (0 if int(dut.rx_vd_pass.value) else 1) << 16
-            s |= int(dut.rx_vd_tag_mismatch.value) << 1 | int(dut.rx_vd_tag_lost.value)
+            s |= (0 if v_pass else 1) << 16 | v_key << 7 | v_mism << 1 | v_lost
             got_stat[vd_next] = s
             pend[vd_next] = 0
             n_vd += 1
-        rx_done = rx_done or c + 1 == rx_end + 40
+        rx_done = rx_done or c + 1 == rx_end + 40 + W      # store-and-forward drains after finish
         c += 1
     await fe                                   # the testbench's summary is one negedge later
 

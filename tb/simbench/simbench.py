@@ -102,7 +102,7 @@ def _cocotb_once(vecdir: Path, frames: int, build: Path) -> dict:
     out.unlink(missing_ok=True)
     os.environ.pop("PHYSEC_COVERAGE", None)      # a plain build: the speed is the point
     w0, c0, t0 = time.perf_counter(), _children_cpu(), time.time()
-    # run_cocotb puts build_name under <test_dir>/sim_build; an absolute one lands in build/.
+    # run_cocotb puts build_name under build/tb/simbench; an absolute one is used as it is.
     T.run_cocotb(TOPLEVEL, SOURCES, "chain_files_cocotb", HERE, build_name=str(build / "cocotb-verilator"),
                  extra_env={"PHYSEC_VECDIR": str(vecdir), "PHYSEC_FRAMES": str(frames or ""),
                             "PHYSEC_SIMBENCH_OUT": str(out)})

@@ -9,7 +9,11 @@
 //               keys per AN, TX compare ranges, rekey requests (written by the model from
 //               the manifest, which SystemVerilog cannot read).
 //   66b.hex, valid.hex, cm.hex   TX stimulus and per-frame Cm;  line.hex   TX reference
-//               and RX stimulus;  rx66b.hex, rxstat.hex, rxcnt.hex   RX reference.
+//               and RX stimulus;  rx66b.hex, rxstat.hex, rxcnt.hex   RX reference in
+//               cut-through, rx66b_sf.hex, rxstat_sf.hex, rxcnt_sf.hex in store-and-forward.
+//
+// +RX_POLICY=sf (default: physec_rx's reset policy, store-and-forward) or +RX_POLICY=ct
+// selects the receiver's policy (cfg_cut_through) and the reference files.
 //
 // TX (physec_tx), the sequence of its header: keys installed in clocks 0..3 after reset,
 // AN 0 activated (rekey_req) in clock ACTIVATE, `start` pulsed in clock START, the first
@@ -39,8 +43,10 @@
 // that AM is where the next one would be and matches, then `finish` (the model's
 // SecRx.finish: the last frame fails "tag lost").  Checked: every 66b group against
 // rx66b.hex (in order, all of them), the number of undecodable groups (client_err),
-// every frame record (fr_* combined with its verdict vd_*) against rxstat.hex, and the
-// 23 counters against rxcnt.hex.
+// every frame record (fr_* combined with its verdict vd_*, in whichever order they come:
+// in store-and-forward a frame's record follows its verdict) against rxstat.hex, and the
+// 24 counters against rxcnt.hex.  In store-and-forward it also checks, without the files,
+// that no data block leaves the demapper while its frame is not released.
 //
 // +FRAMES=<n> plays only the first n >= 2 line frames (for slow simulators): TX as
 // above, RX without `finish`, its blocks and the records with a verdict compared as a
@@ -65,10 +71,23 @@ module tb_chain_files #(
   localparam int MF       = physec_profile_pkg::MF_FRAMES;
   localparam int RX_START = 30;        // first RX line word: after the RX key installs
   localparam int FLUSH_WORDS = 2;
-  localparam int N_CNT    = 23;
+  localparam int N_CNT    = 24;
   localparam int CFG_KEYS = 9;         // cfg word of TX key AN 0; RX keys at CFG_KEYS + 8
   localparam int CFG_MAX  = CFG_KEYS + 16 + 2 * MAX_FRAMES;
   localparam logic [65:0] IDLE_66B = 66'h79;   // control block, type 0x1E, 8 idle characters
+
+  // ---- Waveform on demand: +trace (make TRACE=1) dumps the testbench and the DUTs into
+  // +WAVES=<file> (default tb_chain_files.fst); Verilator needs a --trace-fst build, Icarus
+  // writes FST with vvp -fst.  The vector memories are not dumped (too large).
+  initial begin
+    string wave;
+    if ($test$plusargs("trace")) begin
+      if (!$value$plusargs("WAVES=%s", wave)) wave = "tb_chain_files.fst";
+      $display("tb_chain_files: waves: %s", wave);
+      $dumpfile(wave);
+      $dumpvars(0, tb_chain_files);
+    end
+  end
 
   logic clk;
   initial begin
@@ -86,7 +105,8 @@ module tb_chain_files #(
   tb_hexfile #(.WIDTH(16),  .DEPTH(MAX_FRAMES)) u_cm    ();
   tb_hexfile #(.WIDTH(128), .DEPTH(MAX_FRAMES)) u_rstat ();
   tb_hexfile #(.WIDTH(32),  .DEPTH(N_CNT))      u_rcnt  ();
-  string vecdir, err;
+  string vecdir, err, policy, sfx;
+  bit    cut_through;
   int    n_frames, n_line, n_66b, n_rx66, n_stat, n_ranges, n_rekeys;
   int    n_run;                 // line frames played: all, or a prefix (+FRAMES=<n>)
   logic [1:0]  mode;
@@ -121,8 +141,13 @@ module tb_chain_files #(
     n_frames    = int'(u_cfg.mem[3][31:0]);
     n_line      = n_frames * W;
     n_66b       = int'(u_cfg.mem[4][31:0]);
-    n_rx66      = int'(u_cfg.mem[5][31:0]);
-    n_stat      = int'(u_cfg.mem[6][31:0]);
+    if (!$value$plusargs("RX_POLICY=%s", policy)) policy = "sf";
+    if (policy != "sf" && policy != "ct") fail({"+RX_POLICY=", policy, ": sf or ct"});
+    cut_through = policy == "ct";
+    sfx         = cut_through ? "" : "_sf";
+    // cfg words 5, 6: [31:0] the cut-through taps' word counts, [63:32] store-and-forward's
+    n_rx66      = int'(cut_through ? u_cfg.mem[5][31:0] : u_cfg.mem[5][63:32]);
+    n_stat      = int'(cut_through ? u_cfg.mem[6][31:0] : u_cfg.mem[6][63:32]);
     n_ranges    = int'(u_cfg.mem[7][31:0]);
     n_rekeys    = int'(u_cfg.mem[8][31:0]);
     if (n_ranges + n_rekeys > 2 * MAX_FRAMES) fail("cfg.hex: too many ranges / rekey requests for this build");
@@ -130,11 +155,11 @@ module tb_chain_files #(
       fail($sformatf("cfg.hex: %0d words, its counts say %0d", u_cfg.n, CFG_KEYS + 16 + n_ranges + n_rekeys));
     `LOAD(u_line, "line.hex", n_line, MAX_LINE, "MAX_LINE")
     `LOAD(u_b66, "66b.hex", n_66b, MAX_66B, "MAX_66B")
-    `LOAD(u_rx66, "rx66b.hex", n_rx66, MAX_RX66B, "MAX_RX66B")
+    `LOAD(u_rx66, {"rx66b", sfx, ".hex"}, n_rx66, MAX_RX66B, "MAX_RX66B")
     `LOAD(u_vld, "valid.hex", n_frames, MAX_FRAMES, "MAX_FRAMES")
     `LOAD(u_cm, "cm.hex", n_frames, MAX_FRAMES, "MAX_FRAMES")
-    `LOAD(u_rstat, "rxstat.hex", n_stat, MAX_FRAMES, "MAX_FRAMES")
-    `LOAD(u_rcnt, "rxcnt.hex", N_CNT, N_CNT, "-")
+    `LOAD(u_rstat, {"rxstat", sfx, ".hex"}, n_stat, MAX_FRAMES, "MAX_FRAMES")
+    `LOAD(u_rcnt, {"rxcnt", sfx, ".hex"}, N_CNT, N_CNT, "-")
     if (n_66b % 4 != 0 || n_rx66 % 4 != 0) fail("cfg.hex: 66b counts are not multiples of 4");
     if (u_vld.mem[0][0] !== 1'b0) fail("valid.hex: frame 0 offers a block in clock 0 (physec_tx cannot take it)");
     if (!$value$plusargs("FRAMES=%d", n_run) || n_run >= n_frames) n_run = n_frames;
@@ -163,7 +188,8 @@ module tb_chain_files #(
     .clk(clk), .rst(rst), .start(tx_start), .client_valid(c_valid), .client_blocks(c_blocks),
     .line_valid(l_valid), .line_sof(l_sof), .line_word(l_word),
     .cfg_mode(mode), .cfg_link_id(link_id), .key_we(tx_key_we), .key_an(tx_key_an), .key(tx_key),
-    .key_len(tx_key_len), .salt(tx_salt), .rekey_req(rekey_req), .rekey_an(rekey_an),
+    .key_len(tx_key_len), .salt(tx_salt), .erase(1'b0), .erase_an(2'd0), .rekey_req(rekey_req),
+    .rekey_an(rekey_an),
     .fr_valid(t_fr_valid), .fr_protected(t_fr_protected), .fr_mode(t_fr_mode), .fr_an(t_fr_an),
     .fr_pn(t_fr_pn), .fr_tag_valid(t_fr_tag_valid), .fr_kcp(t_fr_kcp), .fr_next_an(t_fr_next_an),
     .fr_cm(t_fr_cm), .fr_mfas(t_fr_mfas), .st_active(t_st_active), .st_an(t_st_an),
@@ -181,7 +207,8 @@ module tb_chain_files #(
   logic            o_valid, o_err;
   logic [4*66-1:0] o_blocks;
   logic            f_valid, f_am_good, f_oh_crc_ok, f_jc_crc_ok, f_usable, f_pad_invalid, f_bypass;
-  logic            f_bypass_refused, f_unknown_an, f_replay, f_pn_unpredicted, f_pending, f_release, f_delivered;
+  logic            f_bypass_refused, f_unknown_an, f_replay, f_pn_unpredicted, f_key_changed, f_pending;
+  logic            f_release, f_delivered, v_key_changed, r_err_buf;
   logic [3:0]      f_jc_kind;
   logic [13:0]     f_cm;
   logic [7:0]      f_mfas, f_stat;
@@ -198,22 +225,25 @@ module tb_chain_files #(
   physec_rx u_rx (
     .clk(clk), .rst(rst), .line_valid(r_valid), .line_word(r_word),
     .client_valid(o_valid), .client_blocks(o_blocks), .client_err(o_err),
-    .cfg_link_id(link_id), .require_security(require_sec), .key_we(r_key_we), .key_an(r_key_an),
-    .key(r_key), .key_len(r_key_len), .salt(r_salt), .finish(r_finish),
+    .cfg_cut_through(cut_through), .cfg_link_id(link_id), .require_security(require_sec), .key_we(r_key_we),
+    .key_an(r_key_an), .key(r_key), .key_len(r_key_len), .salt(r_salt), .erase(1'b0), .erase_an(2'd0),
+    .finish(r_finish),
     .fr_valid(f_valid), .fr_am_good(f_am_good), .fr_oh_crc_ok(f_oh_crc_ok), .fr_jc_crc_ok(f_jc_crc_ok),
     .fr_jc_kind(f_jc_kind), .fr_usable(f_usable), .fr_cm(f_cm), .fr_mfas(f_mfas), .fr_stat(f_stat),
     .fr_an(f_an), .fr_pn(f_pn), .fr_mode(f_mode), .fr_pad_invalid(f_pad_invalid), .fr_bypass(f_bypass),
     .fr_bypass_refused(f_bypass_refused), .fr_unknown_an(f_unknown_an), .fr_replay(f_replay),
-    .fr_pn_unpredicted(f_pn_unpredicted), .fr_pending(f_pending), .fr_release(f_release),
+    .fr_pn_unpredicted(f_pn_unpredicted), .fr_key_changed(f_key_changed), .fr_pending(f_pending),
+    .fr_release(f_release),
     .fr_delivered(f_delivered), .vd_valid(v_valid), .vd_pass(v_pass), .vd_tag_lost(v_tag_lost),
-    .vd_tag_mismatch(v_tag_mismatch), .vd_an(v_an), .vd_pn(v_pn), .locked(r_locked),
+    .vd_tag_mismatch(v_tag_mismatch), .vd_key_changed(v_key_changed), .vd_an(v_an), .vd_pn(v_pn),
+    .locked(r_locked),
     .cnt_frames(rc[0]), .cnt_am_bad(rc[1]), .cnt_oh_crc_errors(rc[2]), .cnt_jc_crc_errors(rc[3]),
     .cnt_jc_pattern_errors(rc[4]), .cnt_unusable_frames(rc[5]), .cnt_lock_losses(rc[6]),
     .cnt_locks(rc[7]), .cnt_lost_frames(rc[8]), .cnt_error_blocks(rc[9]), .cnt_sec_dropped(rc[10]),
     .cnt_sec_frames(rc[11]), .cnt_sec_passed(rc[12]), .cnt_sec_failed(rc[13]), .cnt_sec_bypass(rc[14]),
     .cnt_sec_tag_failures(rc[15]), .cnt_sec_tags_lost(rc[16]), .cnt_sec_replays(rc[17]),
     .cnt_sec_unknown_an(rc[18]), .cnt_sec_pad_errors(rc[19]), .cnt_sec_pn_unpredicted(rc[20]),
-    .cnt_sec_key_switches(rc[21]), .err_ks(r_err_ks)
+    .cnt_sec_key_switches(rc[21]), .cnt_sec_key_changed(rc[22]), .err_ks(r_err_ks), .err_buf(r_err_buf)
   );
 
   // ---- stimulus: inputs for clock c are set at the negedge before it (no race).
@@ -342,17 +372,38 @@ module tb_chain_files #(
   end
 
   // ---- RX checks
-  int n_out, n_err, n_fr, n_vd, vd_next, rb;
+  int n_out, n_err, n_fr, n_vd, n_vq, vd_next, rb, leaks;
   logic [65:0] rx;
-  logic [6:0]  arrival;
+  logic [7:0]  arrival;
   logic [127:0] got_stat [MAX_FRAMES];
   bit           pend     [MAX_FRAMES];
+  logic [69:0]  vq       [MAX_FRAMES];   // verdicts in order: {pass, key changed, mismatch, lost, an, pn}
+
+  // Apply the verdicts to the pending records, in order, as both arrive.
+  task automatic match_verdicts;
+    while (n_vd < n_vq) begin
+      while (vd_next < n_fr && !pend[vd_next]) vd_next++;
+      if (vd_next >= n_fr) break;
+      if (vq[n_vd][65:64] !== got_stat[vd_next][23:22] || vq[n_vd][63:0] !== got_stat[vd_next][127:64])
+        fail($sformatf("RX: verdict for AN %0d PN %0d, the oldest pending frame (record %0d) has AN %0d PN %0d",
+                       vq[n_vd][65:64], vq[n_vd][63:0], vd_next, got_stat[vd_next][23:22], got_stat[vd_next][127:64]));
+      got_stat[vd_next][19:16] = vq[n_vd][69] ? 4'd0 : 4'd1;
+      got_stat[vd_next][7]     = vq[n_vd][68];
+      got_stat[vd_next][1:0]   = vq[n_vd][67:66];
+      pend[vd_next] = 0;
+      n_vd++;
+    end
+  endtask
 
   always @(posedge clk) begin
     if (rst) begin
-      n_out = 0; n_err = 0; n_fr = 0; n_vd = 0; vd_next = 0; rx_done = 0;
+      n_out = 0; n_err = 0; n_fr = 0; n_vd = 0; n_vq = 0; vd_next = 0; rx_done = 0; leaks = 0;
     end else begin
       if (r_err_ks) fail($sformatf("physec_rx err_ks at clock %0d", cyc));
+      if (r_err_buf) fail($sformatf("physec_rx err_buf at clock %0d", cyc));
+      // Store-and-forward, independent of the files: no data block (not an inserted
+      // ERROR_257B) out of the demapper while the frame it demaps is not released.
+      if (!cut_through && u_rx.b_valid && !u_rx.b_err && !u_rx.b_release) leaks++;
       if (o_valid) begin
         if (4 * n_out + 3 >= n_rx66) fail($sformatf("RX: more than the %0d 66b groups of rx66b.hex", n_rx66 / 4));
         for (int j = 0; j < 4; j++)
@@ -367,26 +418,21 @@ module tb_chain_files #(
         n_out++;
       end
       if (f_valid) begin
-        arrival = {f_pad_invalid, f_bypass_refused, f_unknown_an, f_replay, f_pn_unpredicted, 2'b00};
-        if (n_fr >= n_stat) fail($sformatf("RX: more frame records than the %0d of rxstat.hex", n_stat));
+        arrival = {f_key_changed, f_pad_invalid, f_bypass_refused, f_unknown_an, f_replay, f_pn_unpredicted, 2'b00};
+        if (n_fr >= n_stat) fail($sformatf("RX: more frame records than the %0d of rxstat%s.hex", n_stat, sfx));
         got_stat[n_fr] = {f_pn, f_mfas, f_stat, 2'b00, f_cm, f_jc_kind, f_am_good, f_oh_crc_ok, f_jc_crc_ok,
                           f_usable, f_an, f_mode, arrival != '0 ? 4'd1 : f_bypass ? 4'd2 : 4'hF,
-                          f_release, f_delivered, 7'b0, arrival};
+                          f_release, f_delivered, 6'b0, arrival};
         pend[n_fr] = f_pending;
         n_fr++;
       end
       if (v_valid) begin
-        while (vd_next < n_fr && !pend[vd_next]) vd_next++;
-        if (vd_next >= n_fr) fail($sformatf("RX: verdict (AN %0d PN %0d) with no frame waiting for one", v_an, v_pn));
-        if (v_an !== got_stat[vd_next][23:22] || v_pn !== got_stat[vd_next][127:64])
-          fail($sformatf("RX: verdict for AN %0d PN %0d, the oldest pending frame (record %0d) has AN %0d PN %0d",
-                         v_an, v_pn, vd_next, got_stat[vd_next][23:22], got_stat[vd_next][127:64]));
-        got_stat[vd_next][19:16] = v_pass ? 4'd0 : 4'd1;
-        got_stat[vd_next][1:0]   = {v_tag_mismatch, v_tag_lost};
-        pend[vd_next] = 0;
-        n_vd++;
+        if (n_vq >= MAX_FRAMES) fail("RX: more verdicts than MAX_FRAMES");
+        vq[n_vq] = {v_pass, v_key_changed, v_tag_mismatch, v_tag_lost, v_an, v_pn};
+        n_vq++;
       end
-      if (cyc == rx_end + 40) rx_done = 1;
+      if (f_valid || v_valid) match_verdicts();
+      if (cyc == rx_end + 40 + W) rx_done = 1;      // store-and-forward drains a frame after finish
     end
   end
 
@@ -402,7 +448,7 @@ module tb_chain_files #(
      12: return "sec.passed";     13: return "sec.failed";       14: return "sec.bypass";
      15: return "sec.tag_failures"; 16: return "sec.tags_lost";  17: return "sec.replays";
      18: return "sec.unknown_an"; 19: return "sec.pad_errors";   20: return "sec.pn_unpredicted";
-     21: return "sec.key_switches";
+     21: return "sec.key_switches"; 22: return "sec.key_changed";
       default: return "undecodable groups";
     endcase
   endfunction
@@ -410,7 +456,11 @@ module tb_chain_files #(
   task automatic summary;
     logic [127:0] sx;
     int sb;
+    string pol;
+    pol = cut_through ? "cut-through" : "store-and-forward";
     if (tx_frames_seen != n_run) fail($sformatf("TX: %0d frame records, expected %0d", tx_frames_seen, n_run));
+    if (leaks != 0) fail($sformatf("RX store-and-forward: %0d data blocks of frames not released left the demapper", leaks));
+    if (n_run == n_frames && n_vd != n_vq) fail($sformatf("RX: %0d verdicts without a pending frame record", n_vq - n_vd));
     if (n_run < n_frames) begin                // a prefix: what came out so far, verdicts known
       if (n_fr < 1) fail($sformatf("RX: no frame record in the first %0d frames", n_run));
     end else begin
@@ -422,16 +472,18 @@ module tb_chain_files #(
         sx = got_stat[i] ^ u_rstat.mem[i];
         sb = 127;
         while (sb > 0 && !sx[sb]) sb--;
-        fail($sformatf("RX frame record %0d (rxstat.hex word %0d) bit %0d: got %h, expected %h",
-                       i, i, sb, got_stat[i], u_rstat.mem[i]));
+        fail($sformatf("RX frame record %0d (rxstat%s.hex word %0d) bit %0d: got %h, expected %h",
+                       i, sfx, i, sb, got_stat[i], u_rstat.mem[i]));
       end
     for (int i = 0; i < N_CNT && n_run == n_frames; i++)
       if ((i < N_CNT - 1 ? rc[i] : 32'(n_err)) !== u_rcnt.mem[i])
-        fail($sformatf("RX counter %s = %0d, rxcnt.hex %0d", cnt_name(i), i < N_CNT - 1 ? rc[i] : 32'(n_err), u_rcnt.mem[i]));
+        fail($sformatf("RX counter %s = %0d, rxcnt%s.hex %0d", cnt_name(i), i < N_CNT - 1 ? rc[i] : 32'(n_err), sfx,
+                       u_rcnt.mem[i]));
     if (rk_early) $display("(rekey requested before frame 0: PAD bits and ciphertext from frame %0d not compared, see the header)", MF);
     if (n_run < n_frames) $display("(prefix of %0d of %0d line frames: RX counts and counters not compared)", n_run, n_frames);
-    $display("PASS %s: TX %0d line frames, %0d words in range compared (%0d bits), %0d frame records; RX %0d 66b blocks (%0d undecodable groups), %0d frame records, %0d verdicts, %0d counters; %0d clocks",
-             vecdir, n_run, tx_cmp_words, tx_cmp_bits, tx_frames_seen, 4 * n_out, n_err, n_fr, n_vd, N_CNT, cyc);
+    $display("PASS %s: TX %0d line frames, %0d words in range compared (%0d bits), %0d frame records; RX (%s) %0d 66b blocks (%0d undecodable groups), %0d frame records, %0d verdicts, %0d counters; %0d clocks",
+             vecdir, n_run, tx_cmp_words, tx_cmp_bits, tx_frames_seen,
+             pol, 4 * n_out, n_err, n_fr, n_vd, N_CNT, cyc);
     $finish;
   endtask
 

@@ -35,6 +35,19 @@ module tb_xcode257_files #(
   // Header 0 with all four flags = data: undecodable, never a golden vector.
   localparam logic [256:0] NO_257B = {252'h0, 4'hF, 1'b0};
 
+  // ---- Waveform on demand: +trace (make TRACE=1) dumps the testbench and the DUTs into
+  // +WAVES=<file> (default tb_xcode257_files.fst); Verilator needs a --trace-fst build, Icarus
+  // writes FST with vvp -fst.  The vector memories are not dumped (too large).
+  initial begin
+    string wave;
+    if ($test$plusargs("trace")) begin
+      if (!$value$plusargs("WAVES=%s", wave)) wave = "tb_xcode257_files.fst";
+      $display("tb_xcode257_files: waves: %s", wave);
+      $dumpfile(wave);
+      $dumpvars(0, tb_xcode257_files);
+    end
+  end
+
   logic clk;
   logic rst;
   initial begin
