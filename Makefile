@@ -7,6 +7,7 @@
 #   make regress   long randomised runs with code + functional coverage (docs/verification.md)
 #   make coverage  cocotb tests with Verilator line/toggle coverage, both coverage reports
 #   make bench     model throughput figures; RTL simulation speed, file-driven vs cocotb
+#   make bench-scale  every command on 1,000- and 10,000-line-frame sets: peak RSS, times (~12 GB of disk)
 #   make synth     Yosys synthesis estimates per block (cells, FFs, logic levels): syn/report.md
 #   make durations re-measure .test_durations (a full timed run), which balances the shards
 
@@ -38,7 +39,7 @@ VERILATOR = $(VERILATOR_ROOT)/bin/verilator
 RTL_PKG  := $(sort $(shell find rtl -name '*_pkg.sv'))
 RTL_SRC  := $(sort $(shell find rtl -name '*.sv' ! -name '*_pkg.sv'))
 
-.PHONY: all venv vectors vectors-canonical test test-model test-rtl lint regress coverage bench synth durations clean distclean help
+.PHONY: all venv vectors vectors-canonical test test-model test-rtl lint regress coverage bench bench-scale synth durations clean distclean help
 
 # Coverage reports (tb/physec_tb/coverage.py, fcov.py): build/coverage/, build/fcov/.
 TBPY := PYTHONPATH=$(CURDIR)/tb $(VPY)
@@ -46,7 +47,7 @@ TBPY := PYTHONPATH=$(CURDIR)/tb $(VPY)
 all: vectors
 
 help:
-	@sed -n '2,11p' Makefile
+	@sed -n '2,12p' Makefile
 
 venv: $(STAMP)
 
@@ -102,6 +103,10 @@ coverage: $(STAMP)
 bench: $(STAMP)
 	$(VPY) -m physec.bench
 	$(TBPY) tb/simbench/simbench.py
+
+# Long (about 20 minutes on the 2-core machine): the sets are made under out/ and removed.
+bench-scale: $(STAMP)
+	$(VPY) -m physec.bench --scale 1000,10000
 
 # Takes tens of minutes (AES and GHASH are large); SYNTH_ARGS="--only ghash" for one block.
 synth: $(STAMP)

@@ -529,6 +529,7 @@ class Deframer:
         self.counters = RxCounters()
         self.events: list = []                  # (bit position, "lock" | "loss")
         self.buf, self.base, self.end = b"", 0, 0   # buf[0] is line bit `base`; `end` bits known
+        self.more: list[bytes] = []             # pieces fed after buf, not joined yet
         self.partial = False                    # the last feed ended inside a byte
         self.cm_prev, self.cm_known, self.cursor, self.last = 0, False, 0, None
         self.prev_sec: RxFrameSec | None = None  # the previous processed frame's security result
@@ -547,13 +548,24 @@ class Deframer:
             raise ValueError(f"nbits {nbits} outside 0..{8 * len(data)}")
         data = bytes(data[:-(-nbits // 8)])
         self.partial = nbits % 8 != 0
-        keep = ((self.nxt if self.locked else self.cursor) - self.base) // 8   # bits before are done
-        self.buf, self.base = self.buf[keep:] + data, self.base + 8 * keep
         self.end += nbits
+        if self.locked and self.nxt + self.p.frame_bits > self.end:
+            self.more.append(data)              # nothing is decided before the whole next frame
+            return []
+        self._join(data)
         return self._run()
+
+    def _join(self, data: bytes = b"") -> None:
+        """The line from the next undecided bit on as one buffer: a piece is copied about
+        twice however small the pieces are (once here, once when its frame is done)."""
+        keep = ((self.nxt if self.locked else self.cursor) - self.base) // 8   # bits before are done
+        self.buf = b"".join((self.buf[keep:], *self.more, data)) if self.more else self.buf[keep:] + data
+        self.base += 8 * keep
+        self.more = []
 
     def finish(self) -> list[RxOut]:
         """End of stream: the last frame's tag never arrives; everything pending leaves."""
+        self._join()
         out = self._run()
         self.done = True
         if self.sec is not None:

@@ -14,12 +14,15 @@ bit (the "reflected" convention): multiplying by x shifts the integer right by o
 from __future__ import annotations
 
 import hmac
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 from cryptography.exceptions import InvalidTag as LibraryInvalidTag
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from .jit import kernel
 
 R = 0xE1 << 120                      # x^128 = x^7 + x^2 + x + 1, reflected
 MASK128 = (1 << 128) - 1
@@ -72,6 +75,15 @@ class GhashKey:
             z ^= t[i][(x >> (120 - 8 * i)) & 0xFF]
         return z
 
+    @property
+    def words(self) -> tuple[np.ndarray, np.ndarray]:
+        """The tables as two uint64 arrays (16, 256): high and low halves, for the kernel."""
+        if not hasattr(self, "_words"):
+            m = (1 << 64) - 1
+            self._words = (np.array([[v >> 64 for v in t] for t in self.tables], np.uint64),
+                           np.array([[v & m for v in t] for t in self.tables], np.uint64))
+        return self._words
+
 
 def blocks_of(data: bytes) -> list[int]:
     """Data zero-padded to whole 16-byte blocks, as 128-bit integers."""
@@ -84,6 +96,33 @@ def ghash(hk: GhashKey, blocks: list[int], y: int = 0) -> int:
     for x in blocks:
         y = hk.mult(y ^ x)
     return y
+
+
+@kernel
+def ghash_kernel(th, tl, x):
+    """``ghash`` compiled: the blocks as big-endian uint64 pairs ``x`` (2n), tables as
+    ``GhashKey.words``: the 128-bit result as (high, low) uint64."""
+    yh, yl = np.uint64(0), np.uint64(0)
+    for b in range(0, x.shape[0], 2):
+        xh, xl = yh ^ x[b], yl ^ x[b + 1]
+        zh, zl = np.uint64(0), np.uint64(0)
+        for i in range(8):
+            c = (xh >> np.uint64(56 - 8 * i)) & np.uint64(0xFF)
+            zh ^= th[i, c]
+            zl ^= tl[i, c]
+            c = (xl >> np.uint64(56 - 8 * i)) & np.uint64(0xFF)
+            zh ^= th[8 + i, c]
+            zl ^= tl[8 + i, c]
+        yh, yl = zh, zl
+    return yh, yl
+
+
+def ghash_bytes(hk: GhashKey, data: bytes) -> int:
+    """ghash(hk, blocks_of(data)) by the kernel."""
+    pad = -len(data) % 16
+    x = np.frombuffer(bytes(data) + bytes(pad) if pad else data, ">u8").astype(np.uint64)
+    yh, yl = ghash_kernel(*hk.words, x)
+    return int(yh) << 64 | int(yl)
 
 
 def ghash_2way(hk: GhashKey, hk2: GhashKey, blocks: list[int]) -> int:
@@ -100,6 +139,25 @@ def inc32(block: int) -> int:
     return (block & ~0xFFFFFFFF) | ((block + 1) & 0xFFFFFFFF)
 
 
+class Blocks128(Sequence):
+    """16-byte blocks as 128-bit integers, converted when read (a frame has 5,130
+    keystream blocks; the vectors keep four)."""
+
+    def __init__(self, data: bytes):
+        self.data = data
+
+    def __len__(self) -> int:
+        return len(self.data) // 16
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        if not -len(self) <= i < len(self):
+            raise IndexError(i)
+        i %= len(self)
+        return int.from_bytes(self.data[16 * i:16 * i + 16], "big")
+
+
 @dataclass
 class GcmTrace:
     """Intermediate values of one GCM operation (for golden vectors)."""
@@ -108,7 +166,7 @@ class GcmTrace:
     h2: int = 0
     j0: int = 0
     ek_j0: int = 0
-    keystream: list = field(default_factory=list)   # E_K(inc32^i(J0)), i = 1..n, as ints
+    keystream: Sequence = field(default_factory=list)   # E_K(inc32^i(J0)), i = 1..n, as ints
     s: int = 0                                      # GHASH output
     tag: bytes = b""
 
@@ -157,8 +215,9 @@ def _xor(a: bytes, b: bytes) -> bytes:
 
 
 def _s(k: GcmKey, aad: bytes, ct: bytes) -> int:
-    lens = (8 * len(aad)) << 64 | (8 * len(ct))
-    return ghash(k.hk, blocks_of(aad) + blocks_of(ct) + [lens])
+    """GHASH_H(AAD, C) = ghash(k.hk, blocks_of(aad) + blocks_of(ct) + [lengths]), compiled."""
+    lens = ((8 * len(aad)) << 64 | (8 * len(ct))).to_bytes(16, "big")
+    return ghash_bytes(k.hk, b"".join((aad, bytes(-len(aad) % 16), ct, bytes(-len(ct) % 16), lens)))
 
 
 def _check_tag_len(tag_len: int) -> None:
@@ -179,7 +238,7 @@ def gcm_encrypt(k: GcmKey, iv: bytes, pt: bytes, aad: bytes, tag_len: int = 16,
     tag = ((s ^ ek_j0).to_bytes(16, "big"))[:tag_len]
     if trace is not None:
         trace.h, trace.h2, trace.j0, trace.ek_j0, trace.s, trace.tag = k.h, k.h2, j0, ek_j0, s, tag
-        trace.keystream = [int.from_bytes(ks[16 * i:16 * i + 16], "big") for i in range(n)]
+        trace.keystream = Blocks128(ks)
     return ct, tag
 
 

@@ -109,7 +109,11 @@ def read_tap(path: Path, tap: Tap) -> list[int]:
 
 
 def sha256(path: Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    h = hashlib.sha256()
+    with open(path, "rb") as f:                 # in pieces: a tap file can be gigabytes
+        while chunk := f.read(1 << 23):
+            h.update(chunk)
+    return h.hexdigest()
 
 
 def tool_versions() -> dict:
@@ -119,13 +123,17 @@ def tool_versions() -> dict:
             "cryptography": cryptography.__version__, "dpkt": dpkt.__version__}
 
 
-def write_manifest(directory: Path, meta: dict, files: dict[str, str], taps: dict[str, Tap]) -> Path:
+def write_manifest(directory: Path, meta: dict, files: dict[str, str], taps: dict[str, Tap],
+                   digests: dict[str, tuple[str, int]] | None = None) -> Path:
     """``files`` maps file name -> description, ``taps`` file name -> Tap for the hex
-    files; hashes are taken from the files on disk."""
+    files; hashes are taken from the files on disk, or from ``digests`` (file name ->
+    (SHA-256, bytes)) for files whose writer hashed them."""
     directory = Path(directory)
+    digests = digests or {}
 
     def entry(name, desc):
-        e = {"sha256": sha256(directory / name), "bytes": (directory / name).stat().st_size, "description": desc}
+        sha, size = digests.get(name) or (sha256(directory / name), (directory / name).stat().st_size)
+        e = {"sha256": sha, "bytes": size, "description": desc}
         if name in taps:
             e.update(tap=taps[name].name, width=taps[name].width, bit_order=taps[name].bit_order)
         return e

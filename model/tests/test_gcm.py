@@ -7,8 +7,8 @@ import random
 import pytest
 from cavp import read_rsp
 
-from physec.gcm import (GcmError, GcmKey, GhashKey, InvalidTag, blocks_of, gcm_decrypt, gcm_encrypt, gcm_fast,
-                        gf_mult, ghash, ghash_2way)
+from physec.gcm import (GcmError, GcmKey, GcmTrace, GhashKey, InvalidTag, blocks_of, gcm_decrypt, gcm_encrypt, gcm_fast,
+                        gf_mult, ghash, ghash_2way, ghash_bytes)
 
 REGRESS = bool(os.environ.get("PHYSEC_REGRESS"))
 
@@ -84,6 +84,29 @@ def test_ghash_two_per_step_equals_serial():
         blocks = [rng.getrandbits(128) for _ in range(n)]
         assert ghash_2way(k.hk, k.hk2, blocks) == ghash(k.hk, blocks)
     assert k.h2 == gf_mult(k.h, k.h)
+
+
+def test_ghash_kernel_equals_the_table_definition():
+    """ghash_bytes (compiled, the explicit path's GHASH) against ghash over blocks_of."""
+    rng = random.Random(3)
+    for n in (0, 1, 15, 16, 17, 33, 1000, 82120):
+        k = GcmKey(rng.randbytes(16))
+        data = rng.randbytes(n)
+        assert ghash_bytes(k.hk, data) == ghash(k.hk, blocks_of(data)), n
+    hk = GhashKey((1 << 128) - 1)
+    assert ghash_bytes(hk, b"\xff" * 48) == ghash(hk, blocks_of(b"\xff" * 48))
+
+
+def test_trace_keystream_blocks():
+    k = GcmKey(bytes(range(16)))
+    tr = GcmTrace()
+    gcm_encrypt(k, bytes(12), bytes(100), b"", 16, tr)
+    ks = k.keystream(tr.j0, 7)
+    want = [int.from_bytes(ks[16 * i:16 * i + 16], "big") for i in range(7)]
+    assert len(tr.keystream) == 7 and list(tr.keystream) == want and tr.keystream[:4] == want[:4]
+    assert tr.keystream[-1] == want[-1] and tr.keystream[1:6:2] == want[1:6:2]
+    with pytest.raises(IndexError):
+        tr.keystream[7]
 
 
 @pytest.mark.parametrize("tag_len", [16, 12])

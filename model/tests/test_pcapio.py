@@ -65,3 +65,46 @@ def test_garbage_gives_pcap_error(tmp_path_factory, data):
 def test_missing_file(tmp_path):
     with pytest.raises(PcapError, match="cannot read"):
         read_frames(tmp_path / "nope.pcap")
+
+
+@pytest.mark.parametrize("suffix", [".pcap", ".pcapng"])
+def test_streamed_reader_through_a_small_window(tmp_path, suffix, monkeypatch):
+    """iter_frames reads through a window: records across its edges, every truncation
+    (the same frames or the same error as with the whole file in the window)."""
+    from physec import pcapio
+    p = tmp_path / f"x{suffix}"
+    write_frames(p, FRAMES)
+    full = p.read_bytes()
+    want = {}
+    for cut in range(1, len(full), 97):
+        p.write_bytes(full[:cut])
+        try:
+            want[cut] = read_frames(p)
+        except PcapError as e:
+            want[cut] = str(e)
+    for window in (1, 13, 4096):
+        monkeypatch.setattr(pcapio._File, "WINDOW", window)
+        p.write_bytes(full)
+        assert list(pcapio.iter_frames(p)) == FRAMES
+        for cut, w in want.items():
+            p.write_bytes(full[:cut])
+            try:
+                got = list(pcapio.iter_frames(p))
+            except PcapError as e:
+                got = str(e)
+            assert got == w, (window, cut)
+
+
+def test_frame_writer_in_pieces_equals_write_frames(tmp_path):
+    from physec.pcapio import FrameWriter
+    for suffix in (".pcap", ".pcapng"):
+        write_frames(tmp_path / f"a{suffix}", FRAMES, [7 * i for i in range(len(FRAMES))])
+        with FrameWriter(tmp_path / f"b{suffix}") as w:
+            w.write(FRAMES[:2], [0, 7])
+            w.write(FRAMES[2:], [7 * i for i in range(2, len(FRAMES))])
+        assert (tmp_path / f"a{suffix}").read_bytes() == (tmp_path / f"b{suffix}").read_bytes()
+    write_frames(tmp_path / "c.pcap", FRAMES)
+    with FrameWriter(tmp_path / "d.pcap") as w:
+        for f in FRAMES:
+            w.write([f])
+    assert (tmp_path / "c.pcap").read_bytes() == (tmp_path / "d.pcap").read_bytes()
