@@ -432,7 +432,7 @@ AES = ["rtl/aes/physec_aes_pkg.sv", "rtl/aes/physec_aes_sbox.sv", "rtl/common/ph
        "rtl/aes/physec_aes_pipe.sv"]
 DUTS = {
     # name: (toplevel, sources, parameters)
-    "gmp_map": ("physec_gmp_map", PROFILE + ["rtl/common/physec_crc_pkg.sv", "rtl/frame/physec_gmp_map.sv"], None),
+    "gmp_map": ("physec_gmp_map", PROFILE + ["rtl/common/physec_crc_pkg.sv", "rtl/common/physec_sdp_ram.sv", "rtl/frame/physec_gmp_map.sv"], None),
     "ksgen": ("physec_sec_ksgen", AES + ["rtl/sec/physec_sec_ksgen.sv"], {"ENTRIES": 64}),
     "keyexp": ("physec_aes_keyexp", ["rtl/aes/physec_aes_pkg.sv", "rtl/aes/physec_aes_sbox.sv", "rtl/aes/physec_aes_keyexp.sv"], None),
     "aligner": ("physec_aligner", PROFILE + ["rtl/frame/physec_aligner.sv"], None),
