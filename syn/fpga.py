@@ -194,7 +194,6 @@ class Analysis:
     srl_luts: int           # LUTs used as shift registers
     bram36: float           # RAMB36 tiles (a RAMB18 is half of one)
     uram: int
-    dsp: int
     worst: PathInfo         # largest delay
     deepest: PathInfo       # most levels
 
@@ -287,9 +286,13 @@ def analyse(netlist: Path | dict, module: str | None = None) -> Analysis:
                 arcs[b] = [(i, "muxf") for i in ins]
         elif t in CARRY:
             carry_cells[cname] = (t, conns)
-        elif t in FF or t in BRAM or t in URAM or t in DSP:
-            # DSP48E2: treated as registered (no DSP in the PHYSec blocks; counted so a
-            # new one shows in the table).
+        elif t in DSP:
+            # Its timing depends on which of its registers are used, and the delay model
+            # has no figure for it; the 100g blocks have no multiplier (at 400g the
+            # mapper's n_start * SLOT_BITS becomes one).
+            raise NetlistError(f"cell {t} ({cname}) is not timed by the delay model: "
+                               "the block has a multiplier")
+        elif t in FF or t in BRAM or t in URAM:
             for p in outputs:
                 starts.update(pins(conns, [p]))
             for p in inputs:
@@ -485,7 +488,6 @@ def analyse(netlist: Path | dict, module: str | None = None) -> Analysis:
         srl_luts=sum(n for t, n in counts.items() if t in SRL),
         bram36=sum(n * BRAM[t] for t, n in counts.items() if t in BRAM),
         uram=sum(n for t, n in counts.items() if t in URAM),
-        dsp=sum(n for t, n in counts.items() if t in DSP),
         worst=worst, deepest=deepest)
 
 

@@ -193,7 +193,6 @@ class FpgaResult:
     srl: int = 0               # LUTs used as shift registers
     bram36: float = 0.0        # RAMB36 tiles (RAMB18 = 0.5)
     uram: int = 0
-    dsp: int = 0
     levels: int = 0            # the deepest path
     deep_ns: float = 0.0
     deep_mix: str = ""
@@ -258,7 +257,7 @@ def run_fpga(b: Block, files: list[Path], work: Path, timeout: float) -> FpgaRes
     return FpgaResult(
         b, time.monotonic() - t0, luts=a.luts, ffs=a.ffs, carry8=a.carry8, carry4=a.carry4,
         muxf7=a.muxf7, muxf8=a.muxf8, lutram=a.lutram_luts, srl=a.srl_luts,
-        bram36=a.bram36, uram=a.uram, dsp=a.dsp,
+        bram36=a.bram36, uram=a.uram,
         levels=d.levels, deep_ns=d.ns, deep_mix=d.mix(), deep_nets=d.nets,
         worst_levels=w.levels, worst_ns=w.ns, worst_mix=w.mix(), worst_nets=w.nets,
         fmax=round(w.fmax_mhz, 1))
@@ -372,7 +371,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--flow", choices=("both",) + FLOWS, default="both",
                     help="which flow(s) to run (default both)")
     ap.add_argument("--jobs", type=int, default=2, help="parallel Yosys runs (default 2)")
-    ap.add_argument("--timeout", type=float, default=3600, help="seconds per block and flow")
+    # Against hangs: on a shared 2-core machine the FPGA flow of tx/rx has taken over an hour.
+    ap.add_argument("--timeout", type=float, default=14400, help="wall seconds per block and flow")
     ap.add_argument("--work", type=Path, default=ROOT / "build" / "syn")
     ap.add_argument("--report", type=Path, default=ROOT / "syn" / "report.md")
     ap.add_argument("--baseline", action="store_true",
@@ -439,8 +439,10 @@ def main(argv: list[str] | None = None) -> int:
     saved_path.write_text(json.dumps(saved, indent=1))
     every: dict = {}
     for f, cls in (("fpga", FpgaResult), ("generic", Result)):
+        fields = {x.name for x in dataclasses.fields(cls)}
         every[f] = {b.name: results[f].get(b.name) or
-                    (cls(**(saved[f][b.name] | {"block": b})) if b.name in saved[f] else
+                    (cls(**({k: v for k, v in saved[f][b.name].items() if k in fields}
+                            | {"block": b})) if b.name in saved[f] else
                      cls(b, 0.0, skipped="not run yet"))
                     for b in BLOCKS}
     earlier = {f: [b.name for b in BLOCKS if b.name not in results[f] and b.name in saved[f]]
