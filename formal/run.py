@@ -44,7 +44,7 @@ class Proof:
 PROOFS = [
     Proof("release", "store-and-forward releases no payload of a frame whose verdict is not pass",
           "sec_rxbuf_formal",
-          ["rtl/frame/physec_profile_pkg.sv", "rtl/common/physec_ram_sdp.sv", "rtl/common/physec_fifo_ram.sv",
+          ["rtl/frame/physec_profile_pkg.sv", "rtl/common/physec_sdp_ram.sv", "rtl/common/physec_fifo_ram.sv",
            "rtl/sec/physec_sec_rxbuf.sv", "formal/sec_rxbuf.sv"], 20,
           mutants=[
               ("rtl/sec/physec_sec_rxbuf.sv",

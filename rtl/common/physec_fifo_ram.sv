@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 //
-// physec_fifo_ram: show-ahead FIFO whose storage is a physec_ram_sdp (block RAM /
+// physec_fifo_ram: show-ahead FIFO whose storage is a physec_sdp_ram with a registered
+// read (block RAM /
 // UltraRAM when large), one write and one pop per clock.
 //
 //   wr_en, wr_data     push at this edge.  A push into a full FIFO is not stored and
@@ -62,12 +63,12 @@ module physec_fifo_ram #(
   wire logic issue = ram_cnt_q != '0 &&
                      (2'(ocnt_q) + 2'(inflight_q) - 2'(pop)) < 2'd2;
 
-  physec_ram_sdp #(.W(W), .DEPTH(DEPTH)) u_ram (
+  // The RAM reads every clock; its word matters in the clock after an issue.
+  physec_sdp_ram #(.WIDTH(W), .DEPTH(DEPTH), .RD_LATENCY(1)) u_ram (
     .clk  (clk),
     .we   (push),
     .waddr(wa_q),
     .wdata(wr_data),
-    .re   (issue),
     .raddr(ra_q),
     .rdata(rdata)
   );

@@ -48,9 +48,20 @@
 //   A pop never makes room for a write of the same clock, and a block written in clock
 //   c is poppable from c+1: both decisions use s and the pointers at the clock's start.
 //
-// Timing: the widest paths are the FIFO head read (a FIFO_DEPTH:1 mux of 257 bits per
-// lane) and, with NPOP > 1 (400g), the chain of NPOP accumulator add/compare steps.
-// The Cm clamp and the JC encoding sit in registers of their own (frame clocks 0, 1).
+// Client FIFO store: NB banks of physec_sdp_ram (rtl/common) with an asynchronous read,
+// which FPGA synthesis maps to LUT RAM (64 x 257 at 100g: 37 RAM64M8, 296 LUTs) instead
+// of FIFO_DEPTH x 257 flip-flops.  Entry a lives in bank a mod NB, word a / NB, with NB
+// the power of two >= max(NPOP, CLIENT_LANES): the writes and the head reads of one
+// clock are consecutive entries, so each bank sees at most one write and one read (NB =
+// 1 at 100g, 4 at 400g; FIFO_DEPTH must be a multiple of NB and at least 2 * NB).  The
+// read is asynchronous like the flip-flop array's was (LUT RAM needs no read register),
+// so the FIFO and every output keep their timing clock for clock: a block written in
+// clock c is readable from c + 1, as before.
+//
+// Timing: the widest paths are the FIFO head read (a LUT RAM read, plus the bank
+// crossbar when NB > 1) and, with NPOP > 1 (400g), the chain of NPOP accumulator
+// add/compare steps.  The Cm clamp and the JC encoding sit in registers of their own
+// (frame clocks 0, 1).
 
 `default_nettype none
 
@@ -68,7 +79,8 @@ module physec_gmp_map #(
   // Derived, not for overriding: slot starts per word at most, and field widths.
   localparam int NPOP = (WORD_BITS + SLOT_BITS - 1) / SLOT_BITS,
   localparam int KW   = $clog2(WORDS_PER_FRAME),
-  localparam int OFFW = $clog2(SLOT_BITS)
+  localparam int OFFW = $clog2(SLOT_BITS),
+  localparam int NB   = 2 ** $clog2(NPOP > CLIENT_LANES ? NPOP : CLIENT_LANES)   // FIFO banks
 ) (
   input  wire logic                        clk,
   input  wire logic                        rst,
@@ -91,12 +103,12 @@ module physec_gmp_map #(
 
   if (SLOT_BITS != 257 || WORD_BITS < SLOT_BITS - 1 || HEADER_WORDS < 1 ||
       WORDS_PER_FRAME <= HEADER_WORDS + 1 || N_SLOTS < 1 || N_SLOTS >= (1 << 14) ||
-      FIFO_TARGET <= 0 || FIFO_TARGET >= FIFO_DEPTH || NPOP > FIFO_DEPTH ||
-      CLIENT_LANES < 1 || CLIENT_LANES > FIFO_DEPTH) begin : g_bad_params
+      FIFO_TARGET <= 0 || FIFO_TARGET >= FIFO_DEPTH || CLIENT_LANES < 1 ||
+      FIFO_DEPTH % NB != 0 || FIFO_DEPTH < 2 * NB) begin : g_bad_params
 `ifdef __ICARUS__
-    initial $fatal(1, "physec_gmp_map: illegal parameters: need SLOT_BITS = 257 <= WORD_BITS+1, 1 <= HEADER_WORDS <= WORDS_PER_FRAME-2, 1 <= N_SLOTS < 16384, 0 < FIFO_TARGET < FIFO_DEPTH, slots per word and CLIENT_LANES in [1, FIFO_DEPTH]");
+    initial $fatal(1, "physec_gmp_map: illegal parameters: need SLOT_BITS = 257 <= WORD_BITS+1, 1 <= HEADER_WORDS <= WORDS_PER_FRAME-2, 1 <= N_SLOTS < 16384, 0 < FIFO_TARGET < FIFO_DEPTH, CLIENT_LANES >= 1, FIFO_DEPTH a multiple of NB and >= 2 * NB (NB = the power of two >= slots per word and >= CLIENT_LANES)");
 `else
-    $fatal(1, "physec_gmp_map: illegal parameters: need SLOT_BITS = 257 <= WORD_BITS+1, 1 <= HEADER_WORDS <= WORDS_PER_FRAME-2, 1 <= N_SLOTS < 16384, 0 < FIFO_TARGET < FIFO_DEPTH, slots per word and CLIENT_LANES in [1, FIFO_DEPTH]");
+    $fatal(1, "physec_gmp_map: illegal parameters: need SLOT_BITS = 257 <= WORD_BITS+1, 1 <= HEADER_WORDS <= WORDS_PER_FRAME-2, 1 <= N_SLOTS < 16384, 0 < FIFO_TARGET < FIFO_DEPTH, CLIENT_LANES >= 1, FIFO_DEPTH a multiple of NB and >= 2 * NB (NB = the power of two >= slots per word and >= CLIENT_LANES)");
 `endif
   end
 
@@ -160,17 +172,37 @@ module physec_gmp_map #(
   logic [9:0]      cnd_q;
   logic [1:0]      stat_q, flags_q;      // {overflow, underflow}: frame t-1 / so far in t
   logic [47:0]     jc_q;
-  logic [256:0]    mem [FIFO_DEPTH];     // data only, no reset
   logic [PW-1:0]   rd_q, wr_q;
   logic [LW-1:0]   level_q;
 
   wire logic fs      = (k_q == '0);
   wire logic payload = (int'(k_q) >= HEADER_WORDS);
 
+  // ---- FIFO store (data only, no reset): NB banks, entry a in bank a mod NB, word
+  // a / NB.  Since FIFO_DEPTH is a multiple of NB, entry wrap(x) is in bank x mod NB.
+  localparam int BD  = FIFO_DEPTH / NB;            // words per bank
+  localparam int BAW = (BD > 2) ? $clog2(BD) : 1;  // physec_sdp_ram's address width
+
+  logic [NB-1:0]          bank_we;
+  logic [NB-1:0][BAW-1:0] bank_wa, bank_ra;
+  logic [NB-1:0][256:0]   bank_wd, bank_rd;
+
+  for (genvar b = 0; b < NB; b++) begin : g_bank
+    physec_sdp_ram #(.WIDTH(257), .DEPTH(BD), .RD_LATENCY(0)) u_ram (
+      .clk   (clk),
+      .we    (bank_we[b]),
+      .waddr (bank_wa[b]),
+      .wdata (bank_wd[b]),
+      .raddr (bank_ra[b]),
+      .rdata (bank_rd[b]));
+    // The head entry in this bank: rd_q + e with (rd_q + e) mod NB = b.
+    assign bank_ra[b] = BAW'(int'(wrap(int'(rd_q) + (b - int'(rd_q) % NB + NB) % NB)) / NB);
+  end
+
   // ---- FIFO heads: the entries the data slots of this clock may pop, in order.
   logic [NPOP-1:0][256:0] head;
   for (genvar e = 0; e < NPOP; e++) begin : g_head
-    assign head[e] = mem[wrap(int'(rd_q) + e)];
+    assign head[e] = bank_rd[(int'(rd_q) + e) % NB];
   end
 
   // ---- Slots starting in this word (lanes in line order) and what they carry.
@@ -214,9 +246,23 @@ module physec_gmp_map #(
 
   wire logic [1:0] events = {n_acc != n_offer, n_pop != n_dat};   // {overflow, underflow}
 
-  always_ff @(posedge clk) begin
+  // Each accepted lane to the bank of its entry (distinct banks: the entries of one clock
+  // are consecutive and CLIENT_LANES <= NB).  The defaults are lane 0's data and bank 0's
+  // word of the write pointer, so that with NB = 1 no mux sits in front of the RAM.
+  wire logic [CLIENT_LANES-1:0][256:0] cl_blk = client_block;
+
+  always_comb begin
+    for (int b = 0; b < NB; b++) begin
+      bank_we[b] = 1'b0;
+      bank_wa[b] = BAW'(int'(wr_q) / NB);
+      bank_wd[b] = cl_blk[0];
+    end
     for (int i = 0; i < CLIENT_LANES; i++) begin
-      if (wr_en[i] && !rst) mem[wr_idx[i]] <= client_block[257*i +: 257];
+      if (wr_en[i] && !rst) begin
+        bank_we[int'(wr_idx[i]) % NB] = 1'b1;
+        bank_wa[int'(wr_idx[i]) % NB] = BAW'(int'(wr_idx[i]) / NB);
+        bank_wd[int'(wr_idx[i]) % NB] = cl_blk[i];
+      end
     end
   end
 

@@ -530,14 +530,14 @@ AES = ["rtl/aes/physec_aes_pkg.sv", "rtl/aes/physec_aes_sbox.sv", "rtl/common/ph
        "rtl/aes/physec_aes_pipe.sv"]
 DUTS = {
     # name: (toplevel, sources, parameters)
-    "gmp_map": ("physec_gmp_map", PROFILE + ["rtl/common/physec_crc_pkg.sv", "rtl/frame/physec_gmp_map.sv"], None),
+    "gmp_map": ("physec_gmp_map", PROFILE + ["rtl/common/physec_crc_pkg.sv", "rtl/common/physec_sdp_ram.sv", "rtl/frame/physec_gmp_map.sv"], None),
     "ksgen": ("physec_sec_ksgen", AES + ["rtl/sec/physec_sec_ksgen.sv"], {"ENTRIES": 64}),
     "keyexp": ("physec_aes_keyexp", ["rtl/aes/physec_aes_pkg.sv", "rtl/aes/physec_aes_sbox.sv", "rtl/aes/physec_aes_keyexp.sv"], None),
     "aligner": ("physec_aligner", PROFILE + ["rtl/frame/physec_aligner.sv"], None),
     "demap": ("physec_gmp_demap", PROFILE + ["rtl/common/physec_crc_pkg.sv", "rtl/frame/physec_gmp_demap.sv"], None),
     "sec_tx": ("physec_sec_tx_tb", SEC_RTL + ["tb/sec_tx/physec_sec_tx_tb.sv"], {"NW": 256, "NF": 4}),
     "sec_rx": ("physec_sec_rx_tb", SEC_RTL + ["tb/sec_rx/physec_sec_rx_tb.sv"], {"NW": 256, "NF": 4}),
-    "rxbuf": ("physec_sec_rxbuf", PROFILE + ["rtl/common/physec_ram_sdp.sv", "rtl/common/physec_fifo_ram.sv",
+    "rxbuf": ("physec_sec_rxbuf", PROFILE + ["rtl/common/physec_sdp_ram.sv", "rtl/common/physec_fifo_ram.sv",
                                              "rtl/sec/physec_sec_rxbuf.sv"],
               {"WORD_BITS": 8, "WORDS_PER_FRAME": 8, "DEPTH": 32}),
 }

@@ -25,7 +25,7 @@ from physec.xcode257 import Blocks257
 
 TOPLEVEL = "physec_frame_loop_tb"
 SOURCES = ["rtl/frame/physec_profile_pkg.sv", "rtl/common/physec_crc_pkg.sv", "rtl/common/physec_pipe.sv",
-           "rtl/frame/physec_gmp_map.sv", "rtl/frame/physec_framer.sv", "rtl/frame/physec_slot_gearbox.sv",
+           "rtl/common/physec_sdp_ram.sv", "rtl/frame/physec_gmp_map.sv", "rtl/frame/physec_framer.sv", "rtl/frame/physec_slot_gearbox.sv",
            "rtl/frame/physec_frame_tx.sv", "rtl/frame/physec_aligner.sv", "rtl/frame/physec_gmp_demap.sv", "rtl/frame/physec_rx_counters.sv",
            "rtl/frame/physec_frame_rx.sv", "tb/frame_loop/physec_frame_loop_tb.sv"]
 P = get_profile("100g")

@@ -49,7 +49,7 @@ from physec.xcode257 import Blocks257
 
 TOPLEVEL = "physec_frame_tx"
 SOURCES = ["rtl/frame/physec_profile_pkg.sv", "rtl/common/physec_crc_pkg.sv", "rtl/common/physec_pipe.sv",
-           "rtl/frame/physec_gmp_map.sv", "rtl/frame/physec_framer.sv", "rtl/frame/physec_slot_gearbox.sv",
+           "rtl/common/physec_sdp_ram.sv", "rtl/frame/physec_gmp_map.sv", "rtl/frame/physec_framer.sv", "rtl/frame/physec_slot_gearbox.sv",
            "rtl/frame/physec_frame_tx.sv"]
 LATENCY = 4           # frame clock k's line word appears in clock k + LATENCY
 RESET_CLOCKS = 3
