@@ -8,6 +8,7 @@
 #   make coverage  cocotb tests with Verilator line/toggle coverage, both coverage reports
 #   make bench     model throughput figures; RTL simulation speed, file-driven vs cocotb
 #   make synth     Yosys synthesis estimates per block (cells, FFs, logic levels): syn/report.md
+#   make formal    SymbiYosys proofs of the security properties, each with its mutants (formal/run.py)
 
 PYTHON ?= python3
 VENV   := .venv
@@ -31,7 +32,7 @@ VERILATOR = $(VERILATOR_ROOT)/bin/verilator
 RTL_PKG  := $(sort $(shell find rtl -name '*_pkg.sv'))
 RTL_SRC  := $(sort $(shell find rtl -name '*.sv' ! -name '*_pkg.sv'))
 
-.PHONY: all venv vectors vectors-canonical test test-model test-rtl lint regress coverage bench synth clean distclean help
+.PHONY: all venv vectors vectors-canonical test test-model test-rtl lint regress coverage bench synth formal clean distclean help
 
 # Coverage reports (tb/physec_tb/coverage.py, fcov.py): build/coverage/, build/fcov/.
 TBPY := PYTHONPATH=$(CURDIR)/tb $(VPY)
@@ -39,7 +40,7 @@ TBPY := PYTHONPATH=$(CURDIR)/tb $(VPY)
 all: vectors
 
 help:
-	@sed -n '2,11p' Makefile
+	@sed -n '2,12p' Makefile
 
 venv: $(STAMP)
 
@@ -93,6 +94,10 @@ bench: $(STAMP)
 # Takes tens of minutes (AES and GHASH are large); SYNTH_ARGS="--only ghash" for one block.
 synth: $(STAMP)
 	$(VPY) syn/synth.py $(SYNTH_ARGS)
+
+# Proofs and mutants (docs/verification.md, Formal); FORMAL_ARGS="--only release" for one.
+formal: $(STAMP)
+	$(VPY) formal/run.py $(FORMAL_ARGS)
 
 clean:
 	rm -rf build .pytest_cache .hypothesis
