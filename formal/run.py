@@ -6,7 +6,7 @@ Each proof is a harness in formal/ around RTL from rtl/, proven by k-induction (
 boolector).  Each one is also run on deliberately broken copies of the RTL (mutants):
 the proof must fail on every mutant, which shows that it can fail.
 
-    .venv/bin/python formal/run.py [--only NAME] [--keep]      (make formal)
+    .venv/bin/python formal/run.py [--only NAME]... [--no-mutants] [--list]     (make formal)
 
 Work directories: build/formal/<proof>[-mutN].  SymbiYosys calls the plain tool names
 (yosys, yosys-smtbmc, yosys-witness, boolector): small shims with those names exec the
@@ -31,35 +31,98 @@ TOOLS = ("yosys", "yosys-smtbmc", "yosys-witness", "boolector")
 
 
 @dataclass
+class Mutant:
+    file: str                   # repo-relative
+    old: str                    # text that must occur exactly once in the file
+    new: str
+    what: str                   # what it breaks
+
+
+@dataclass
 class Proof:
     name: str
     what: str
     top: str
-    files: list                 # repo-relative, packages first
-    depth: int
+    files: list                 # repo-relative, packages first (a formal stub replaces a module)
+    depth: int                  # k of the k-induction
+    mutants: list               # Mutant, each must make the proof fail with a counterexample
+    bmc_depth: int = 0          # BMC depth of the mutant runs (default: depth)
     params: dict = field(default_factory=dict)
-    mutants: list = field(default_factory=list)   # (file, old text, new text, what it breaks)
+    script: list = field(default_factory=list)   # Yosys commands after prep
 
+
+PKG_AES = ["rtl/aes/physec_aes_pkg.sv"]
+AES = PKG_AES + ["rtl/aes/physec_aes_sbox.sv"]
+RX_PKGS = ["rtl/frame/physec_profile_pkg.sv", "rtl/aes/physec_aes_pkg.sv", "rtl/common/physec_crc_pkg.sv",
+           "rtl/sec/physec_sec_pkg.sv"]
+RX_COMMON = ["rtl/common/physec_pipe.sv", "rtl/common/physec_word_index.sv", "rtl/aes/physec_aes_sbox.sv",
+             "rtl/aes/physec_aes_keyexp.sv", "rtl/sec/physec_sec_keys.sv", "rtl/sec/physec_sec_ksgen.sv",
+             "rtl/sec/physec_sec_rx.sv"]
+RX_STUBBED = RX_PKGS + RX_COMMON + ["formal/stub_aes_pipe.sv", "formal/stub_ghash.sv"]
+RX_REAL = (RX_PKGS + ["rtl/ghash/physec_gf128_pkg.sv"] + RX_COMMON +
+           ["rtl/aes/physec_aes_pipe.sv", "rtl/ghash/physec_gf128_mul.sv", "rtl/ghash/physec_ghash.sv"])
+RX_SMALL = {"WORDS_PER_FRAME": 8}
 
 PROOFS = [
     Proof("release", "store-and-forward releases no payload of a frame whose verdict is not pass",
           "sec_rxbuf_formal",
           ["rtl/frame/physec_profile_pkg.sv", "rtl/common/physec_sdp_ram.sv", "rtl/common/physec_fifo_ram.sv",
-           "rtl/sec/physec_sec_rxbuf.sv", "formal/sec_rxbuf.sv"], 20,
+           "rtl/sec/physec_sec_rxbuf.sv", "formal/sec_rxbuf.sv"], 1, bmc_depth=16, script=["memory_map", "opt -fast"],
           mutants=[
-              ("rtl/sec/physec_sec_rxbuf.sv",
-               "wire logic            go    = !h_fw || h_idx < IDXW'(4) || (r_seen[h_rec] && r_final[h_rec]);",
-               "wire logic            go    = !h_fw || h_idx < IDXW'(4) || r_seen[h_rec];",
-               "payload goes on before the verdict"),
-              ("rtl/sec/physec_sec_rxbuf.sv",
-               "        if (!r_cut[pend_q]) r_rel[pend_q] <= vd_pass;",
-               "        if (!r_cut[pend_q]) r_rel[pend_q] <= 1'b1;",
-               "a failed verdict releases the frame"),
-              ("rtl/sec/physec_sec_rxbuf.sv",
-               "        if (fs_pending) pend_q <= cur_w_q;",
-               "        if (fs_pending && cur_w_q == 2'd0) pend_q <= cur_w_q;",
-               "the verdict goes to another frame's record"),
+              Mutant("rtl/sec/physec_sec_rxbuf.sv",
+                     "wire logic            go    = !h_fw || h_idx < IDXW'(4) || (r_seen[h_rec] && r_final[h_rec]);",
+                     "wire logic            go    = !h_fw || h_idx < IDXW'(4) || r_seen[h_rec];",
+                     "payload goes on before the verdict"),
+              Mutant("rtl/sec/physec_sec_rxbuf.sv",
+                     "        if (!r_cut[pend_q]) r_rel[pend_q] <= vd_pass;",
+                     "        if (!r_cut[pend_q]) r_rel[pend_q] <= 1'b1;",
+                     "a failed verdict releases the frame"),
+              Mutant("rtl/sec/physec_sec_rxbuf.sv",
+                     "        if (fs_pending) pend_q <= cur_w_q;",
+                     "        if (fs_pending && cur_w_q == 2'd0) pend_q <= cur_w_q;",
+                     "the verdict goes to another frame's record"),
           ]),
+    Proof("zero_keys", "reset and erase leave no key material in the key slots", "physec_sec_keys",
+          ["rtl/sec/physec_sec_keys.sv"], 2, bmc_depth=3,
+          mutants=[Mutant("rtl/sec/physec_sec_keys.sv", "      if (rst || ers[a]) begin", "      if (rst) begin",
+                          "erase keeps the slot's key")]),
+    Proof("zero_keyexp", "reset and clr leave no round key or key window in the key expansion",
+          "physec_aes_keyexp", AES + ["rtl/aes/physec_aes_keyexp.sv"], 2, bmc_depth=3,
+          mutants=[Mutant("rtl/aes/physec_aes_keyexp.sv",
+                          "      if (zero)                                       rk_q[j] <= '0;",
+                          "      if (rst)                                        rk_q[j] <= '0;",
+                          "clr keeps round keys 1..14")]),
+    Proof("zero_pipe", "reset and clr leave no state in an AES pipe (RPR 1 and 2)", "physec_aes_pipe",
+          ["rtl/common/physec_pipe.sv"] + AES + ["rtl/aes/physec_aes_pipe.sv"], 2, bmc_depth=3,
+          mutants=[Mutant("rtl/aes/physec_aes_pipe.sv",
+                          "      always_ff @(posedge clk) st_q[j] <= zero ? '0 : mixed ^ rk;",
+                          "      always_ff @(posedge clk) st_q[j] <= rst ? '0 : mixed ^ rk;",
+                          "clr keeps the state of rounds 5..14")]),
+    Proof("zero_pipe2", "reset and clr leave no state in an AES pipe (RPR 2: half-round registers)",
+          "physec_aes_pipe", ["rtl/common/physec_pipe.sv"] + AES + ["rtl/aes/physec_aes_pipe.sv"], 2, bmc_depth=3,
+          params={"RPR": 2},
+          mutants=[Mutant("rtl/aes/physec_aes_pipe.sv",
+                          "        h_q     <= zero ? '0 : pass_in ? st_q[j-1] : sbsr;",
+                          "        h_q     <= rst ? '0 : pass_in ? st_q[j-1] : sbsr;",
+                          "clr keeps the half-round state")]),
+    Proof("zero_ghash", "reset and clr leave no H, H^2, operand or running GHASH", "physec_ghash",
+          ["rtl/ghash/physec_gf128_pkg.sv", "rtl/ghash/physec_gf128_mul.sv", "rtl/ghash/physec_ghash.sv"], 2,
+          bmc_depth=3,
+          mutants=[Mutant("rtl/ghash/physec_ghash.sv", "    k_q <= zero ? '0 : pair ? h2_q : h_q;",
+                          "    k_q <= rst ? '0 : pair ? h2_q : h_q;", "clr keeps the multiplier operand")]),
+    Proof("zero_ksgen", "reset and clr leave no key, IV or keystream entry in ksgen; its FIFO never overflows",
+          "physec_sec_ksgen", ["rtl/aes/physec_aes_pkg.sv", "rtl/common/physec_pipe.sv", "rtl/aes/physec_aes_sbox.sv",
+                               "rtl/aes/physec_aes_keyexp.sv", "formal/stub_aes_pipe.sv",
+                               "rtl/sec/physec_sec_ksgen.sv"], 2, bmc_depth=24,
+          params={"DEPTH": 4, "ENTRIES": 6},
+          mutants=[Mutant("rtl/sec/physec_sec_ksgen.sv",
+                          "      else if (clr)                       mem[i][255:0] <= '0;",
+                          "      else if (1'b0)                      mem[i][255:0] <= '0;",
+                          "clr keeps the keystream entries"),
+                   Mutant("rtl/sec/physec_sec_ksgen.sv",
+                          "  wire logic issue = (st_q == S_RUN) && (credit_q < (AW+1)'(DEPTH));",
+                          "  wire logic issue = (st_q == S_RUN) && (credit_q <= (AW+1)'(DEPTH));",
+                          "one credit too many: the FIFO overflows")]),
 ]
 
 
@@ -77,20 +140,22 @@ def shims() -> Path:
     return d
 
 
-def sby_text(p: Proof, src: Path) -> str:
+def sby_text(p: Proof, src: Path, bmc: bool) -> str:
     files = [src / Path(f).name for f in p.files]
     params = " ".join(f"-G {k}={v}" for k, v in p.params.items())
     return "\n".join([
-        "[options]", "mode prove", f"depth {p.depth}", "",
+        "[options]", "mode bmc" if bmc else "mode prove", f"depth {(p.bmc_depth or p.depth) if bmc else p.depth}", "",
         "[engines]", "smtbmc boolector", "",
         "[script]",
         f"read_slang --threads 1 -D FORMAL -D SYNTHESIS {' '.join(f.name for f in files)} {params} --top {p.top}",
-        f"prep -top {p.top}", "",
+        f"prep -top {p.top}", *p.script, "",
         "[files]", *map(str, files), ""])
 
 
-def run_one(p: Proof, tag: str, mutant=None) -> tuple[bool, float, str]:
-    """(proof passed, seconds, last status line) on the RTL or on a mutant of it."""
+def run_one(p: Proof, tag: str, mutant: Mutant | None = None) -> tuple[str, float, str]:
+    """("pass" / "fail" (a counterexample) / "error" (incl. an induction that did not
+    close), seconds, the status lines) of the proof on the RTL, or of a BMC run on a
+    mutant of it."""
     wd = WORK / f"{p.name}{tag}"
     shutil.rmtree(wd, ignore_errors=True)
     src = wd / "src"
@@ -98,46 +163,60 @@ def run_one(p: Proof, tag: str, mutant=None) -> tuple[bool, float, str]:
         (src / f).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(REPO / f, src / f)
     if mutant:
-        f, old, new, _ = mutant
-        text = (src / f).read_text()
-        if text.count(old) != 1:
-            raise SystemExit(f"formal: mutant of {p.name}: the text to break is not once in {f}: {old!r}")
-        (src / f).write_text(text.replace(old, new))
+        text = (src / mutant.file).read_text()
+        if text.count(mutant.old) != 1:
+            raise SystemExit(f"formal: mutant of {p.name}: the text to break is not once in {mutant.file}: "
+                             f"{mutant.old!r}")
+        (src / mutant.file).write_text(text.replace(mutant.old, mutant.new))
     flat = wd / "flat"                              # sby's [files] take basenames
     flat.mkdir()
     for f in p.files:
         shutil.copy(src / f, flat / Path(f).name)
-    (wd / "proof.sby").write_text(sby_text(p, flat))
+    (wd / "proof.sby").write_text(sby_text(p, flat, bmc=mutant is not None))
     env = dict(os.environ, PATH=f"{WORK / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}")
     t0 = time.time()
     r = subprocess.run([str(BIN / "yowasp-sby"), "-f", str(wd / "proof.sby")], cwd=wd, env=env,
                        capture_output=True, text=True)
     secs = time.time() - t0
-    lines = [ln for ln in r.stdout.splitlines() if "DONE" in ln or "summary" in ln]
-    return r.returncode == 0 and "DONE (PASS" in r.stdout, secs, (lines[-1] if lines else r.stdout[-300:])
+    lines = [ln.split("] ", 1)[-1] for ln in r.stdout.splitlines() if "failed assertion" in ln or "DONE" in ln]
+    status = "pass" if r.returncode == 0 and "DONE (PASS" in r.stdout else \
+             "fail" if "DONE (FAIL" in r.stdout else "error"
+    return status, secs, "; ".join(lines) if lines else r.stdout[-300:]
 
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description="Prove the security properties (issue 16) and show each proof "
                                              "fails on a broken copy of the RTL.")
-    ap.add_argument("--only", help="one proof by name")
+    ap.add_argument("--only", action="append", help="a proof by name (repeatable)")
     ap.add_argument("--no-mutants", action="store_true", help="only the proofs")
+    ap.add_argument("--list", action="store_true", help="list the proofs and their mutants")
     a = ap.parse_args(argv)
+    sel = [p for p in PROOFS if not a.only or p.name in a.only]
+    if a.only and len(sel) != len(set(a.only)):
+        sys.exit(f"formal: unknown proof in {a.only}; known: {' '.join(p.name for p in PROOFS)}")
+    if a.list:
+        for p in sel:
+            print(f"{p.name}: {p.what}")
+            for i, m in enumerate(p.mutants):
+                print(f"  mutant {i}: {m.what} ({m.file})")
+        return 0
     shims()
     bad = 0
-    for p in PROOFS:
-        if a.only and p.name != a.only:
-            continue
-        ok, secs, line = run_one(p, "")
-        print(f"{'PASS' if ok else 'FAIL'} proof {p.name}: {p.what} ({secs:.0f} s)", flush=True)
-        if not ok:
-            print(f"  {line}")
+    t0 = time.time()
+    for p in sel:
+        st, secs, line = run_one(p, "")
+        print(f"{'PASS' if st == 'pass' else 'FAIL'} proof {p.name} (k-induction, k = {p.depth}): {p.what} "
+              f"({secs:.0f} s)", flush=True)
+        if st != "pass":
+            print(f"  {line}  (build/formal/{p.name})")
             bad += 1
         for i, m in enumerate([] if a.no_mutants else p.mutants):
-            caught, msecs, mline = run_one(p, f"-mut{i}", m)
-            caught = not caught
-            print(f"  {'caught' if caught else 'MISSED'} mutant {i} ({m[3]}): {m[0]} ({msecs:.0f} s)", flush=True)
+            mst, msecs, mline = run_one(p, f"-mut{i}", m)
+            caught = mst == "fail"
+            print(f"  {'caught' if caught else 'MISSED'} mutant {i} ({m.what}; {m.file}): {mline} ({msecs:.0f} s)",
+                  flush=True)
             bad += not caught
+    print(f"formal: {len(sel)} proofs, {bad} failures, {time.time() - t0:.0f} s")
     return 1 if bad else 0
 
 

@@ -229,6 +229,31 @@ module physec_aes_keyexp #(
   end
 `endif
 
+  // ---- Properties (SVA): proven by formal/run.py (FORMAL), checked in simulation
+  // (Verilator builds with --assert); not in synthesis, nor in Icarus 11 (no concurrent
+  // assertions).
+`ifndef PHYSEC_SVA
+`ifdef FORMAL
+`define PHYSEC_SVA
+`elsif SYNTHESIS
+`elsif __ICARUS__
+`else
+`define PHYSEC_SVA
+`endif
+`endif
+`ifdef PHYSEC_SVA
+  // Zeroisation: after rst or clr no round key, window word or key length is left.
+  // (Immediate assertion on a registered condition: the window is a memory, which the
+  // formal front end does not take in a concurrent assertion.)
+  logic sva_zero_q = 1'b0;
+  always_ff @(posedge clk) sva_zero_q <= zero;
+  always @(posedge clk) begin
+    if (sva_zero_q) zeroised: assert (round_keys == '0 && !rk_len && !len_q && rc_q == '0 &&
+                                      {w_q[0], w_q[1], w_q[2], w_q[3], w_q[4], w_q[5], w_q[6], w_q[7]} == '0)
+      else $error("physec_aes_keyexp: key material after reset or clr");
+  end
+`endif
+
 endmodule
 
 `default_nettype wire

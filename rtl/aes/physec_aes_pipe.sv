@@ -211,6 +211,40 @@ module physec_aes_pipe #(
 
   assign out_blk = st_q[NR];
 
+  // ---- Properties (SVA): proven by formal/run.py (FORMAL), checked in simulation
+  // (Verilator builds with --assert); not in synthesis, nor in Icarus 11 (no concurrent
+  // assertions).
+`ifndef PHYSEC_SVA
+`ifdef FORMAL
+`define PHYSEC_SVA
+`elsif SYNTHESIS
+`elsif __ICARUS__
+`else
+`define PHYSEC_SVA
+`endif
+`endif
+`ifdef PHYSEC_SVA
+  // Zeroisation: after rst or clr no state register holds a round of a block.
+  // (Immediate assertions on a registered condition: the state is a memory, which the
+  // formal front end does not take in a concurrent assertion.)
+  logic sva_zero_q = 1'b0;
+  always_ff @(posedge clk) sva_zero_q <= zero;
+  for (genvar j = 0; j <= NR; j++) begin : g_zero
+    always @(posedge clk) begin
+      if (sva_zero_q) zeroised: assert (st_q[j] == '0)
+        else $error("physec_aes_pipe: state %0d not zero after reset or clr", j);
+    end
+  end
+  if (R == 2) begin : g_zero_h
+    for (genvar j = 1; j <= NR; j++) begin : g_j
+      always @(posedge clk) begin
+        if (sva_zero_q) zeroised: assert (g_round[j].g_two.h_q == '0)
+          else $error("physec_aes_pipe: half-round state %0d not zero after reset or clr", j);
+      end
+    end
+  end
+`endif
+
 endmodule
 
 `default_nettype wire

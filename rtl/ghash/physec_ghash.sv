@@ -199,6 +199,28 @@ module physec_ghash (
 
   assign out = y_q;
 
+  // ---- Properties (SVA): proven by formal/run.py (FORMAL), checked in simulation
+  // (Verilator builds with --assert); not in synthesis, nor in Icarus 11 (no concurrent
+  // assertions).
+`ifndef PHYSEC_SVA
+`ifdef FORMAL
+`define PHYSEC_SVA
+`elsif SYNTHESIS
+`elsif __ICARUS__
+`else
+`define PHYSEC_SVA
+`endif
+`endif
+`ifdef PHYSEC_SVA
+  // Zeroisation: after rst or clr no H, H^2, operand or running GHASH is left.
+  logic sva_zero_q = 1'b0;
+  always_ff @(posedge clk) sva_zero_q <= zero;
+  always @(posedge clk) begin
+    if (sva_zero_q) zeroised: assert ({h_q, h2_q, a_q, b_q, k_q, y_q} == '0)
+      else $error("physec_ghash: key material after reset or clr");
+  end
+`endif
+
 endmodule
 
 `default_nettype wire

@@ -93,6 +93,32 @@ module physec_sec_keys (
     assign slot_salt[96*a +: 96]  = salt_q[a];
   end
 
+  // ---- Properties (SVA): proven by formal/run.py (FORMAL), checked in simulation
+  // (Verilator builds with --assert); not in synthesis, nor in Icarus 11 (no concurrent
+  // assertions).
+`ifndef PHYSEC_SVA
+`ifdef FORMAL
+`define PHYSEC_SVA
+`elsif SYNTHESIS
+`elsif __ICARUS__
+`else
+`define PHYSEC_SVA
+`endif
+`endif
+`ifdef PHYSEC_SVA
+  // Zeroisation: after rst every slot, after an erase its slot, holds no key material.
+  // (Immediate assertions on a registered condition: the slots are memories, which the
+  // formal front end does not take in a concurrent assertion.)
+  logic [3:0] sva_zero_q = 4'b0000;
+  always_ff @(posedge clk) sva_zero_q <= {4{rst}} | ers;
+  for (genvar a = 0; a < 4; a++) begin : g_zero
+    always @(posedge clk) begin
+      if (sva_zero_q[a]) zeroised: assert (key_q[a] == '0 && !len_q[a] && salt_q[a] == '0)
+        else $error("physec_sec_keys: slot %0d holds key material after reset or erase", a);
+    end
+  end
+`endif
+
 endmodule
 
 `default_nettype wire

@@ -302,6 +302,46 @@ module physec_sec_ksgen #(
   end
 `endif
 
+  // ---- Properties (SVA): proven by formal/run.py (FORMAL), checked in simulation
+  // (Verilator builds with --assert); not in synthesis, nor in Icarus 11 (no concurrent
+  // assertions).
+`ifndef PHYSEC_SVA
+`ifdef FORMAL
+`define PHYSEC_SVA
+`elsif SYNTHESIS
+`elsif __ICARUS__
+`else
+`define PHYSEC_SVA
+`endif
+`endif
+`ifdef PHYSEC_SVA
+  // Zeroisation: after rst or clr no key, IV or keystream entry is left.  (Immediate
+  // assertions on a registered condition: the FIFO is a memory, which the formal front
+  // end does not take in a concurrent assertion.)
+  logic sva_zero_q = 1'b0;
+  always_ff @(posedge clk) sva_zero_q <= rst || clr;
+  always @(posedge clk) begin
+    if (sva_zero_q) zeroised: assert ({key_q, iv_q} == '0)
+      else $error("physec_sec_ksgen: key or IV after reset or clr");
+  end
+  for (genvar i = 0; i < DEPTH; i++) begin : g_zero
+    always @(posedge clk) begin
+      if (sva_zero_q) zeroised: assert (mem[i][255:0] == '0)
+        else $error("physec_sec_ksgen: keystream entry %0d after reset or clr", i);
+    end
+  end
+  // The keystream FIFO never overflows: credits bound what is issued and not yet popped,
+  // which covers the FIFO and the blocks in pipe A (a dropped block only leaves a credit
+  // unused).
+  no_overflow: assert property (@(posedge clk) disable iff (rst)
+                                cnt_f_q <= (AW+1)'(DEPTH) && !(cnt_f_q == (AW+1)'(DEPTH) && a_valid && !pop))
+    else $error("physec_sec_ksgen: keystream FIFO overflow");
+  credits: assert property (@(posedge clk) disable iff (rst)
+                            credit_q <= (AW+1)'(DEPTH) &&
+                            int'(credit_q) >= int'(cnt_f_q) + $countones(u_aes_a.u_side.valid_q))
+    else $error("physec_sec_ksgen: credits below the entries in flight");
+`endif
+
 endmodule
 
 `default_nettype wire

@@ -744,6 +744,29 @@ module physec_sec_rx #(
   end
 `endif
 
+  // ---- Properties (SVA): proven by formal/run.py (FORMAL), checked in simulation
+  // (Verilator builds with --assert); not in synthesis, nor in Icarus 11 (no concurrent
+  // assertions).
+`ifndef PHYSEC_SVA
+`ifdef FORMAL
+`define PHYSEC_SVA
+`elsif SYNTHESIS
+`elsif __ICARUS__
+`else
+`define PHYSEC_SVA
+`endif
+`endif
+`ifdef PHYSEC_SVA
+  // Zeroisation: after rst or a flush the expected tag and E_K(J0) are zero (the blocks'
+  // own properties cover the keystream path and GHASH, whose clr is flush).
+  logic sva_zero_q = 1'b0;
+  always_ff @(posedge clk) sva_zero_q <= rst || flush;
+  always @(posedge clk) begin
+    if (sva_zero_q) zeroised: assert ({tag_exp_q, ekj0_cur_q, ekj0_fin_q} == '0)
+      else $error("physec_sec_rx: tag or E_K(J0) after reset or flush");
+  end
+`endif
+
 endmodule
 
 `default_nettype wire
