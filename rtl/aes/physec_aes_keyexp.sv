@@ -245,7 +245,9 @@ module physec_aes_keyexp #(
   // Zeroisation: after rst or clr no round key, window word or key length is left.
   // (Immediate assertion on a registered condition: the window is a memory, which the
   // formal front end does not take in a concurrent assertion.)
-  logic sva_zero_q = 1'b0;
+  // Starts at 0 (the initial state formal assumes): no check before the first clear.
+  logic sva_zero_q;
+  initial sva_zero_q = 1'b0;
   always_ff @(posedge clk) sva_zero_q <= zero;
   always @(posedge clk) begin
     if (sva_zero_q) zeroised: assert (round_keys == '0 && !rk_len && !len_q && rc_q == '0 &&

@@ -227,7 +227,9 @@ module physec_aes_pipe #(
   // Zeroisation: after rst or clr no state register holds a round of a block.
   // (Immediate assertions on a registered condition: the state is a memory, which the
   // formal front end does not take in a concurrent assertion.)
-  logic sva_zero_q = 1'b0;
+  // Starts at 0 (the initial state formal assumes): no check before the first clear.
+  logic sva_zero_q;
+  initial sva_zero_q = 1'b0;
   always_ff @(posedge clk) sva_zero_q <= zero;
   for (genvar j = 0; j <= NR; j++) begin : g_zero
     always @(posedge clk) begin

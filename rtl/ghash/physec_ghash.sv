@@ -213,7 +213,9 @@ module physec_ghash (
 `endif
 `ifdef PHYSEC_SVA
   // Zeroisation: after rst or clr no H, H^2, operand or running GHASH is left.
-  logic sva_zero_q = 1'b0;
+  // Starts at 0 (the initial state formal assumes): no check before the first clear.
+  logic sva_zero_q;
+  initial sva_zero_q = 1'b0;
   always_ff @(posedge clk) sva_zero_q <= zero;
   always @(posedge clk) begin
     if (sva_zero_q) zeroised: assert ({h_q, h2_q, a_q, b_q, k_q, y_q} == '0)

@@ -109,7 +109,9 @@ module physec_sec_keys (
   // Zeroisation: after rst every slot, after an erase its slot, holds no key material.
   // (Immediate assertions on a registered condition: the slots are memories, which the
   // formal front end does not take in a concurrent assertion.)
-  logic [3:0] sva_zero_q = 4'b0000;
+  // Starts at 0 (the initial state formal assumes): no check before the first clear.
+  logic [3:0] sva_zero_q;
+  initial sva_zero_q = 4'b0000;
   always_ff @(posedge clk) sva_zero_q <= {4{rst}} | ers;
   for (genvar a = 0; a < 4; a++) begin : g_zero
     always @(posedge clk) begin

@@ -318,7 +318,9 @@ module physec_sec_ksgen #(
   // Zeroisation: after rst or clr no key, IV or keystream entry is left.  (Immediate
   // assertions on a registered condition: the FIFO is a memory, which the formal front
   // end does not take in a concurrent assertion.)
-  logic sva_zero_q = 1'b0;
+  // Starts at 0 (the initial state formal assumes): no check before the first clear.
+  logic sva_zero_q;
+  initial sva_zero_q = 1'b0;
   always_ff @(posedge clk) sva_zero_q <= rst || clr;
   always @(posedge clk) begin
     if (sva_zero_q) zeroised: assert ({key_q, iv_q} == '0)

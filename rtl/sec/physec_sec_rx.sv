@@ -759,7 +759,9 @@ module physec_sec_rx #(
 `ifdef PHYSEC_SVA
   // Zeroisation: after rst or a flush the expected tag and E_K(J0) are zero (the blocks'
   // own properties cover the keystream path and GHASH, whose clr is flush).
-  logic sva_zero_q = 1'b0;
+  // Starts at 0 (the initial state formal assumes): no check before the first clear.
+  logic sva_zero_q;
+  initial sva_zero_q = 1'b0;
   always_ff @(posedge clk) sva_zero_q <= rst || flush;
   always @(posedge clk) begin
     if (sva_zero_q) zeroised: assert ({tag_exp_q, ekj0_cur_q, ekj0_fin_q} == '0)
