@@ -59,7 +59,7 @@ module physec_sec_rxbuf #(
   parameter int FS_W            = 1,
   parameter int DEPTH           = 4096,
   localparam int IDXW = $clog2(WORDS_PER_FRAME),
-  localparam int LW   = $clog2(DEPTH + 3)
+  localparam int LW   = $clog2(DEPTH + 4)
 ) (
   input  wire logic                 clk,
   input  wire logic                 rst,
@@ -102,8 +102,7 @@ module physec_sec_rxbuf #(
   localparam int NR = 4;                          // frame records: at most 3 in flight
 
   // ---- Frame records, by frame number mod NR (write side opens, read side reads).
-  logic              r_seen   [NR];   // fs_valid seen
-  logic              r_final  [NR];   // release decided
+  logic              r_final  [NR];   // release decided (implies its fs_valid was seen)
   logic              r_rel    [NR];   // released
   logic              r_unv    [NR];   // its previous frame was not verified
   logic              r_cut    [NR];   // policy at its fs_valid
@@ -111,19 +110,30 @@ module physec_sec_rxbuf #(
   logic [1:0]        wf_q;            // record of the next frame stored
   logic [1:0]        cur_w_q;         // record of the latest frame stored
   logic [1:0]        pend_q;          // record of the frame waiting for its verdict
+  logic              pend_cut_q;      // r_cut[pend_q], kept apart: the verdict's fan-in
   logic              own_ok_q;        // the latest frame was released without a verdict to wait for
 
   wire logic open = in_valid && in_fw && in_sof;
+
+  // Open, then verdict, then arrival: the last one wins.
+  always_ff @(posedge clk) begin
+    for (int i = 0; i < NR; i++) begin
+      if (open && wf_q == 2'(i))        r_final[i] <= 1'b0;
+      // Cut-through released the frame on arrival; store-and-forward decides it now.
+      if (vd_valid && pend_q == 2'(i))  r_final[i] <= 1'b1;
+      if (fs_valid && cur_w_q == 2'(i)) r_final[i] <= !fs_pending || cut_through;
+      if (rst)                          r_final[i] <= 1'b0;
+    end
+  end
 
   always_ff @(posedge clk) begin
     if (rst) begin
       wf_q     <= '0;
       cur_w_q  <= '0;
       pend_q   <= '0;
+      pend_cut_q <= 1'b0;
       own_ok_q <= 1'b0;
       for (int i = 0; i < NR; i++) begin
-        r_seen[i]  <= 1'b0;
-        r_final[i] <= 1'b0;
         r_rel[i]   <= 1'b0;
         r_unv[i]   <= 1'b1;
         r_cut[i]   <= 1'b0;
@@ -132,27 +142,24 @@ module physec_sec_rxbuf #(
       if (open) begin
         wf_q             <= wf_q + 2'd1;
         cur_w_q          <= wf_q;
-        r_seen[wf_q]     <= 1'b0;
-        r_final[wf_q]    <= 1'b0;
         r_rel[wf_q]      <= 1'b0;
       end
       if (vd_valid) begin
-        // Cut-through released the frame on arrival; store-and-forward releases it now
-        // or never.
-        r_final[pend_q] <= 1'b1;
-        if (!r_cut[pend_q]) r_rel[pend_q] <= vd_pass;
+        // Store-and-forward releases the frame now or never.
+        if (!pend_cut_q) r_rel[pend_q] <= vd_pass;
       end
       if (fs_valid) begin
-        r_seen[cur_w_q]  <= 1'b1;
         r_cut[cur_w_q]   <= cut_through;
         r_fs[cur_w_q]    <= fs_rec;
         // Verified previous frame (spec 10, Cm' trust): its verdict now if it was pending
         // (vd in this clock), else what its own arrival said.
         r_unv[cur_w_q]   <= !(vd_valid ? vd_pass : own_ok_q);
-        r_final[cur_w_q] <= !fs_pending || cut_through;
         r_rel[cur_w_q]   <= fs_release && (!fs_pending || cut_through);
         own_ok_q         <= fs_release && !fs_pending;
-        if (fs_pending) pend_q <= cur_w_q;
+        if (fs_pending) begin
+          pend_q     <= cur_w_q;
+          pend_cut_q <= cut_through;
+        end
       end
     end
   end
@@ -179,21 +186,38 @@ module physec_sec_rxbuf #(
   wire logic [SIDE_W-1:0]    h_side = h_data[WORD_BITS +: SIDE_W];
   wire logic [WORD_BITS-1:0] h_word = h_data[WORD_BITS-1:0];
 
-  // ---- Read side: the frame and word index of the head.
+  // ---- Read side: the frame and word index of the head.  The index of the next word,
+  // its comparisons and the head frame's r_final are registered, so the pop decision
+  // (which steers the FIFO's output registers) is one LUT of flip-flops.
   logic [1:0]      rf_q;              // record of the next frame read
   logic [1:0]      rc_q;              // record of the frame being read
-  logic [IDXW-1:0] ridx_q;            // index of the last frame word read
+  logic [IDXW-1:0] nidx_q;            // index of the next frame word, unless it starts a frame
+  logic            nhdr_q;            // nidx_q < 4: words that go on at once
+  logic            npl_q;             // nidx_q >= HEADER_WORDS: a payload word
+  logic            cf_q;              // r_final[rc_q] of the clock before
   wire logic [1:0]      h_rec = h_sof ? rf_q : rc_q;
-  wire logic [IDXW-1:0] h_idx = h_sof ? '0 : ridx_q + IDXW'(1);
-  wire logic            h_pl  = h_idx >= IDXW'(HEADER_WORDS);
-  wire logic            go    = !h_fw || h_idx < IDXW'(4) || (r_seen[h_rec] && r_final[h_rec]);
+  wire logic [IDXW-1:0] h_idx = h_sof ? '0 : nidx_q;
+  wire logic            h_pl  = !h_sof && npl_q;
+  // (A word 0 goes on at once, so the record that can hold the head is rc_q's.)
+  wire logic            go    = !h_fw || h_sof || nhdr_q || cf_q;
+  wire logic            sof_pop = h_valid && h_fw && h_sof;
   assign h_pop = h_valid && go;
+
+  // One clock late, which only delays a release: a record's r_final rises once between
+  // its open and its last word's read, and its open is written into the FIFO clocks
+  // before its word 0 can be read.
+  always_ff @(posedge clk) begin
+    if (rst) cf_q <= 1'b0;
+    else     cf_q <= r_final[sof_pop ? rf_q : rc_q];
+  end
 
   always_ff @(posedge clk) begin
     if (rst) begin
       rf_q      <= '0;
       rc_q      <= '0;
-      ridx_q    <= '0;
+      nidx_q    <= '0;
+      nhdr_q    <= 1'b1;
+      npl_q     <= 1'b0;
       out_valid <= 1'b0;
       out_fw    <= 1'b0;
       out_sof   <= 1'b0;
@@ -202,8 +226,10 @@ module physec_sec_rxbuf #(
       out_fw    <= h_pop && h_fw;
       out_sof   <= h_pop && h_fw && h_sof;
       if (h_pop && h_fw) begin
-        ridx_q <= h_idx;
-        if (h_sof) begin
+        nidx_q <= h_idx + IDXW'(1);
+        nhdr_q <= h_idx < IDXW'(3);
+        npl_q  <= h_idx >= IDXW'(HEADER_WORDS - 1);
+        if (sof_pop) begin
           rc_q <= rf_q;
           rf_q <= rf_q + 2'd1;
         end
@@ -225,7 +251,7 @@ module physec_sec_rxbuf #(
       out_drop       <= 1'b1;
       out_release    <= 1'b0;
     end else if (h_pop) begin
-      if (h_fw && h_idx >= IDXW'(4)) begin
+      if (h_fw && !h_sof && !nhdr_q) begin
         out_unverified <= r_unv[h_rec];
         out_rec        <= r_fs[h_rec];
         out_drop       <= !r_rel[h_rec];

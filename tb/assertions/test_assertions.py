@@ -518,7 +518,7 @@ async def fifo_outregs(dut):
     await _buf_start(dut)
 
     def poke():
-        dut.u_fifo.ocnt_q.value = 2             # three words for two output registers
+        dut.u_fifo.ocnt_q.value = 3             # four words for three output registers
         dut.u_fifo.inflight_q.value = 1
     await poke_then_reset(dut, poke)
 

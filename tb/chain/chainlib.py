@@ -41,7 +41,7 @@ from physec_tb.secframes import (LINK, SEC_RTL, P, W, WB, SecFrame, blank_pad, f
 TOPLEVEL = "physec_chain_tb"
 SOURCES = (["rtl/pcs/physec_pcs_pkg.sv", "rtl/common/physec_crc_pkg.sv"] + SEC_RTL
            + ["rtl/xcode257/physec_xcode_257b.sv", "rtl/xcode257/physec_dexcode_257b.sv",
-              "rtl/common/physec_sdp_ram.sv", "rtl/frame/physec_gmp_map.sv", "rtl/frame/physec_framer.sv", "rtl/frame/physec_slot_gearbox.sv",
+              "rtl/frame/physec_gmp_map.sv", "rtl/frame/physec_framer.sv", "rtl/frame/physec_slot_gearbox.sv",
               "rtl/frame/physec_frame_tx.sv", "rtl/frame/physec_aligner.sv", "rtl/frame/physec_gmp_demap.sv", "rtl/frame/physec_rx_counters.sv",
               "rtl/top/physec_tx.sv", "rtl/top/physec_rx.sv", "tb/chain/physec_chain_tb.sv"])
 
@@ -49,7 +49,7 @@ TX_LATENCY = 6          # mapper clock -> line word (physec_tx header)
 # Line word completing the frame word with a slot's last bit -> its 66b blocks (physec_rx
 # header), per policy: cut-through; store-and-forward one frame period more (plus the
 # check latency), the same for every block of a stream without pauses.
-RX_LATENCY = {CUT_THROUGH: 16, STORE_AND_FORWARD: 16 + 2569}
+RX_LATENCY = {CUT_THROUGH: 16, STORE_AND_FORWARD: 16 + 2570}
 HOLD = RX_LATENCY[STORE_AND_FORWARD] - RX_LATENCY[CUT_THROUGH]   # a held frame's wait for its verdict
 POLICIES = (STORE_AND_FORWARD, CUT_THROUGH)
 RESET_ROWS = 4

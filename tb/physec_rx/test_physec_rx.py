@@ -20,7 +20,7 @@ played into the RTL (some scenarios with line_valid pauses), keys installed afte
   are exactly the transmitted ones;
 * latency (scenarios without pauses or lost frames): every 66b group leaves exactly
   RX_LATENCY[CUT_THROUGH] = 16 clocks after the line word that completes the frame word
-  holding its slot's last bit (chainlib.block_latency), plus HOLD = 2569 clocks for a
+  holding its slot's last bit (chainlib.block_latency), plus HOLD = 2570 clocks for a
   frame that store-and-forward holds for its verdict (the last frame is released at
   finish and not measured);
 * store-and-forward fails closed, checked without the model: no 66b group that only

@@ -209,6 +209,9 @@ def run_cocotb(toplevel: str, sources, test_module: str, test_dir,
         if p not in sys.path:
             sys.path.insert(0, p)
     srcs = [s if Path(s).is_absolute() else REPO / s for s in sources]
+    dup = sorted({str(s) for s in srcs if srcs.count(s) > 1})
+    if dup:   # Icarus refuses a module declared twice; Verilator would hide the slip
+        raise ValueError(f"run_cocotb({toplevel}): sources listed twice: {', '.join(dup)}")
     build_log, sim_log = bdir / "build.log", bdir / "sim.log"
 
     runner = get_runner(sim)
