@@ -55,7 +55,7 @@
 // 2 (N + 2) (T_wr + T_rd) after the reset ends.  Words written before the flush began
 // (including one accepted at the edge a remote flush begins) are discarded, none appears
 // after it (no phantom entries, no X), and the words written after it arrive intact and
-// in order.  At power-up assert both resets together for N + 1 periods of each clock
+// in order.  At power-up assert both resets together for 2 (N + 2) periods of the slower clock
 // (physec_cdc_flush).
 //
 // CDC assumptions (syn/physec_cdc.xdc constrains, syn/check_cdc.py checks): the only

@@ -15,8 +15,9 @@
 //   X's reset sets "pending"; a pending X raises req_X as soon as Y's ack is low (during
 //   the reset already), holds it through the reset and until it sees ack_Y, and clears
 //   at that edge.  Y, seeing req_X, flushes, clears at that edge and raises ack_Y
-//   (ack_Y = req_X as Y sees it, forced low during Y's own reset).  X drops req_X; Y,
-//   seeing it low, drops ack_Y; X leaves its flush when it sees ack_Y low.
+//   (ack_Y = req_X as Y sees it, never forced: a low ack must mean "Y saw req_X low", or
+//   X would start its next handshake on a stale ack).  X drops req_X; Y, seeing it low,
+//   drops ack_Y; X leaves its flush when it sees ack_Y low.
 //   flush_X = rst_X | pending_X | req_X | ack_X | req_Y seen | ack_Y seen.
 //   clear_X = req_Y seen | ack_X | (req_X & ack_Y seen): X clears only while Y is known to
 //   be flushing (so Y ignores X's crossing state while it jumps to its reset value), and
@@ -29,10 +30,13 @@
 // both sides are idle again within about 2 (N + 2) (T_X + T_Y), twice that if X's reset
 // came while the previous handshake's ack was still high.
 //
-// Power-up: assert both resets together, overlapping for at least N + 1 periods of each
-// clock (until each side sees the other's forced-low ack); then the state is defined
-// (no X in a 4-state simulation) and the handshake runs once.  After that either reset
-// may come at any time, alone or with the other.
+// Power-up: assert both resets together, overlapping for at least 2 (N + 2) periods of
+// the slower clock.  From any power-up state of the flops, both sides then hold req and
+// ack high (a reset holds req; the ack follows it), and the handshake ends once the
+// resets are released; the crossing state is cleared while the other side flushes.  In
+// simulation the registers start at 0 (`initial`, and physec_cdc_sync's stages), as a
+// 4-state simulator's X would never leave this loop.  After that either reset may come
+// at any time, alone or with the other, as often as it likes.
 //
 // The four crossing bits (req, ack each way) are levels, each through its own
 // synchroniser bit (physec_cdc_sync: `u_sync` in g_side[0] (b to a) and g_side[1] (a to b)).
@@ -83,8 +87,19 @@ module physec_cdc_flush #(
     always_ff @(posedge clk[x]) begin
       req_q  <= req_next;
       pend_q <= !req_next && (pend_q || rst[x]);
-      ack_q  <= !rst[x] && r_req;
+      ack_q  <= r_req;            // never forced: a low ack means "I saw your req low"
     end
+
+`ifndef SYNTHESIS
+    // Flip-flops power up at random in hardware, and from any state the handshake
+    // settles while both resets are held (see the header); a 4-state simulator would
+    // keep X in this loop instead, so the simulation starts from one such state.
+    initial begin
+      req_q  = 1'b0;
+      ack_q  = 1'b0;
+      pend_q = 1'b0;
+    end
+`endif
 
     assign req[x]   = req_q;
     assign ack[x]   = ack_q;

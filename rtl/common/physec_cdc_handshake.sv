@@ -33,7 +33,7 @@
 // request in flight when a flush begins (or taken at the edge a remote flush begins) is
 // delivered at most once, before the destination's flush, or not at all; after the flush
 // both sides are idle (src_ready = 1, no phantom dst_valid, dst_data = 0).  At power-up
-// assert both resets together for N + 1 periods of each clock.
+// assert both resets together for 2 (N + 2) periods of the slower clock.
 //
 // CDC assumptions (syn/physec_cdc.xdc, syn/check_cdc.py): crossings are the toggle
 // `src_tgl_q` -> `u_req_sync`, the acknowledgement `dst_tgl_q` -> `u_ack_sync`, the flush

@@ -29,13 +29,16 @@
 // register) is what syn/physec_cdc.xdc (ASYNC_REG, max delay) and syn/check_cdc.py
 // look for: keep it.
 //
-// Simulation only (`ifndef SYNTHESIS): a model of metastability, off unless the
+// Simulation only (`ifndef SYNTHESIS): the stages start at 0 (flip-flops power up at
+// some value; a 4-state simulator's X would stay forever in a handshake's feedback loop),
+// and a model of metastability, off unless the
 // simulator is started with +physec_cdc_meta=<window in ps>: a bit of d that changed
 // less than the window before a clk edge is sampled as its old or its new value at
 // random (xorshift32 seeded by +physec_cdc_seed=<n>, default 1), as a metastable first
 // stage resolves either way.  This makes a crossing that is not one-bit-at-a-time (a
 // binary counter, a word without a qualifier) fail in simulation.  Timescale: the
-// window is compared in units of 1 ps whatever the simulator's time unit.
+// window is compared in whole ps whatever the simulator's time unit; a change from X
+// (power-up) is not randomised.
 
 `default_nettype none
 
@@ -75,6 +78,7 @@ module physec_cdc_sync #(
     if (!$value$plusargs("physec_cdc_seed=%d", rng)) rng = 1;
     if (rng == 0) rng = 1;
     for (int i = 0; i < WIDTH; i++) t_chg[i] = -1.0e30;
+    sync_q = '0;        // flops power up at some value; X would never leave a feedback loop
   end
 
   // Runs whenever d changes.  Verilator's lint takes this event control for an
@@ -94,7 +98,7 @@ module physec_cdc_sync #(
     logic [WIDTH-1:0] v = d_last;
     if (meta_ps != 0)
       for (int i = 0; i < WIDTH; i++)
-        if ($realtime - t_chg[i] < real'(meta_ps) * PS) begin
+        if ($realtime - t_chg[i] < (real'(meta_ps) - 0.5) * PS && !$isunknown(d_old[i])) begin
           rng ^= rng << 13;
           rng ^= rng >> 17;
           rng ^= rng << 5;

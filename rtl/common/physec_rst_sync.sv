@@ -67,7 +67,7 @@ module physec_rst_sync #(
   // The first stage's next value: 0, or 1 if the release just before this edge did
   // not make it.
   function automatic logic resolve();
-    if (meta_ps == 0 || $realtime - t_fall >= real'(meta_ps) * PS) return 1'b0;
+    if (meta_ps == 0 || $realtime - t_fall >= (real'(meta_ps) - 0.5) * PS) return 1'b0;
     rng ^= rng << 13;
     rng ^= rng >> 17;
     rng ^= rng << 5;
