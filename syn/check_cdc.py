@@ -172,12 +172,15 @@ class Netlist:
         return f"? ({self.bit_name(b)})"
 
 
-def check(nl: Netlist) -> tuple[list[str], dict]:
-    """(problems, {allowed crossing point: number of bits}) of the netlist."""
+def check(nl: Netlist) -> tuple[list[str], dict, list]:
+    """(problems, {allowed crossing point: number of bits}, the allowed crossings one by
+    one: (register bit, its clock, the source registers, their clock, "sync"/"async")) of
+    the netlist."""
     m = nl.m
     cells = m["cells"]
     problems = []
     passed = defaultdict(int)
+    through = []
     # State elements: ("ff", cell) with its domain; memories with their write domains.
     dom = {}
     for cname, c in cells.items():
@@ -255,20 +258,22 @@ def check(nl: Netlist) -> tuple[list[str], dict]:
         scope, local = nl.split(reg)
         key = (nl.scopes.get(scope, "?"), local)
         sync, asyn = inputs_of(cname)
+        qbit = c["connections"]["RD_DATA"][0] if c["type"] == "$mem_v2" else c["connections"]["Q"][0]
         for kind, bits in (("sync", sync), ("async", asyn)):
             for b in bits:
                 for sd, names in sources(b).items():
                     if sd == own:
                         continue
+                    allowed = ALLOWED.get(key, False)
                     if kind == "async" and key in ASYNC_ALLOWED:
                         passed[f"{key[0]}.{key[1]} (asynchronous set)"] += 1
-                        continue
-                    allowed = ALLOWED.get(key, False)
-                    if allowed is None or (allowed and all(n == (f"{scope}.{allowed}" if scope else allowed)
-                                                            for n in names)):
+                    elif allowed is None or (allowed and all(n == (f"{scope}.{allowed}" if scope else allowed)
+                                                              for n in names)):
                         passed[f"{key[0]}.{key[1]}"] += 1
+                    else:
+                        found[(kind, reg)][(own, sd)] |= names
                         continue
-                    found[(kind, reg)][(own, sd)] |= names
+                    through.append((nl.bit_name(qbit), own, frozenset(names), sd, kind))
         # A synchroniser's first stage: straight from a register, to the next stage only.
         if c["type"] != "$mem_v2" and key == SYNC_STAGE:
             db = c["connections"]["D"][0]
@@ -292,7 +297,7 @@ def check(nl: Netlist) -> tuple[list[str], dict]:
             pins = "" if kind == "sync" else " (asynchronous pins)"
             problems.append(f"crossing: {reg} (clock {own}){pins} depends on {ex} (clock {sd}) "
                             f"without a CDC primitive")
-    return problems, dict(passed)
+    return problems, dict(passed), through
 
 
 def main(argv=None) -> int:
@@ -315,7 +320,7 @@ def main(argv=None) -> int:
         hier, net = yosys_netlist(a.top, [f.resolve() for f in a.files], a.params, work)
         if a.top not in net["modules"]:
             fail(f"top {a.top} not in the netlist")
-        problems, passed = check(Netlist(hier, net, a.top))
+        problems, passed, _ = check(Netlist(hier, net, a.top))
     for p in problems:
         print(f"check_cdc: {p}")
     if a.json:
