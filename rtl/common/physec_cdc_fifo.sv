@@ -52,11 +52,13 @@
 // synchronous source.  A reset on either side flushes the whole FIFO through the
 // handshake of physec_cdc_flush: both sides go busy, each clears its pointer only while
 // the other is known to be flushing, and both leave empty, within about
-// 2 (N + 2) (T_wr + T_rd) after the reset ends.  Words written before the flush began
-// (including one accepted at the edge a remote flush begins) are discarded, none appears
-// after it (no phantom entries, no X), and the words written after it arrive intact and
-// in order.  At power-up assert both resets together for 2 (N + 2) periods of the slower clock
-// (physec_cdc_flush).
+// 2 (N + 2) (T_wr + T_rd) after the reset ends.  Words in the FIFO when the flush reaches
+// a side, and a word accepted at the edge a remote flush begins, are discarded; no word
+// written before a flush is read after it has ended on both sides (no stale or phantom
+// entries, no X); words written after it (also by a side that left the flush before the
+// other) arrive intact and in order.  Resets may come at any time, on either side or
+// both, also during a flush.  At power-up assert both resets together for 2 (N + 2)
+// periods of the slower clock (physec_cdc_flush).
 //
 // CDC assumptions (syn/physec_cdc.xdc constrains, syn/check_cdc.py checks): the only
 // signals between the domains are the Gray pointers `wr_gray_q` -> `u_w2r`,

@@ -24,9 +24,11 @@
 // Latency (N = SYNC_STAGES; Ts, Td the clock periods; no flush): a request taken at
 // src_clk edge T gives dst_valid = 1 after the (N+1)-th dst_clk edge following T (the
 // capture edge C), one edge later if the first synchroniser stage resolved late; src_ready
-// is 1 again after the (N+1)-th src_clk edge following C (one later likewise).  Worst
-// case from a take to the next possible take: (N + 2) (Ts + Td); (N + 1) (Ts + Td) without
-// metastability.  With N = 2, e.g. 4 clocks of each side.
+// is 1 again after the (N+1)-th src_clk edge following C (one later likewise), so the
+// next request is taken at the (N+2)-th src_clk edge after C at the earliest.  Worst
+// case from a take to the next possible take: (N + 2) Td + (N + 3) Ts, or
+// (N + 1) Td + (N + 2) Ts without metastability; with N = 2, 3 to 4 dst_clk plus 4 to 5
+// src_clk periods.
 //
 // Reset: src_rst and dst_rst are independent synchronous resets (e.g. each from the
 // domain's physec_rst_sync); either one flushes both sides through physec_cdc_flush.  A
