@@ -251,7 +251,7 @@ def check(nl: Netlist) -> tuple[list[str], dict, list]:
     for cname, d in dom.items():
         c = cells[cname]
         if c["type"] == "$mem_v2":
-            doms, reg = d, c["parameters"]["MEMID"].lstrip("\\")
+            reg = c["parameters"]["MEMID"].lstrip("\\")
             own = next(iter(d))
         else:
             own, reg = d, nl.reg_name(c["connections"]["Q"][0])
