@@ -52,7 +52,7 @@ def test_cores_cover_the_rtl():
             for dep in fs.get("depend", []):
                 assert dep in names, f"{n} depends on {dep}, not a core here"
     for n in ("rtl:physec_tx", "rtl:physec_rx", "rtl:physec_core", "rtl:xcode257", "rtl:aes", "rtl:ghash",
-              "rtl:frame", "rtl:sec", "rtl:csr"):
+              "rtl:frame", "rtl:sec", "rtl:csr", "rtl:cdc"):
         assert f"physec:{n}" in names and "lint" in names[f"physec:{n}"]["targets"], n
     assert "sim" in names["physec:tb:xcode257_files"]["targets"]
 

@@ -166,7 +166,7 @@ def waves_file(build: Path, toplevel: str) -> Path:
 def run_cocotb(toplevel: str, sources, test_module: str, test_dir,
                parameters: dict | None = None, sim: str = "verilator",
                build_name: str | None = None, extra_env: dict | None = None,
-               expect_assertions: bool = False):
+               expect_assertions: bool = False, plusargs=()):
     """Build ``toplevel`` from ``sources`` (paths relative to the repo root or
     absolute; packages first) with ``parameters`` and run the cocotb tests in
     ``test_module`` (a module in ``test_dir``).
@@ -182,7 +182,8 @@ def run_cocotb(toplevel: str, sources, test_module: str, test_dir,
     RTL assertions (the `ifndef SYNTHESIS blocks, $error "<module>: ..."): Verilator
     builds get --assert and stop at the first one (the cocotb test fails); Icarus
     goes on after $error, so the sim.log is searched for them and any one fails the
-    run too.  With ``expect_assertions`` assertions do not fail the run (nor does a
+    run too.  ``plusargs`` ("+name=value") go to the simulator's command line (e.g.
+    +physec_cdc_meta, the metastability model of rtl/common/physec_cdc_sync.sv).  With ``expect_assertions`` assertions do not fail the run (nor does a
     simulation that one of them stopped): it returns the list of assertion messages seen
     (tb/assertions, which proves that each one fires).
     """
@@ -236,7 +237,7 @@ def run_cocotb(toplevel: str, sources, test_module: str, test_dir,
                                   parameters=parameters or {}, build_dir=bdir,
                                   test_dir=bdir, timescale=("1ns", "1ps"), waves=waves,
                                   test_args=["--trace-file", str(wave)] if wave and sim == "verilator" else [],
-                                  log_file=sim_log)
+                                  plusargs=list(plusargs), log_file=sim_log)
         except (RuntimeError, SystemExit) as exc:
             if expect_assertions and assertion_messages(sim_log):    # Verilator stopped at one
                 return assertion_messages(sim_log)
