@@ -64,7 +64,7 @@ module sec_rxbuf_formal #(
   wire logic [2:0] cur    = ws_q[5:3] - 3'(widx == '0);   // the latest frame opened
   wire logic [2:0] opened = ws_q[5:3] + 3'(widx != '0);   // frames opened (mod 8)
 
-  logic [$clog2(D + 3)-1:0] level;
+  logic [$clog2(D + 4)-1:0] level;
   logic out_valid, out_fw, out_sof, out_unv, out_drop, out_rel, err_ovf;
   logic [IW-1:0] out_idx;
   logic [WB-1:0] out_word;
@@ -83,7 +83,7 @@ module sec_rxbuf_formal #(
   // ---- Ghost FIFO: {fw, serial} of every beat, popped with the DUT's FIFO.
   logic       g_valid;
   logic [6:0] g_head;
-  logic [$clog2(D + 3)-1:0] g_level;
+  logic [$clog2(D + 4)-1:0] g_level;
   logic       g_ovf;
   wire logic  unused_g = &{1'b0, g_valid, g_head, g_level, g_ovf};
   physec_fifo_ram #(.W(7), .DEPTH(D)) ghost (
@@ -173,7 +173,7 @@ module sec_rxbuf_formal #(
   end
 
   // ---- Invariants (inductive strengthening).
-  // The FIFO's logical contents, head first: o_q[0], o_q[1] (ocnt_q of them), the RAM
+  // The FIFO's logical contents, head first: o_q[0..2] (ocnt_q of them), the RAM
   // read in flight, then the RAM from ra_q (ram_cnt_q entries).
   wire logic [AW-1:0] ra     = dut.u_fifo.ra_q;
   wire logic [AW:0]   rcnt   = dut.u_fifo.ram_cnt_q;
@@ -181,6 +181,7 @@ module sec_rxbuf_formal #(
   wire logic          infl   = dut.u_fifo.inflight_q;
   wire logic [6:0]    g_o0   = ghost.o_q[0];
   wire logic [6:0]    g_o1   = ghost.o_q[1];
+  wire logic [6:0]    g_o2   = ghost.o_q[2];
   wire logic [6:0]    g_rd   = ghost.rdata;
 
   function automatic logic [5:0] nxt(input logic [6:0] g);   // serial after a beat
@@ -190,9 +191,10 @@ module sec_rxbuf_formal #(
     return e[EW-1] == g[6] && e[EW-2] == (g[6] && g[2:0] == 3'd0);
   endfunction
 
-  // The last of o_q[0], o_q[1], rdata present, and the serial after it.
+  // The last of o_q[0..2], rdata present, and the serial after it.
   wire logic       pre_any = ocnt != 2'd0 || infl;
-  wire logic [6:0] pre_g   = infl ? g_rd : (ocnt == 2'd2 ? g_o1 : g_o0);
+  wire logic [6:0] last_o  = ocnt == 2'd3 ? g_o2 : ocnt == 2'd2 ? g_o1 : g_o0;
+  wire logic [6:0] pre_g   = infl ? g_rd : last_o;
   wire logic [5:0] ram_s0  = pre_any ? nxt(pre_g) : ps;      // serial of the RAM's first
   wire logic [AW-1:0] last_a = dut.u_fifo.wa_q - AW'(1);
 
@@ -200,15 +202,17 @@ module sec_rxbuf_formal #(
     if (!rst) begin
       // FIFO controls: the ghost's equal the DUT's; the RAM window is consistent.
       fifo_ghost: assert (ghost.wa_q == dut.u_fifo.wa_q && ghost.ra_q == ra &&
-                          ghost.ram_cnt_q == rcnt && ghost.inflight_q == infl && ghost.ocnt_q == ocnt);
+                          ghost.ram_cnt_q == rcnt && ghost.inflight_q == infl && ghost.ocnt_q == ocnt &&
+                          dut.u_fifo.valid_q == (ocnt != 2'd0) && ghost.valid_q == (ocnt != 2'd0));
       fifo_window: assert (dut.u_fifo.wa_q == ra + AW'(rcnt) && rcnt <= (AW+1)'(D) &&
-                           3'(ocnt) + 3'(infl) <= 3'd2);
+                           3'(ocnt) + 3'(infl) <= 3'd3);
       // Output registers and the read in flight: entries of the stream, in order.
       if (ocnt != 2'd0) fifo_o0: assert (match(dut.u_fifo.o_q[0], g_o0) && g_o0[5:0] == ps);
-      if (ocnt == 2'd2) fifo_o1: assert (match(dut.u_fifo.o_q[1], g_o1) && g_o1[5:0] == nxt(g_o0));
+      if (ocnt >= 2'd2) fifo_o1: assert (match(dut.u_fifo.o_q[1], g_o1) && g_o1[5:0] == nxt(g_o0));
+      if (ocnt == 2'd3) fifo_o2: assert (match(dut.u_fifo.o_q[2], g_o2) && g_o2[5:0] == nxt(g_o1));
       if (infl) begin
         fifo_rd: assert (match(dut.u_fifo.rdata, g_rd) &&
-                         g_rd[5:0] == (ocnt == 2'd2 ? nxt(g_o1) : ocnt == 2'd1 ? nxt(g_o0) : ps));
+                         g_rd[5:0] == (ocnt != 2'd0 ? nxt(last_o) : ps));
       end
       // RAM entries in the window: entries of the stream, in order, up to ws_q.
       for (int i = 0; i < D; i++) begin
@@ -221,7 +225,11 @@ module sec_rxbuf_formal #(
       fifo_tail: assert (ws_q == (rcnt != '0 ? nxt(ghost.u_ram.mem[last_a]) : ram_s0));
       // The read side's counters are those of the head's serial.
       read_side: assert (dut.rf_q == ps[4:3] + 2'(ps[2:0] != 3'd0) &&
-                         (ps[2:0] == 3'd0 || (dut.rc_q == ps[4:3] && dut.ridx_q == ps[2:0] - 3'd1)));
+                         (ps[2:0] == 3'd0 || (dut.rc_q == ps[4:3] && dut.nidx_q == ps[2:0] &&
+                                              dut.nhdr_q == (ps[2:0] < 3'd4) &&
+                                              dut.npl_q == (ps[2:0] >= 3'(HW)))));
+      // (Between frames the finished record may be opened again: cf_q is not used there.)
+      head_final: assert (ps[2:0] == 3'd0 || !dut.cf_q || dut.r_final[dut.rc_q]);
       out_fw_valid: assert (!out_fw || out_valid);
       // The write side and the protocol state.
       write_side: assert (dut.wf_q == opened[1:0] && (!any_q || dut.cur_w_q == cur[1:0]));
@@ -237,7 +245,7 @@ module sec_rxbuf_formal #(
         wait_vd: assert (pf_q - ps[5:3] < opened - ps[5:3] && (ps[5:3] != pf_q || ps[2:0] <= 3'd4));
       end
       if (have_pend_q) begin
-        pend: assert (dut.pend_q == pf_q[1:0] && s_pend[pf_q] && !s_vd[pf_q] &&
+        pend: assert (dut.pend_q == pf_q[1:0] && dut.pend_cut_q == s_cut[pf_q] && s_pend[pf_q] && !s_vd[pf_q] &&
                       ((pf_q == cur && fs_done_q) || (pf_q == cur - 3'd1 && !fs_done_q)));
       end
     end
@@ -249,7 +257,6 @@ module sec_rxbuf_formal #(
     wire logic seen   = (3'(k) != cur) || fs_done_q;
     always @(*) begin
       if (!rst && in_win) begin
-        rec_seen:  assert (dut.r_seen[k % 4] == seen);
         rec_final: assert (dut.r_final[k % 4] == (seen && (!s_pend[k] || s_cut[k] || s_vd[k])));
         rec_rel:   assert (dut.r_rel[k % 4] == (seen && ok_f(3'(k))));
         if (seen) rec_cut: assert (dut.r_cut[k % 4] == s_cut[k]);
