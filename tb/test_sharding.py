@@ -45,6 +45,8 @@ def test_shards_partition_the_suite(n, full):
 def test_durations_cover_the_suite(full):
     """The committed times know most of the suite (pytest-split gives an unknown test the
     mean time; `make durations` re-measures)."""
+    if not DURATIONS.exists():   # never measured yet: the shards are balanced by count alone
+        pytest.skip(f"{DURATIONS.name} not committed yet: run make durations (a whole timed run)")
     known = json.loads(DURATIONS.read_text())
     missing = [t for t in full if t not in known]
     assert len(missing) <= 0.2 * len(full), \
