@@ -56,7 +56,9 @@ module physec_fifo_ram #(
   logic [1:0]    ocnt_q;                // words in the output registers
   logic          valid_q;               // ocnt_q != 0 in a flop of its own: rd_valid
                                         // steers the caller's pop decision
-  logic [W-1:0]  o_q [3];               // o_q[0] is the head
+  // o_q[0] is the head.  Packed: Icarus 11 does not update a continuous assignment from
+  // an unpacked array word written in a generate loop (rd_data stayed X).
+  logic [2:0][W-1:0] o_q;
   logic [W-1:0]  rdata;
 
   wire logic pop   = rd_en && valid_q;

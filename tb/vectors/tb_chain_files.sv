@@ -381,9 +381,9 @@ module tb_chain_files #(
 
   // Apply the verdicts to the pending records, in order, as both arrive.
   task automatic match_verdicts;
-    while (n_vd < n_vq) begin
-      while (vd_next < n_fr && !pend[vd_next]) vd_next++;
-      if (vd_next >= n_fr) break;
+    // No break: Icarus 11 does not support it.
+    while (vd_next < n_fr && !pend[vd_next]) vd_next++;
+    while (n_vd < n_vq && vd_next < n_fr) begin
       if (vq[n_vd][65:64] !== got_stat[vd_next][23:22] || vq[n_vd][63:0] !== got_stat[vd_next][127:64])
         fail($sformatf("RX: verdict for AN %0d PN %0d, the oldest pending frame (record %0d) has AN %0d PN %0d",
                        vq[n_vd][65:64], vq[n_vd][63:0], vd_next, got_stat[vd_next][23:22], got_stat[vd_next][127:64]));
@@ -392,6 +392,7 @@ module tb_chain_files #(
       got_stat[vd_next][1:0]   = vq[n_vd][67:66];
       pend[vd_next] = 0;
       n_vd++;
+      while (vd_next < n_fr && !pend[vd_next]) vd_next++;
     end
   endtask
 
