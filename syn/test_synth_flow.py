@@ -76,6 +76,9 @@ def flow() -> dict:
     all as the kept (not flattened) submodules of one top, so that synth_xilinx's cell
     library is read once: each is mapped as the top of a block would be.  The work
     directory is under build/: the WebAssembly Yosys has its own /tmp."""
+    if ROOT.resolve().is_relative_to("/tmp"):
+        pytest.skip("the WebAssembly Yosys sees its own /tmp, not this clone's: clone outside /tmp "
+                    "to run the synthesis-flow depth checks")
     work = ROOT / "build" / "synth_flow"
     work.mkdir(parents=True, exist_ok=True)
     read = []
