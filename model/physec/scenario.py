@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .frame import RxResult, bits_to_blocks, deframe
+from .crc import crc16_oh, crc8_jc
 from .gmp import ERROR_257B, jc_decode, slot_map
 from .pad import Pad
 from .pcs import pcs_rx
@@ -68,8 +69,10 @@ class Scenario:
     rekey: bool = False         # rekey(AN 1) requested before frame 0: announced in frames 0..7, switch at 8
     rx_keys: str = "same"       # "same" as the transmitter, or "other" (a different AN 0 key)
     allow_bypass: bool = False
-    impair: str = "none"        # payload_flip, pad_flip, oh_jc_corrupt, replay, am_loss, bit_slip
+    impair: str = "none"        # payload_flip, pad_flip, oh_jc_corrupt, replay, am_loss, bit_slip, jc_forge
     at: int = K                 # line frame of the impairment
+    forge: tuple = ()           # jc_forge: (line frame, JC written: "+2", "-2", "pattern", "over")
+    client: tuple = ()          # client schedule overrides: (line frame, first clock, clocks, blocks per clock)
     min_line_frames: int = 5
 
 
@@ -124,6 +127,26 @@ SCENARIOS = {s.name: s for s in (
              "CRC (unusable) and 'PAD invalid' (their JC, read one bit late, may pass CRC-8: it is linear); "
              "loss at 6, re-lock at 7, 8 (lost_frames 2); frame 8 'PN not predicted'", impair="bit_slip", at=3,
              frames=64, min_line_frames=11),
+    # 0 ppm: frame 3 carries a plain JC and passes, so the forged pattern in frame 4 is
+    # decoded against a trusted Cm' (4.4 rule 3); a plain C in frame 5 needs no trust.
+    Scenario("jc_forge", "JC1..JC3 and the OH CRC-16 rewritten, CRCs valid: an invalid inversion pattern "
+             "in line frame 4, a plain C = Pm + 1 in frame 5",
+             "frame 4 is a JC pattern error (unusable, Cm' error blocks); frame 5 decodes 'same' with a Cm "
+             "outside 0..Pm (unusable, not a pattern error); both fail 'tag mismatch' (the OH is in the AAD); "
+             "frame 6 is 'stale' if its JC is relative", impair="jc_forge", at=4,
+             forge=((4, "pattern"), (5, "over")), min_line_frames=7),
+    # Idle client (nothing to lose but idle blocks), 0 ppm.  One clock without a block in
+    # frame 3 lowers the arrival count by one, and the fraction of 2432.70 makes that a
+    # step of -2 in frame 4 and +2 in frame 5.  The pause in frame 6 empties the FIFO
+    # (level about 16); the burst (a block every clock instead of 0.9466) gains 0.053
+    # blocks per clock, past the depth of 64 after some 900 clocks.
+    Scenario("client_rate", "idle client: no block in one clock of line frame 3, paused 200 clocks in frame 6, "
+             "a block every clock for 1600 clocks in frame 8",
+             "JC '-2' in frame 4 and '+2' in frame 5 (applied to a trusted Cm'); the mapper FIFO underflows in "
+             "frame 6 (ERROR_257B in its data slots, STAT bit 0 in frame 7) and overflows in frame 8 (blocks "
+             "refused, STAT bit 1 in frame 9); Cm follows the level (JC 'new' where it jumps); every frame "
+             "between the first and the last passes", traffic="idle", frames=0,
+             client=((3, 1000, 1, 0), (6, 1000, 200, 0), (8, 200, 1600, 1)), min_line_frames=11),
 )}
 
 
@@ -203,6 +226,30 @@ def replay_source(sc: Scenario, cms: list[int]) -> int:
     raise ValueError(f"scenario {sc.name}: no earlier frame to replay with Cm {cms[k]} and a plain JC")
 
 
+ALL_BITS = 0x3FFF  # C1..C14
+
+
+def forged_jc(p: Profile, kind: str, cm_prev: int) -> bytes:
+    """JC1..JC3 that decode as ``kind`` against Cm' (spec 4.4), with a valid CRC-8: "+2"
+    and "-2" (all 14 bits inverted), "pattern" (II = 1 with one I bit inverted, C14: fewer
+    than 4 of 7), "over" (plain C = Pm + 1, outside 0..Pm)."""
+    c, ii, di = {"+2": (cm_prev ^ ALL_BITS, 1, 0), "-2": (cm_prev ^ ALL_BITS, 0, 1),
+                 "pattern": (cm_prev ^ 1, 1, 0), "over": (p.n_slots + 1, 0, 0)}[kind]
+    jc1, jc2 = c >> 6, (c & 0x3F) << 2 | ii << 1 | di
+    return bytes((jc1, jc2, crc8_jc(jc1, jc2)))
+
+
+def _forge_oh(p: Profile, bits: np.ndarray, t: int, jc: bytes) -> list[int]:
+    """Line bits to flip so that frame t's OH carries ``jc`` as JC1..JC3 and a valid CRC-16."""
+    o = t * p.frame_bits + p.am_bits + p.pad_bits
+    oh = bytearray(np.packbits(bits[o:o + p.oh_bits]).tobytes())
+    new = bytearray(oh)
+    new[2:5] = jc
+    new[-2:] = crc16_oh(bytes(new[:-2])).to_bytes(2, "big")
+    diff = np.unpackbits(np.frombuffer(bytes(a ^ b for a, b in zip(oh, new)), np.uint8))
+    return [o + int(i) for i in np.flatnonzero(diff)]
+
+
 def impair(sc: Scenario, p: Profile, bits: np.ndarray, cms: list[int]) -> Impaired:
     F, k = p.frame_bits, sc.at
     n_words = len(bits) // p.word_bits
@@ -210,8 +257,12 @@ def impair(sc: Scenario, p: Profile, bits: np.ndarray, cms: list[int]) -> Impair
     flips = []
     if sc.impair == "none":
         return Impaired(bits, "none", tx_ranges=[[0, n_words]])
-    if sc.impair in ("payload_flip", "pad_flip", "oh_jc_corrupt", "am_loss"):
-        if sc.impair == "payload_flip":
+    if sc.impair in ("payload_flip", "pad_flip", "oh_jc_corrupt", "am_loss", "jc_forge"):
+        if sc.impair == "jc_forge":
+            # A relative JC is forged against the transmitter's Cm of the frame before.
+            flips = [b for t, kind in sc.forge for b in _forge_oh(p, bits, t, forged_jc(p, kind, cms[t - 1]))]
+            what = "JC1..JC3 and OH CRC-16 (" + ", ".join(f"{t}: {kind}" for t, kind in sc.forge) + ")"
+        elif sc.impair == "payload_flip":
             flips = [k * F + _data_slot_bit(p, cms[k], 100)]
             what = "payload bit 100 of the middle data slot"
         elif sc.impair == "pad_flip":
@@ -256,6 +307,7 @@ class FrameExp:
     pad_ok: bool = True
     reasons: list = field(default_factory=list)
     relocked: bool = False      # first frame after a (re)lock: Cm' not trusted (4.4 rule 3)
+    forged: str = ""            # jc_forge: the JC written into this frame
     late: int = 0               # the receiver reads this frame this many bits late (bit slip)
     # derived by expect()
     jc_kind: str = ""
@@ -301,6 +353,10 @@ def _plan(sc: Scenario, n: int, cms: list[int], p: Profile):
         fr[k - 1].reasons.append("tag mismatch")
         fr[k].reasons.append("replay")
         fr[k + 1].reasons.append("PN not predicted")
+    elif sc.impair == "jc_forge":
+        for t, kind in sc.forge:
+            fr[t].forged = kind
+            fr[t].reasons.append("tag mismatch")    # the OH is in the AAD
     elif sc.impair == "am_loss":
         # Frames k, k+1 demapped on their OH CRC; loss at k+2 (lock_bad = 3); the search
         # from (k+2)F + 1 finds frame k+3, confirmed by k+4, the first one processed.
@@ -374,6 +430,14 @@ def expect(sc: Scenario, p: Profile, n_line: int, cms: list[int], jcs: list[byte
             f.jc_crc_ok, kind, cm = r.crc_ok, r.kind, r.cm
         elif not f.jc_crc_ok:
             kind, cm = "crc", None
+        elif f.forged == "over":
+            kind, cm = "same", p.n_slots + 1    # decoded, but outside 0..Pm: unusable (4.4)
+        elif f.forged and not trusted:
+            kind, cm = "stale", None
+        elif f.forged == "pattern":
+            kind, cm = "pattern", None
+        elif f.forged:
+            kind, cm = f.forged, cm_prev + int(f.forged)
         elif kind in ("same", "new"):
             cm = cms[src]
         elif not trusted:
@@ -617,7 +681,7 @@ def transmit(sc: Scenario, recipe, traffic_: Traffic) -> Run:
     from .frame import line_bits
     from .vectorset import generate
     p = get_profile(recipe.profile)
-    taps, tx, frames = generate(recipe, traffic_, make_sec_tx(sc, recipe), sc.min_line_frames)
+    taps, tx, frames = generate(recipe, traffic_, make_sec_tx(sc, recipe), sc.min_line_frames, sc.client)
     cms = [f.map.cm for f in frames]
     imp = impair(sc, p, line_bits(frames), cms)
     return Run(p, taps, tx, frames, imp, expect(sc, p, len(frames), cms, [f.jc for f in frames]), recipe.seed)

@@ -137,13 +137,18 @@ def load_traffic(spec: str, frames: int, seed: int | None) -> TrafficSource:
     return pcap_source(spec, frames)
 
 
-def generate(recipe: Recipe, traffic: Traffic, sec: SecTx | None = None, min_line_frames: int = 0):
+def generate(recipe: Recipe, traffic: Traffic, sec: SecTx | None = None, min_line_frames: int = 0,
+             client_edits: tuple = ()):
     """All taps as integer lists, plus the PCS and frame transmit results.  ``sec``: a
-    prepared transmitter (a scenario's rekey plan) instead of ``sec_tx(recipe)``."""
+    prepared transmitter (a scenario's rekey plan) instead of ``sec_tx(recipe)``;
+    ``client_edits``: (line frame, first clock, clocks, blocks per clock) overriding the
+    client's schedule there (a scenario's pause or burst)."""
     p = get_profile(recipe.profile)
     tx = pcs_tx(traffic, lead_blocks=lead_blocks(p))
     n_line = max(math.ceil(len(tx.b257) / p.cm_nominal) + 2, min_line_frames)
     valid = client_valid(p, n_line, recipe.ppm)
+    for t, c0, n, v in client_edits:
+        valid[t * p.words_per_frame + c0:t * p.words_per_frame + c0 + n] = v
     ftx = FrameTx(p, tx.b257, sec or sec_tx(recipe))
     w = p.words_per_frame
     frames = [ftx.frame(valid[i * w:(i + 1) * w]) for i in range(n_line)]
