@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import zlib
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -147,6 +148,19 @@ SCENARIOS = {s.name: s for s in (
              "refused, STAT bit 1 in frame 9); Cm follows the level (JC 'new' where it jumps); every frame "
              "between the first and the last passes", traffic="idle", frames=0,
              client=((3, 1000, 1, 0), (6, 1000, 200, 0), (8, 200, 1600, 1)), min_line_frames=11),
+    # Frame 4 (JC "-1" at 0 ppm, relative to frame 3's plain Cm) rebuilt in bypass mode with
+    # the TAG of frame 3 kept: one bypass frame among protected ones.
+    Scenario("bypass_mixed", "line frame 4 sent in bypass mode among encrypted frames; the receiver allows bypass",
+             "frame 3 passes (its tag rode in frame 4's PAD); frame 4 has verdict 'bypass', is demapped and "
+             "released in both policies and counts as verified, so frame 5's relative JC is applied; frame 5 "
+             "passes (its PN follows frame 4's); bypass 1", impair="bypass_splice", at=4, allow_bypass=True,
+             min_line_frames=7),
+    Scenario("bypass_refused", "line frame 4 sent in bypass mode among encrypted frames; the receiver requires "
+             "security",
+             "frame 4 fails 'bypass not allowed' on arrival (dropped in both policies; bypass 1); the prediction "
+             "stays at PN(4), so frame 5 fails 'PN not predicted' and is 'stale'; frame 6 is predicted from frame 5's "
+             "PAD (only the last frame's 'tag lost')",
+             impair="bypass_splice", at=4, min_line_frames=7),
 )}
 
 
@@ -250,7 +264,21 @@ def _forge_oh(p: Profile, bits: np.ndarray, t: int, jc: bytes) -> list[int]:
     return [o + int(i) for i in np.flatnonzero(diff)]
 
 
-def impair(sc: Scenario, p: Profile, bits: np.ndarray, cms: list[int]) -> Impaired:
+def _bypass_frame(p: Profile, bits: np.ndarray, t: int, plain: bytes) -> np.ndarray:
+    """Frame t as a bypass frame: its PAD with mode 0 (TAG and tag-valid flag kept, CRC-32
+    recomputed, 6.2) and its clear payload; AM and OH unchanged."""
+    o = t * p.frame_bits + p.am_bits
+    pad = bytearray(np.packbits(bits[o:o + p.pad_bits]).tobytes())
+    pad[1] = 0
+    pad[-4:] = zlib.crc32(bytes(pad[:-4])).to_bytes(4, "big")
+    f = bits[t * p.frame_bits:(t + 1) * p.frame_bits].copy()
+    f[p.am_bits:p.am_bits + p.pad_bits] = np.unpackbits(np.frombuffer(bytes(pad), np.uint8))
+    f[p.header_bits:] = np.unpackbits(np.frombuffer(plain, np.uint8))[:p.frame_bits - p.header_bits]
+    return f
+
+
+def impair(sc: Scenario, p: Profile, bits: np.ndarray, cms: list[int], plain: list[bytes] | None = None) -> Impaired:
+    """The scenario's line; ``plain``: the frames' clear payloads (needed by bypass_splice)."""
     F, k = p.frame_bits, sc.at
     n_words = len(bits) // p.word_bits
     bits = bits.copy()
@@ -285,6 +313,11 @@ def impair(sc: Scenario, p: Profile, bits: np.ndarray, cms: list[int]) -> Impair
         w0, w1 = k * p.words_per_frame, (k + 1) * p.words_per_frame
         return Impaired(bits, f"line frame {k} replaced by a copy of line frame {j}", replay_source=j,
                         tx_ranges=[[0, w0], [w1, n_words]])
+    if sc.impair == "bypass_splice":
+        bits[k * F:(k + 1) * F] = _bypass_frame(p, bits, k, plain[k])
+        w0, w1 = k * p.words_per_frame, (k + 1) * p.words_per_frame
+        return Impaired(bits, f"line frame {k} sent in bypass (PAD mode 0, CRC-32 recomputed, payload in clear)",
+                        tx_ranges=[[0, w0], [w1, n_words]])
     if sc.impair == "bit_slip":
         q = k * F + F // 2
         # One bit deleted; a zero appended keeps whole words (it lands in the last frame's fill).
@@ -308,6 +341,7 @@ class FrameExp:
     reasons: list = field(default_factory=list)
     relocked: bool = False      # first frame after a (re)lock: Cm' not trusted (4.4 rule 3)
     forged: str = ""            # jc_forge: the JC written into this frame
+    bypass: bool = False        # sent in bypass mode (bypass_splice)
     late: int = 0               # the receiver reads this frame this many bits late (bit slip)
     # derived by expect()
     jc_kind: str = ""
@@ -357,6 +391,11 @@ def _plan(sc: Scenario, n: int, cms: list[int], p: Profile):
         for t, kind in sc.forge:
             fr[t].forged = kind
             fr[t].reasons.append("tag mismatch")    # the OH is in the AAD
+    elif sc.impair == "bypass_splice":
+        fr[k].bypass = True
+        if not sc.allow_bypass:
+            fr[k].reasons.append("bypass not allowed")
+            fr[k + 1].reasons.append("PN not predicted")     # refused: the prediction stays at PN(k)
     elif sc.impair == "am_loss":
         # Frames k, k+1 demapped on their OH CRC; loss at k+2 (lock_bad = 3); the search
         # from (k+2)F + 1 finds frame k+3, confirmed by k+4, the first one processed.
@@ -451,7 +490,7 @@ def expect(sc: Scenario, p: Profile, n_line: int, cms: list[int], jcs: list[byte
         f.cm = cm_prev
         if sc.mode == "bypass" and not sc.allow_bypass:
             f.reasons = ["bypass not allowed"]
-        f.verdict = "fail" if f.reasons else "bypass" if sc.mode == "bypass" else "pass"
+        f.verdict = "fail" if f.reasons else "bypass" if sc.mode == "bypass" or f.bypass else "pass"
         # 4.4 rule 3: the next frame may apply a relative change to this Cm only if this
         # frame was demapped and verified (its verdict is known at the next frame's PAD).
         trusted = f.usable and f.verdict in ("pass", "bypass")
@@ -482,7 +521,7 @@ def expect(sc: Scenario, p: Profile, n_line: int, cms: list[int], jcs: list[byte
         reasons = [r for f in frames for r in f.reasons]
         sec = {"frames": len(frames), "passed": sum(f.verdict == "pass" for f in frames),
                "failed": sum(f.verdict == "fail" for f in frames),
-               "bypass": sum(sc.mode == "bypass" and f.pad_ok for f in frames),
+               "bypass": sum((sc.mode == "bypass" or f.bypass) and f.pad_ok for f in frames),
                "tag_failures": reasons.count("tag mismatch"), "tags_lost": reasons.count("tag lost"),
                "replays": reasons.count("replay"), "unknown_an": reasons.count("unknown AN"),
                "pad_errors": reasons.count("PAD invalid"), "pn_unpredicted": reasons.count("PN not predicted"),
@@ -683,7 +722,7 @@ def transmit(sc: Scenario, recipe, traffic_: Traffic) -> Run:
     p = get_profile(recipe.profile)
     taps, tx, frames = generate(recipe, traffic_, make_sec_tx(sc, recipe), sc.min_line_frames, sc.client)
     cms = [f.map.cm for f in frames]
-    imp = impair(sc, p, line_bits(frames), cms)
+    imp = impair(sc, p, line_bits(frames), cms, [f.plain for f in frames])
     return Run(p, taps, tx, frames, imp, expect(sc, p, len(frames), cms, [f.jc for f in frames]), recipe.seed)
 
 

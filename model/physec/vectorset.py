@@ -850,7 +850,7 @@ def _check_framer(d: Path, p: Profile, recipe: Recipe, sc, taps: dict, counts: d
         if m in cmp:
             cmp[m].check()
         else:                                           # a scenario's line: impaired as the set's
-            line = scn.line_words(p, scn.impair(sc, p, line_bits(kept), cms).bits)
+            line = scn.line_words(p, scn.impair(sc, p, line_bits(kept), cms, [f.plain for f in kept]).bits)
             _first_diff("framer(257b.hex, valid.hex) vs line.hex", line,
                         rows_to_ints(read_rows(d / taps["line"].file, taps["line"], counts["line"])),
                         taps["line"].width)

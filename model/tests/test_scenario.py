@@ -52,6 +52,12 @@ ALARMS = {
     "jc_forge": {"rx.jc_pattern_errors": 1, "rx.unusable_frames": 2, "sec.tag_failures": 2},
     # FIFO underflow and overflow are transmitter events (STAT), not receiver alarms
     "client_rate": {},
+    # one bypass frame (frame 4), accepted: only the bypass counter
+    "bypass_mixed": {"sec.bypass": 1},
+    # frame 4 refused (counted as bypass too); frame 5 not predicted and, after a refused
+    # frame, "stale" (its JC is "+1")
+    "bypass_refused": {"sec.bypass": 1, "sec.pn_unpredicted": 1, "rx.jc_pattern_errors": 1,
+                       "rx.unusable_frames": 1},
 }
 
 
