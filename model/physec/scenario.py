@@ -46,6 +46,7 @@ REASON_BITS = {"key changed": 7, **{r: 6 - i for i, r in enumerate(ARRIVAL + LAT
 JC_KIND = {"same": 0, "+1": 1, "+2": 2, "-1": 3, "-2": 4, "new": 5, "crc": 6, "pattern": 7, "stale": 8}
 VERDICT = {"pass": 0, "fail": 1, "bypass": 2}
 REKEY_AN = 1
+UNKEYED_AN = 2      # pad_an: an AN no receiver of a scenario holds a key for
 
 # Counters whose excess over the inherent start/end of a stream (first frame not
 # predicted, the "stale" frames right after it, last frame's tag lost) is an alarm.
@@ -161,6 +162,9 @@ SCENARIOS = {s.name: s for s in (
              "stays at PN(4), so frame 5 fails 'PN not predicted' and is 'stale'; frame 6 is predicted from frame 5's "
              "PAD (only the last frame's 'tag lost')",
              impair="bypass_splice", at=4, min_line_frames=7),
+    Scenario("unknown_an", "line frame 4's PAD names AN 2 (no key at the receiver), CRC-32 valid",
+             "frame 4 fails 'unknown AN' on arrival (dropped in both policies); the prediction stays at PN(4), "
+             "so frame 5 fails 'PN not predicted' and is 'stale'", impair="pad_an", at=4, min_line_frames=7),
 )}
 
 
@@ -264,17 +268,18 @@ def _forge_oh(p: Profile, bits: np.ndarray, t: int, jc: bytes) -> list[int]:
     return [o + int(i) for i in np.flatnonzero(diff)]
 
 
-def _bypass_frame(p: Profile, bits: np.ndarray, t: int, plain: bytes) -> np.ndarray:
-    """Frame t as a bypass frame: its PAD with mode 0 (TAG and tag-valid flag kept, CRC-32
-    recomputed, 6.2) and its clear payload; AM and OH unchanged."""
+def _rewrite_pad(p: Profile, bits: np.ndarray, t: int, byte: int, value: int) -> None:
+    """Frame t's PAD byte ``byte`` set to ``value``, the CRC-32 recomputed (6.2), in place."""
     o = t * p.frame_bits + p.am_bits
     pad = bytearray(np.packbits(bits[o:o + p.pad_bits]).tobytes())
-    pad[1] = 0
+    pad[byte] = value
     pad[-4:] = zlib.crc32(bytes(pad[:-4])).to_bytes(4, "big")
-    f = bits[t * p.frame_bits:(t + 1) * p.frame_bits].copy()
-    f[p.am_bits:p.am_bits + p.pad_bits] = np.unpackbits(np.frombuffer(bytes(pad), np.uint8))
-    f[p.header_bits:] = np.unpackbits(np.frombuffer(plain, np.uint8))[:p.frame_bits - p.header_bits]
-    return f
+    bits[o:o + p.pad_bits] = np.unpackbits(np.frombuffer(bytes(pad), np.uint8))
+
+
+def _pad_byte(p: Profile, bits: np.ndarray, t: int, byte: int) -> int:
+    o = t * p.frame_bits + p.am_bits + 8 * byte
+    return int(np.packbits(bits[o:o + 8])[0])
 
 
 def impair(sc: Scenario, p: Profile, bits: np.ndarray, cms: list[int], plain: list[bytes] | None = None) -> Impaired:
@@ -313,11 +318,18 @@ def impair(sc: Scenario, p: Profile, bits: np.ndarray, cms: list[int], plain: li
         w0, w1 = k * p.words_per_frame, (k + 1) * p.words_per_frame
         return Impaired(bits, f"line frame {k} replaced by a copy of line frame {j}", replay_source=j,
                         tx_ranges=[[0, w0], [w1, n_words]])
-    if sc.impair == "bypass_splice":
-        bits[k * F:(k + 1) * F] = _bypass_frame(p, bits, k, plain[k])
+    if sc.impair in ("bypass_splice", "pad_an"):
+        # TAG and tag-valid flag kept: the previous frame's verdict is unaffected.
+        if sc.impair == "bypass_splice":
+            _rewrite_pad(p, bits, k, 1, 0)
+            bits[k * F + p.header_bits:(k + 1) * F] = np.unpackbits(np.frombuffer(plain[k], np.uint8))[
+                :F - p.header_bits]
+            what = "sent in bypass (PAD mode 0, CRC-32 recomputed, payload in clear)"
+        else:
+            _rewrite_pad(p, bits, k, 2, _pad_byte(p, bits, k, 2) & 0x3F | UNKEYED_AN << 6)
+            what = f"PAD AN set to {UNKEYED_AN} (CRC-32 recomputed)"
         w0, w1 = k * p.words_per_frame, (k + 1) * p.words_per_frame
-        return Impaired(bits, f"line frame {k} sent in bypass (PAD mode 0, CRC-32 recomputed, payload in clear)",
-                        tx_ranges=[[0, w0], [w1, n_words]])
+        return Impaired(bits, f"line frame {k} {what}", tx_ranges=[[0, w0], [w1, n_words]])
     if sc.impair == "bit_slip":
         q = k * F + F // 2
         # One bit deleted; a zero appended keeps whole words (it lands in the last frame's fill).
@@ -396,6 +408,10 @@ def _plan(sc: Scenario, n: int, cms: list[int], p: Profile):
         if not sc.allow_bypass:
             fr[k].reasons.append("bypass not allowed")
             fr[k + 1].reasons.append("PN not predicted")     # refused: the prediction stays at PN(k)
+    elif sc.impair == "pad_an":
+        fr[k].an = UNKEYED_AN
+        fr[k].reasons.append("unknown AN")
+        fr[k + 1].reasons.append("PN not predicted")     # refused: the prediction stays at PN(k)
     elif sc.impair == "am_loss":
         # Frames k, k+1 demapped on their OH CRC; loss at k+2 (lock_bad = 3); the search
         # from (k+2)F + 1 finds frame k+3, confirmed by k+4, the first one processed.
