@@ -75,6 +75,7 @@ class Scenario:
     at: int = K                 # line frame of the impairment
     forge: tuple = ()           # jc_forge: (line frame, JC written: "+2", "-2", "pattern", "over")
     client: tuple = ()          # client schedule overrides: (line frame, first clock, clocks, blocks per clock)
+    mac: tuple = ()             # MAC events sent in an idle stretch carried by line frame `at` (MAC_EVENTS)
     min_line_frames: int = 5
 
 
@@ -162,6 +163,12 @@ SCENARIOS = {s.name: s for s in (
              "stays at PN(4), so frame 5 fails 'PN not predicted' and is 'stale'; frame 6 is predicted from frame 5's "
              "PAD (only the last frame's 'tag lost')",
              impair="bypass_splice", at=4, min_line_frames=7),
+    # Frame 3 passes and is delivered in both policies (plain JC at 0 ppm).
+    Scenario("mac_events", "a /Q/ ordered set, a runt (44 bytes with FCS) and a frame with a bad SFD sent by the "
+             "client in a gap between Ethernet frames carried by line frame 3",
+             "every line frame as in clean; the client MAC receiver counts one ordered set and two errored frames "
+             "('runt', 'bad preamble/SFD') in both policies; every Ethernet frame of the pcap is received",
+             impair="none", at=3, mac=("ordered_set", "runt", "preamble")),
     Scenario("unknown_an", "line frame 4's PAD names AN 2 (no key at the receiver), CRC-32 valid",
              "frame 4 fails 'unknown AN' on arrival (dropped in both policies); the prediction stays at PN(4), "
              "so frame 5 fails 'PN not predicted' and is 'stale'", impair="pad_an", at=4, min_line_frames=7),
@@ -214,6 +221,45 @@ def receive(sc: Scenario, p: Profile, bits: np.ndarray, seed: int | None, policy
     link, _, rx = keys(sc, seed)
     srx = SecRx(rx, link, policy, require_security=not sc.allow_bypass)
     return deframe(p, bits, srx), srx.cnt
+
+
+# ---- MAC events in the client stream -------------------------------------------
+
+def _mac_event(kind: str) -> tuple[list[int], list[bool]]:
+    """CGMII characters of one event, whole transfers: a /Q/ (lane 0, O0 = 0, lanes 4-7
+    zero, spec 3.2), or a frame /S/ 55 x 6 D5 + bytes + FCS /T/ that is a runt (40 bytes,
+    44 with FCS) or has its SFD replaced by 55 (60 bytes); idles fill the last transfer."""
+    if kind == "ordered_set":
+        return [0x9C, 0, 0, 1, 0, 0, 0, 0], [True] + [False] * 7
+    body = bytes(range(40 if kind == "runt" else 60))
+    sfd = 0xD5 if kind == "runt" else 0x55
+    d = [0xFB, *[0x55] * 6, sfd, *body, *zlib.crc32(body).to_bytes(4, "little"), 0xFD]
+    c = [True] + [False] * (len(d) - 2) + [True]
+    pad = -len(d) % 8
+    return d + [0x07] * pad, c + [True] * pad
+
+
+MAC_EVENTS = {"ordered_set": "ordered_sets", "runt": "runt", "preamble": "bad preamble/SFD"}
+
+
+def mac_inject(sc: Scenario, frames, cg, layout):
+    """The CGMII stream with the scenario's MAC events, one idle transfer apart, in the first
+    gap between Ethernet frames that holds them, at least 16 idles from both frames, and
+    whose 257b blocks line frame ``sc.at`` carries (its data slots' client blocks)."""
+    from .pcs66 import Cgmii
+    ev = [_mac_event(k) for k in sc.mac]
+    data = [x for d, _ in ev for x in d + [0x07] * 8]
+    ctrl = [x for _, c in ev for x in c + [True] * 8]
+    slots = frames[sc.at].map.slots
+    lo, hi = 32 * int(slots[slots >= 0].min()), 32 * (int(slots.max()) + 1)
+    for e, s in zip(layout.ends[:-1], layout.starts[1:]):
+        a = max(-(-(int(e) + 16) // 8) * 8, lo)
+        if a + len(data) <= min(int(s) - 16, hi):
+            d, c = cg.data.copy(), cg.ctrl.copy()
+            d.reshape(-1)[a:a + len(data)] = data
+            c.reshape(-1)[a:a + len(ctrl)] = ctrl
+            return Cgmii(d, c)
+    raise ValueError(f"scenario {sc.name}: no gap in line frame {sc.at} holds the MAC events")
 
 
 # ---- impairments -----------------------------------------------------------------
@@ -690,6 +736,12 @@ def check_outcome(sc: Scenario, p: Profile, exp: Expected, rx: RxResult, sec_cou
             pos += gaps[e.line]
     if pos != len(got):
         fail(f"{len(got)} blocks out, the frames account for {pos}")
+    if sc.mac:
+        st = pcs_rx(rx.blocks).stats
+        got = {k: st.ordered_sets if k == "ordered_set" else st.reasons.get(MAC_EVENTS[k], 0) for k in MAC_EVENTS}
+        want = {k: sc.mac.count(k) for k in MAC_EVENTS}
+        if got != want:
+            fail(f"client MAC receiver: {got} MAC events, expected {want}")
     if eth_frames is not None and policy == STORE_AND_FORWARD:
         lost = lost_ethernet_frames(p, tx_frames, layout, exp, policy)
         want = [f for i, f in enumerate(expected_rx(eth_frames)) if i not in lost]
@@ -701,6 +753,8 @@ def check_outcome(sc: Scenario, p: Profile, exp: Expected, rx: RxResult, sec_cou
 
 def outcome_meta(sc: Scenario, exp: Expected) -> dict:
     return {"rx_frames": [f.line for f in exp.frames],
+            # the client MAC receiver's counts of the scenario's MAC events (spec 3.1), both policies
+            "mac_events": {MAC_EVENTS[k]: sc.mac.count(k) for k in MAC_EVENTS},
             "verdicts": {str(f.line): [f.verdict, *f.reasons] for f in exp.frames},
             "alarms": exp.alarms,
             "counters": {pol: c for pol, c in exp.counters.items()}}
@@ -737,6 +791,9 @@ def transmit(sc: Scenario, recipe, traffic_: Traffic) -> Run:
     from .vectorset import generate
     p = get_profile(recipe.profile)
     taps, tx, frames = generate(recipe, traffic_, make_sec_tx(sc, recipe), sc.min_line_frames, sc.client)
+    if sc.mac:      # Cm does not depend on the content: the first run says which blocks frame `at` carries
+        taps, tx, frames = generate(recipe, traffic_, make_sec_tx(sc, recipe), sc.min_line_frames, sc.client,
+                                    lambda cg, layout: mac_inject(sc, frames, cg, layout))
     cms = [f.map.cm for f in frames]
     imp = impair(sc, p, line_bits(frames), cms, [f.plain for f in frames])
     return Run(p, taps, tx, frames, imp, expect(sc, p, len(frames), cms, [f.jc for f in frames]), recipe.seed)

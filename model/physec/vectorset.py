@@ -36,7 +36,7 @@ from .hexio import (TapReader, TapWriter, b66_rows, b257_rows, bytes_rows, cgmii
 from .mac import MAX_FRAME, MacRx, MacTx
 from .pcapio import FrameWriter, PcapError, iter_frames
 from .pad import MODE_AUTH, MODE_BYPASS, MODE_ENCRYPT
-from .pcs import pcs_tx
+from .pcs import PcsTx, pcs_tx
 from .pcs66 import decode_66b, encode_66b
 from .progress import Progress
 from .sec import CUT_THROUGH, STORE_AND_FORWARD, SecKey, SecRx, SecTx
@@ -138,13 +138,18 @@ def load_traffic(spec: str, frames: int, seed: int | None) -> TrafficSource:
 
 
 def generate(recipe: Recipe, traffic: Traffic, sec: SecTx | None = None, min_line_frames: int = 0,
-             client_edits: tuple = ()):
+             client_edits: tuple = (), cgmii_edit=None):
     """All taps as integer lists, plus the PCS and frame transmit results.  ``sec``: a
     prepared transmitter (a scenario's rekey plan) instead of ``sec_tx(recipe)``;
     ``client_edits``: (line frame, first clock, clocks, blocks per clock) overriding the
-    client's schedule there (a scenario's pause or burst)."""
+    client's schedule there (a scenario's pause or burst); ``cgmii_edit(cgmii, layout)``:
+    the MAC's stream as the client sends it (a scenario's MAC events in an idle stretch)."""
     p = get_profile(recipe.profile)
     tx = pcs_tx(traffic, lead_blocks=lead_blocks(p))
+    if cgmii_edit is not None:
+        cg = cgmii_edit(tx.cgmii, tx.layout)
+        b66 = encode_66b(cg)
+        tx = PcsTx(cg, b66, transcode_257b(b66), tx.layout)
     n_line = max(math.ceil(len(tx.b257) / p.cm_nominal) + 2, min_line_frames)
     valid = client_valid(p, n_line, recipe.ppm)
     for t, c0, n, v in client_edits:

@@ -72,6 +72,35 @@ def _undecodable(x: int):
     return "R-3.4-bad-nibble" if x >> (5 + 64 * f) & 0xF in (0x0, 0x3, 0x5, 0x6, 0xD) else None
 
 
+TERMINATE = {0x87: 0, 0x99: 1, 0xAA: 2, 0xB4: 3, 0xCC: 4, 0xD2: 5, 0xE1: 6, 0xFF: 7}   # type -> data chars
+
+
+def _mac_events(path: Path) -> set:
+    """Spec 3.1 rules shown by a 66b stream (rx66b_sf.hex), decoded here from the 3.2 table:
+    a /Q/ block (type 4B), a start block whose SFD (lane 7) is not D5, a frame of fewer than
+    64 bytes with FCS (data characters between /S/'s SFD and /T/)."""
+    out, n = set(), None
+    for s in path.read_text().splitlines():
+        if s.startswith("//"):
+            continue
+        x = int(s, 16)
+        if x & 3 == 2:                      # data block
+            n = None if n is None else n + 8
+            continue
+        t, pl = x >> 2 & 0xFF, x >> 2
+        if t == 0x4B:
+            out.add("R-3.1-ordered-set")
+        elif t == 0x78:
+            if [pl >> 8 * k & 0xFF for k in range(1, 8)] != [0x55] * 6 + [0xD5]:
+                out.add("R-3.1-preamble")
+            n = 0
+        elif t in TERMINATE and n is not None:
+            if n + TERMINATE[t] < 64:
+                out.add("R-3.1-runt")
+            n = None
+    return out
+
+
 COUNTER_RULES = {"R-5.5-lock": "locks", "R-5.5-loss": "lock_losses", "R-5.5-lost-frames": "lost_frames",
                  "R-6.4-key-switch": "key_switches"}
 
@@ -125,6 +154,10 @@ def test_row_is_shown_by_its_sets(rule):
             a = rule.split()[1]
             assert man["alarms"].get(a, 0) > 0, f"{rule}: {name}'s manifest has no alarm {a}"
             continue
+        if rule.startswith("R-3.1-"):          # what leaves the receiver (store-and-forward) and the manifest
+            assert rule in _mac_events(d / "rx66b_sf.hex"), f"{rule}: {name}/rx66b_sf.hex does not show it"
+            assert sum(man["mac_events"].values()) > 0, f"{rule}: {name} states no MAC events"
+            continue
         if rule.startswith("R-3.4-"):          # blocks the receiver emitted (cut-through), no frames
             blocks = (d / "rx257b.hex").read_text().splitlines()
             assert any(_undecodable(int(b, 16)) == rule for b in blocks if not b.startswith("//")), \
@@ -150,3 +183,6 @@ def test_the_table_check_can_fail():
     i = json.loads((d / "manifest.json").read_text())["scenario"]["rx_frames"].index(4)
     w = _f(_rxstat(d)[i])
     assert _frame_check("R-4.4-pattern")(w, w) and not _frame_check("R-4.4-plus2")(w, w)
+    assert _mac_events(_set_dir("mac_events") / "rx66b_sf.hex") == {"R-3.1-ordered-set", "R-3.1-runt",
+                                                                      "R-3.1-preamble"}
+    assert _mac_events(_set_dir("clean") / "rx66b_sf.hex") == set()

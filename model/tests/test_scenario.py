@@ -58,6 +58,8 @@ ALARMS = {
     # frame, "stale" (its JC is "+1")
     "bypass_refused": {"sec.bypass": 1, "sec.pn_unpredicted": 1, "rx.jc_pattern_errors": 1,
                        "rx.unusable_frames": 1},
+    # MAC events are the client's business: no receiver alarm
+    "mac_events": {},
     # frame 4 refused (unknown AN), frame 5 not predicted and "stale"
     "unknown_an": {"sec.unknown_an": 1, "sec.pn_unpredicted": 1, "rx.jc_pattern_errors": 1,
                    "rx.unusable_frames": 1},
