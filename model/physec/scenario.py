@@ -164,11 +164,16 @@ SCENARIOS = {s.name: s for s in (
              "PAD (only the last frame's 'tag lost')",
              impair="bypass_splice", at=4, min_line_frames=7),
     # Frame 3 passes and is delivered in both policies (plain JC at 0 ppm).
-    Scenario("mac_events", "a /Q/ ordered set, a runt (44 bytes with FCS) and a frame with a bad SFD sent by the "
-             "client in a gap between Ethernet frames carried by line frame 3",
-             "every line frame as in clean; the client MAC receiver counts one ordered set and two errored frames "
-             "('runt', 'bad preamble/SFD') in both policies; every Ethernet frame of the pcap is received",
-             impair="none", at=3, mac=("ordered_set", "runt", "preamble")),
+    Scenario("mac_events", "the client sends, in a gap between Ethernet frames carried by line frame 3, a /Q/, "
+             "8 stray data characters, a runt, frames with a bad SFD, a wrong FCS, an /E/, a /Q/ "
+             "inside, and one without /T/",
+             "every line frame as in clean; the client MAC receiver (both policies) counts 1 ordered set, 8 stray "
+             "data, 1 FCS error and errored frames: 'runt', 'bad preamble/SFD' (2: the frame after the one "
+             "without /T/ has SFD 55 too), 'error character', 'control character in frame', 'start before "
+             "terminate'; every Ethernet frame of the pcap "
+             "is received", impair="none", at=3,
+             mac=("ordered_set", "stray_data", "runt", "preamble", "fcs", "error_char",
+                  "control_char", "no_terminate", "preamble")),
     Scenario("unknown_an", "line frame 4's PAD names AN 2 (no key at the receiver), CRC-32 valid",
              "frame 4 fails 'unknown AN' on arrival (dropped in both policies); the prediction stays at PN(4), "
              "so frame 5 fails 'PN not predicted' and is 'stale'", impair="pad_an", at=4, min_line_frames=7),
@@ -225,21 +230,50 @@ def receive(sc: Scenario, p: Profile, bits: np.ndarray, seed: int | None, policy
 
 # ---- MAC events in the client stream -------------------------------------------
 
-def _mac_event(kind: str) -> tuple[list[int], list[bool]]:
-    """CGMII characters of one event, whole transfers: a /Q/ (lane 0, O0 = 0, lanes 4-7
-    zero, spec 3.2), or a frame /S/ 55 x 6 D5 + bytes + FCS /T/ that is a runt (40 bytes,
-    44 with FCS) or has its SFD replaced by 55 (60 bytes); idles fill the last transfer."""
-    if kind == "ordered_set":
-        return [0x9C, 0, 0, 1, 0, 0, 0, 0], [True] + [False] * 7
-    body = bytes(range(40 if kind == "runt" else 60))
-    sfd = 0xD5 if kind == "runt" else 0x55
-    d = [0xFB, *[0x55] * 6, sfd, *body, *zlib.crc32(body).to_bytes(4, "little"), 0xFD]
-    c = [True] + [False] * (len(d) - 2) + [True]
+def _frame_chars(body: bytes, sfd: int = 0xD5, fcs_xor: int = 0, at_e: int | None = None, at_q: int | None = None,
+                 terminate: bool = True) -> tuple[list[int], list[bool]]:
+    """/S/ 55 x 6 SFD + body + FCS (+ /T/), whole transfers (idles after /T/); ``at_e``: that
+    body byte sent as /E/; ``at_q``: the transfer of that body offset replaced by a /Q/."""
+    d = [0xFB, *[0x55] * 6, sfd, *body, *(zlib.crc32(body) ^ fcs_xor).to_bytes(4, "little")]
+    c = [True] + [False] * (len(d) - 1)
+    if at_e is not None:
+        d[8 + at_e], c[8 + at_e] = 0xFE, True
+    if at_q is not None:
+        q = (8 + at_q) // 8 * 8
+        d[q:q + 8], c[q:q + 8] = [0x9C, 0, 0, 1, 0, 0, 0, 0], [True] + [False] * 7
+    if terminate:
+        d, c = d + [0xFD], c + [True]
     pad = -len(d) % 8
     return d + [0x07] * pad, c + [True] * pad
 
 
-MAC_EVENTS = {"ordered_set": "ordered_sets", "runt": "runt", "preamble": "bad preamble/SFD"}
+def _mac_event(kind: str) -> tuple[list[int], list[bool]]:
+    """CGMII characters of one event, whole transfers: a /Q/ between frames (lane 0, O0 = 0,
+    lanes 4-7 zero, spec 3.2), a transfer of stray data, or a frame that is a
+    runt (40 bytes, 44 with FCS), has SFD 55, a wrong FCS, an /E/, a /Q/ inside, or no /T/
+    (the next event's /S/ comes first)."""
+    body = bytes(range(60))
+    return {"ordered_set": ([0x9C, 0, 0, 1, 0, 0, 0, 0], [True] + [False] * 7),
+            "stray_data": (list(range(1, 9)), [False] * 8),
+            "runt": _frame_chars(body[:40]), "preamble": _frame_chars(body, sfd=0x55),
+            "fcs": _frame_chars(body, fcs_xor=1), "error_char": _frame_chars(body, at_e=20),
+            "control_char": _frame_chars(body, at_q=24), "no_terminate": _frame_chars(body[:20], terminate=False),
+            }[kind]
+
+
+# event -> the MAC receiver's count of it (RxStats field, or its reason)
+# (No stray /T/: the error blocks of frames not delivered are /E/ between frames, counted
+# as stray_control too, so that count is not the scenario's alone.)
+MAC_EVENTS = {"ordered_set": "ordered_sets", "stray_data": "stray_data",
+              "runt": "runt", "preamble": "bad preamble/SFD", "fcs": "fcs_errors", "error_char": "error character",
+              "control_char": "control character in frame", "no_terminate": "start before terminate"}
+# counted per character, not per event
+MAC_PER_CHAR = {"stray_data": 8}
+
+
+def mac_counts(sc: Scenario) -> dict:
+    """What the client MAC receiver counts of the scenario's MAC events (spec 3.1)."""
+    return {v: sc.mac.count(k) * MAC_PER_CHAR.get(k, 1) for k, v in MAC_EVENTS.items()}
 
 
 def mac_inject(sc: Scenario, frames, cg, layout):
@@ -248,8 +282,10 @@ def mac_inject(sc: Scenario, frames, cg, layout):
     whose 257b blocks line frame ``sc.at`` carries (its data slots' client blocks)."""
     from .pcs66 import Cgmii
     ev = [_mac_event(k) for k in sc.mac]
-    data = [x for d, _ in ev for x in d + [0x07] * 8]
-    ctrl = [x for _, c in ev for x in c + [True] * 8]
+    # one idle transfer after each event, none after a frame without /T/ (the next /S/ ends it)
+    gap = [[] if k == "no_terminate" else [0x07] * 8 for k in sc.mac]
+    data = [x for (d, _), g in zip(ev, gap) for x in d + g]
+    ctrl = [x for (_, c), g in zip(ev, gap) for x in c + [True] * len(g)]
     slots = frames[sc.at].map.slots
     lo, hi = 32 * int(slots[slots >= 0].min()), 32 * (int(slots.max()) + 1)
     for e, s in zip(layout.ends[:-1], layout.starts[1:]):
@@ -738,8 +774,8 @@ def check_outcome(sc: Scenario, p: Profile, exp: Expected, rx: RxResult, sec_cou
         fail(f"{len(got)} blocks out, the frames account for {pos}")
     if sc.mac:
         st = pcs_rx(rx.blocks).stats
-        got = {k: st.ordered_sets if k == "ordered_set" else st.reasons.get(MAC_EVENTS[k], 0) for k in MAC_EVENTS}
-        want = {k: sc.mac.count(k) for k in MAC_EVENTS}
+        got = {v: getattr(st, v) if hasattr(st, v) else st.reasons.get(v, 0) for v in MAC_EVENTS.values()}
+        want = mac_counts(sc)
         if got != want:
             fail(f"client MAC receiver: {got} MAC events, expected {want}")
     if eth_frames is not None and policy == STORE_AND_FORWARD:
@@ -754,7 +790,7 @@ def check_outcome(sc: Scenario, p: Profile, exp: Expected, rx: RxResult, sec_cou
 def outcome_meta(sc: Scenario, exp: Expected) -> dict:
     return {"rx_frames": [f.line for f in exp.frames],
             # the client MAC receiver's counts of the scenario's MAC events (spec 3.1), both policies
-            "mac_events": {MAC_EVENTS[k]: sc.mac.count(k) for k in MAC_EVENTS},
+            "mac_events": mac_counts(sc),
             "verdicts": {str(f.line): [f.verdict, *f.reasons] for f in exp.frames},
             "alarms": exp.alarms,
             "counters": {pol: c for pol, c in exp.counters.items()}}

@@ -10,6 +10,7 @@ frame (decoded here from the spec 7.1 layout, not with the model's reader), or i
 counter / alarm in the manifest."""
 import json
 import re
+import zlib
 from pathlib import Path
 
 import pytest
@@ -77,27 +78,43 @@ TERMINATE = {0x87: 0, 0x99: 1, 0xAA: 2, 0xB4: 3, 0xCC: 4, 0xD2: 5, 0xE1: 6, 0xFF
 
 def _mac_events(path: Path) -> set:
     """Spec 3.1 rules shown by a 66b stream (rx66b_sf.hex), decoded here from the 3.2 table:
-    a /Q/ block (type 4B), a start block whose SFD (lane 7) is not D5, a frame of fewer than
-    64 bytes with FCS (data characters between /S/'s SFD and /T/)."""
-    out, n = set(), None
+    /Q/ (type 4B) between frames or inside one, data blocks outside frames, /S/ inside a
+    frame, a start block whose lanes 1..7 are not 55 x 6, D5, an error block (1E, code 1E)
+    inside a frame, a frame of fewer than 64 bytes with FCS, a wrong FCS (zlib CRC-32)."""
+    out, frame, errored = set(), None, False
     for s in path.read_text().splitlines():
         if s.startswith("//"):
             continue
         x = int(s, 16)
-        if x & 3 == 2:                      # data block
-            n = None if n is None else n + 8
+        pl = x >> 2
+        lanes = [pl >> 8 * k & 0xFF for k in range(8)]
+        if x & 3 == 2:                                          # data block
+            if frame is None:
+                out.add("R-3.1-stray-data")
+            else:
+                frame += lanes
             continue
-        t, pl = x >> 2 & 0xFF, x >> 2
+        t = lanes[0]
         if t == 0x4B:
-            out.add("R-3.1-ordered-set")
+            out.add("R-3.1-ordered-set" if frame is None else "R-3.1-control-char")
+            errored |= frame is not None
+        elif t == 0x1E and frame is not None and pl >> 8 & 0x7F == 0x1E:
+            out.add("R-3.1-error-char")
+            errored = True
         elif t == 0x78:
-            if [pl >> 8 * k & 0xFF for k in range(1, 8)] != [0x55] * 6 + [0xD5]:
+            if frame is not None:
+                out.add("R-3.1-start-before-terminate")
+            errored = lanes[1:] != [0x55] * 6 + [0xD5]
+            if errored:
                 out.add("R-3.1-preamble")
-            n = 0
-        elif t in TERMINATE and n is not None:
-            if n + TERMINATE[t] < 64:
+            frame = []
+        elif t in TERMINATE and frame is not None:
+            frame += lanes[1:1 + TERMINATE[t]]
+            if len(frame) < 64:
                 out.add("R-3.1-runt")
-            n = None
+            elif not errored and zlib.crc32(bytes(frame[:-4])) != int.from_bytes(bytes(frame[-4:]), "little"):
+                out.add("R-3.1-fcs")
+            frame = None
     return out
 
 
@@ -183,6 +200,7 @@ def test_the_table_check_can_fail():
     i = json.loads((d / "manifest.json").read_text())["scenario"]["rx_frames"].index(4)
     w = _f(_rxstat(d)[i])
     assert _frame_check("R-4.4-pattern")(w, w) and not _frame_check("R-4.4-plus2")(w, w)
-    assert _mac_events(_set_dir("mac_events") / "rx66b_sf.hex") == {"R-3.1-ordered-set", "R-3.1-runt",
-                                                                      "R-3.1-preamble"}
+    assert _mac_events(_set_dir("mac_events") / "rx66b_sf.hex") == {
+        "R-3.1-ordered-set", "R-3.1-stray-data", "R-3.1-runt", "R-3.1-preamble", "R-3.1-fcs", "R-3.1-error-char",
+        "R-3.1-control-char", "R-3.1-start-before-terminate"}
     assert _mac_events(_set_dir("clean") / "rx66b_sf.hex") == set()
