@@ -21,11 +21,13 @@ from __future__ import annotations
 
 import hashlib
 import math
+import zlib
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from .frame import RxResult, bits_to_blocks, deframe
+from .crc import crc16_oh, crc8_jc
 from .gmp import ERROR_257B, jc_decode, slot_map
 from .pad import Pad
 from .pcs import pcs_rx
@@ -44,6 +46,7 @@ REASON_BITS = {"key changed": 7, **{r: 6 - i for i, r in enumerate(ARRIVAL + LAT
 JC_KIND = {"same": 0, "+1": 1, "+2": 2, "-1": 3, "-2": 4, "new": 5, "crc": 6, "pattern": 7, "stale": 8}
 VERDICT = {"pass": 0, "fail": 1, "bypass": 2}
 REKEY_AN = 1
+UNKEYED_AN = 2      # pad_an: an AN no receiver of a scenario holds a key for
 
 # Counters whose excess over the inherent start/end of a stream (first frame not
 # predicted, the "stale" frames right after it, last frame's tag lost) is an alarm.
@@ -68,8 +71,11 @@ class Scenario:
     rekey: bool = False         # rekey(AN 1) requested before frame 0: announced in frames 0..7, switch at 8
     rx_keys: str = "same"       # "same" as the transmitter, or "other" (a different AN 0 key)
     allow_bypass: bool = False
-    impair: str = "none"        # payload_flip, pad_flip, oh_jc_corrupt, replay, am_loss, bit_slip
+    impair: str = "none"        # payload_flip, pad_flip, oh_jc_corrupt, replay, am_loss, bit_slip, jc_forge
     at: int = K                 # line frame of the impairment
+    forge: tuple = ()           # jc_forge: (line frame, JC written: "+2", "-2", "pattern", "over")
+    client: tuple = ()          # client schedule overrides: (line frame, first clock, clocks, blocks per clock)
+    mac: tuple = ()             # MAC events sent in an idle stretch carried by line frame `at` (MAC_EVENTS)
     min_line_frames: int = 5
 
 
@@ -124,6 +130,53 @@ SCENARIOS = {s.name: s for s in (
              "CRC (unusable) and 'PAD invalid' (their JC, read one bit late, may pass CRC-8: it is linear); "
              "loss at 6, re-lock at 7, 8 (lost_frames 2); frame 8 'PN not predicted'", impair="bit_slip", at=3,
              frames=64, min_line_frames=11),
+    # 0 ppm: frame 3 carries a plain JC and passes, so the forged pattern in frame 4 is
+    # decoded against a trusted Cm' (4.4 rule 3); a plain C in frame 5 needs no trust.
+    Scenario("jc_forge", "JC1..JC3 and the OH CRC-16 rewritten, CRCs valid: an invalid inversion pattern "
+             "in line frame 4, a plain C = Pm + 1 in frame 5",
+             "frame 4 is a JC pattern error (unusable, Cm' error blocks); frame 5 decodes 'same' with a Cm "
+             "outside 0..Pm (unusable, not a pattern error); both fail 'tag mismatch' (the OH is in the AAD); "
+             "frame 6 is 'stale' if its JC is relative", impair="jc_forge", at=4,
+             forge=((4, "pattern"), (5, "over")), min_line_frames=7),
+    # Idle client (nothing to lose but idle blocks), 0 ppm.  One clock without a block in
+    # frame 3 lowers the arrival count by one, and the fraction of 2432.70 makes that a
+    # step of -2 in frame 4 and +2 in frame 5.  The pause in frame 6 empties the FIFO
+    # (level about 16); the burst (a block every clock instead of 0.9466) gains 0.053
+    # blocks per clock, past the depth of 64 after some 900 clocks.
+    Scenario("client_rate", "idle client: no block in one clock of line frame 3, paused 200 clocks in frame 6, "
+             "a block every clock for 1600 clocks in frame 8",
+             "JC '-2' in frame 4 and '+2' in frame 5 (applied to a trusted Cm'); the mapper FIFO underflows in "
+             "frame 6 (ERROR_257B in its data slots, STAT bit 0 in frame 7) and overflows in frame 8 (blocks "
+             "refused, STAT bit 1 in frame 9); Cm follows the level (JC 'new' where it jumps); every frame "
+             "between the first and the last passes", traffic="idle", frames=0,
+             client=((3, 1000, 1, 0), (6, 1000, 200, 0), (8, 200, 1600, 1)), min_line_frames=11),
+    # Frame 4 (JC "-1" at 0 ppm, relative to frame 3's plain Cm) rebuilt in bypass mode with
+    # the TAG of frame 3 kept: one bypass frame among protected ones.
+    Scenario("bypass_mixed", "line frame 4 sent in bypass mode among encrypted frames; the receiver allows bypass",
+             "frame 3 passes (its tag rode in frame 4's PAD); frame 4 has verdict 'bypass', is demapped and "
+             "released in both policies and counts as verified, so frame 5's relative JC is applied; frame 5 "
+             "passes (its PN follows frame 4's); bypass 1", impair="bypass_splice", at=4, allow_bypass=True,
+             min_line_frames=7),
+    Scenario("bypass_refused", "line frame 4 sent in bypass mode among encrypted frames; the receiver requires "
+             "security",
+             "frame 4 fails 'bypass not allowed' on arrival (dropped in both policies; bypass 1); the prediction "
+             "stays at PN(4), so frame 5 fails 'PN not predicted' and is 'stale'; frame 6 is predicted from frame 5's "
+             "PAD (only the last frame's 'tag lost')",
+             impair="bypass_splice", at=4, min_line_frames=7),
+    # Frame 3 passes and is delivered in both policies (plain JC at 0 ppm).
+    Scenario("mac_events", "the client sends, in a gap between Ethernet frames carried by line frame 3, a /Q/, "
+             "8 stray data characters, a runt, frames with a bad SFD, a wrong FCS, an /E/, a /Q/ "
+             "inside, and one without /T/",
+             "every line frame as in clean; the client MAC receiver (both policies) counts 1 ordered set, 8 stray "
+             "data, 1 FCS error and errored frames: 'runt', 'bad preamble/SFD' (2: the frame after the one "
+             "without /T/ has SFD 55 too), 'error character', 'control character in frame', 'start before "
+             "terminate'; every Ethernet frame of the pcap "
+             "is received", impair="none", at=3,
+             mac=("ordered_set", "stray_data", "runt", "preamble", "fcs", "error_char",
+                  "control_char", "no_terminate", "preamble")),
+    Scenario("unknown_an", "line frame 4's PAD names AN 2 (no key at the receiver), CRC-32 valid",
+             "frame 4 fails 'unknown AN' on arrival (dropped in both policies); the prediction stays at PN(4), "
+             "so frame 5 fails 'PN not predicted' and is 'stale'", impair="pad_an", at=4, min_line_frames=7),
 )}
 
 
@@ -175,6 +228,76 @@ def receive(sc: Scenario, p: Profile, bits: np.ndarray, seed: int | None, policy
     return deframe(p, bits, srx), srx.cnt
 
 
+# ---- MAC events in the client stream -------------------------------------------
+
+def _frame_chars(body: bytes, sfd: int = 0xD5, fcs_xor: int = 0, at_e: int | None = None, at_q: int | None = None,
+                 terminate: bool = True) -> tuple[list[int], list[bool]]:
+    """/S/ 55 x 6 SFD + body + FCS (+ /T/), whole transfers (idles after /T/); ``at_e``: that
+    body byte sent as /E/; ``at_q``: the transfer of that body offset replaced by a /Q/."""
+    d = [0xFB, *[0x55] * 6, sfd, *body, *(zlib.crc32(body) ^ fcs_xor).to_bytes(4, "little")]
+    c = [True] + [False] * (len(d) - 1)
+    if at_e is not None:
+        d[8 + at_e], c[8 + at_e] = 0xFE, True
+    if at_q is not None:
+        q = (8 + at_q) // 8 * 8
+        d[q:q + 8], c[q:q + 8] = [0x9C, 0, 0, 1, 0, 0, 0, 0], [True] + [False] * 7
+    if terminate:
+        d, c = d + [0xFD], c + [True]
+    pad = -len(d) % 8
+    return d + [0x07] * pad, c + [True] * pad
+
+
+def _mac_event(kind: str) -> tuple[list[int], list[bool]]:
+    """CGMII characters of one event, whole transfers: a /Q/ between frames (lane 0, O0 = 0,
+    lanes 4-7 zero, spec 3.2), a transfer of stray data, or a frame that is a
+    runt (40 bytes, 44 with FCS), has SFD 55, a wrong FCS, an /E/, a /Q/ inside, or no /T/
+    (the next event's /S/ comes first)."""
+    body = bytes(range(60))
+    return {"ordered_set": ([0x9C, 0, 0, 1, 0, 0, 0, 0], [True] + [False] * 7),
+            "stray_data": (list(range(1, 9)), [False] * 8),
+            "runt": _frame_chars(body[:40]), "preamble": _frame_chars(body, sfd=0x55),
+            "fcs": _frame_chars(body, fcs_xor=1), "error_char": _frame_chars(body, at_e=20),
+            "control_char": _frame_chars(body, at_q=24), "no_terminate": _frame_chars(body[:20], terminate=False),
+            }[kind]
+
+
+# event -> the MAC receiver's count of it (RxStats field, or its reason)
+# (No stray /T/: the error blocks of frames not delivered are /E/ between frames, counted
+# as stray_control too, so that count is not the scenario's alone.)
+MAC_EVENTS = {"ordered_set": "ordered_sets", "stray_data": "stray_data",
+              "runt": "runt", "preamble": "bad preamble/SFD", "fcs": "fcs_errors", "error_char": "error character",
+              "control_char": "control character in frame", "no_terminate": "start before terminate"}
+# counted per character, not per event
+MAC_PER_CHAR = {"stray_data": 8}
+
+
+def mac_counts(sc: Scenario) -> dict:
+    """What the client MAC receiver counts of the scenario's MAC events (spec 3.1)."""
+    return {v: sc.mac.count(k) * MAC_PER_CHAR.get(k, 1) for k, v in MAC_EVENTS.items()}
+
+
+def mac_inject(sc: Scenario, frames, cg, layout):
+    """The CGMII stream with the scenario's MAC events, one idle transfer apart, in the first
+    gap between Ethernet frames that holds them, at least 16 idles from both frames, and
+    whose 257b blocks line frame ``sc.at`` carries (its data slots' client blocks)."""
+    from .pcs66 import Cgmii
+    ev = [_mac_event(k) for k in sc.mac]
+    # one idle transfer after each event, none after a frame without /T/ (the next /S/ ends it)
+    gap = [[] if k == "no_terminate" else [0x07] * 8 for k in sc.mac]
+    data = [x for (d, _), g in zip(ev, gap) for x in d + g]
+    ctrl = [x for (_, c), g in zip(ev, gap) for x in c + [True] * len(g)]
+    slots = frames[sc.at].map.slots
+    lo, hi = 32 * int(slots[slots >= 0].min()), 32 * (int(slots.max()) + 1)
+    for e, s in zip(layout.ends[:-1], layout.starts[1:]):
+        a = max(-(-(int(e) + 16) // 8) * 8, lo)
+        if a + len(data) <= min(int(s) - 16, hi):
+            d, c = cg.data.copy(), cg.ctrl.copy()
+            d.reshape(-1)[a:a + len(data)] = data
+            c.reshape(-1)[a:a + len(ctrl)] = ctrl
+            return Cgmii(d, c)
+    raise ValueError(f"scenario {sc.name}: no gap in line frame {sc.at} holds the MAC events")
+
+
 # ---- impairments -----------------------------------------------------------------
 
 @dataclass
@@ -203,15 +326,58 @@ def replay_source(sc: Scenario, cms: list[int]) -> int:
     raise ValueError(f"scenario {sc.name}: no earlier frame to replay with Cm {cms[k]} and a plain JC")
 
 
-def impair(sc: Scenario, p: Profile, bits: np.ndarray, cms: list[int]) -> Impaired:
+ALL_BITS = 0x3FFF  # C1..C14
+
+
+def forged_jc(p: Profile, kind: str, cm_prev: int) -> bytes:
+    """JC1..JC3 that decode as ``kind`` against Cm' (spec 4.4), with a valid CRC-8: "+2"
+    and "-2" (all 14 bits inverted), "pattern" (II = 1 with one I bit inverted, C14: fewer
+    than 4 of 7), "over" (plain C = Pm + 1, outside 0..Pm)."""
+    c, ii, di = {"+2": (cm_prev ^ ALL_BITS, 1, 0), "-2": (cm_prev ^ ALL_BITS, 0, 1),
+                 "pattern": (cm_prev ^ 1, 1, 0), "over": (p.n_slots + 1, 0, 0)}[kind]
+    jc1, jc2 = c >> 6, (c & 0x3F) << 2 | ii << 1 | di
+    return bytes((jc1, jc2, crc8_jc(jc1, jc2)))
+
+
+def _forge_oh(p: Profile, bits: np.ndarray, t: int, jc: bytes) -> list[int]:
+    """Line bits to flip so that frame t's OH carries ``jc`` as JC1..JC3 and a valid CRC-16."""
+    o = t * p.frame_bits + p.am_bits + p.pad_bits
+    oh = bytearray(np.packbits(bits[o:o + p.oh_bits]).tobytes())
+    new = bytearray(oh)
+    new[2:5] = jc
+    new[-2:] = crc16_oh(bytes(new[:-2])).to_bytes(2, "big")
+    diff = np.unpackbits(np.frombuffer(bytes(a ^ b for a, b in zip(oh, new)), np.uint8))
+    return [o + int(i) for i in np.flatnonzero(diff)]
+
+
+def _rewrite_pad(p: Profile, bits: np.ndarray, t: int, byte: int, value: int) -> None:
+    """Frame t's PAD byte ``byte`` set to ``value``, the CRC-32 recomputed (6.2), in place."""
+    o = t * p.frame_bits + p.am_bits
+    pad = bytearray(np.packbits(bits[o:o + p.pad_bits]).tobytes())
+    pad[byte] = value
+    pad[-4:] = zlib.crc32(bytes(pad[:-4])).to_bytes(4, "big")
+    bits[o:o + p.pad_bits] = np.unpackbits(np.frombuffer(bytes(pad), np.uint8))
+
+
+def _pad_byte(p: Profile, bits: np.ndarray, t: int, byte: int) -> int:
+    o = t * p.frame_bits + p.am_bits + 8 * byte
+    return int(np.packbits(bits[o:o + 8])[0])
+
+
+def impair(sc: Scenario, p: Profile, bits: np.ndarray, cms: list[int], plain: list[bytes] | None = None) -> Impaired:
+    """The scenario's line; ``plain``: the frames' clear payloads (needed by bypass_splice)."""
     F, k = p.frame_bits, sc.at
     n_words = len(bits) // p.word_bits
     bits = bits.copy()
     flips = []
     if sc.impair == "none":
         return Impaired(bits, "none", tx_ranges=[[0, n_words]])
-    if sc.impair in ("payload_flip", "pad_flip", "oh_jc_corrupt", "am_loss"):
-        if sc.impair == "payload_flip":
+    if sc.impair in ("payload_flip", "pad_flip", "oh_jc_corrupt", "am_loss", "jc_forge"):
+        if sc.impair == "jc_forge":
+            # A relative JC is forged against the transmitter's Cm of the frame before.
+            flips = [b for t, kind in sc.forge for b in _forge_oh(p, bits, t, forged_jc(p, kind, cms[t - 1]))]
+            what = "JC1..JC3 and OH CRC-16 (" + ", ".join(f"{t}: {kind}" for t, kind in sc.forge) + ")"
+        elif sc.impair == "payload_flip":
             flips = [k * F + _data_slot_bit(p, cms[k], 100)]
             what = "payload bit 100 of the middle data slot"
         elif sc.impair == "pad_flip":
@@ -234,6 +400,18 @@ def impair(sc: Scenario, p: Profile, bits: np.ndarray, cms: list[int]) -> Impair
         w0, w1 = k * p.words_per_frame, (k + 1) * p.words_per_frame
         return Impaired(bits, f"line frame {k} replaced by a copy of line frame {j}", replay_source=j,
                         tx_ranges=[[0, w0], [w1, n_words]])
+    if sc.impair in ("bypass_splice", "pad_an"):
+        # TAG and tag-valid flag kept: the previous frame's verdict is unaffected.
+        if sc.impair == "bypass_splice":
+            _rewrite_pad(p, bits, k, 1, 0)
+            bits[k * F + p.header_bits:(k + 1) * F] = np.unpackbits(np.frombuffer(plain[k], np.uint8))[
+                :F - p.header_bits]
+            what = "sent in bypass (PAD mode 0, CRC-32 recomputed, payload in clear)"
+        else:
+            _rewrite_pad(p, bits, k, 2, _pad_byte(p, bits, k, 2) & 0x3F | UNKEYED_AN << 6)
+            what = f"PAD AN set to {UNKEYED_AN} (CRC-32 recomputed)"
+        w0, w1 = k * p.words_per_frame, (k + 1) * p.words_per_frame
+        return Impaired(bits, f"line frame {k} {what}", tx_ranges=[[0, w0], [w1, n_words]])
     if sc.impair == "bit_slip":
         q = k * F + F // 2
         # One bit deleted; a zero appended keeps whole words (it lands in the last frame's fill).
@@ -256,6 +434,8 @@ class FrameExp:
     pad_ok: bool = True
     reasons: list = field(default_factory=list)
     relocked: bool = False      # first frame after a (re)lock: Cm' not trusted (4.4 rule 3)
+    forged: str = ""            # jc_forge: the JC written into this frame
+    bypass: bool = False        # sent in bypass mode (bypass_splice)
     late: int = 0               # the receiver reads this frame this many bits late (bit slip)
     # derived by expect()
     jc_kind: str = ""
@@ -301,6 +481,19 @@ def _plan(sc: Scenario, n: int, cms: list[int], p: Profile):
         fr[k - 1].reasons.append("tag mismatch")
         fr[k].reasons.append("replay")
         fr[k + 1].reasons.append("PN not predicted")
+    elif sc.impair == "jc_forge":
+        for t, kind in sc.forge:
+            fr[t].forged = kind
+            fr[t].reasons.append("tag mismatch")    # the OH is in the AAD
+    elif sc.impair == "bypass_splice":
+        fr[k].bypass = True
+        if not sc.allow_bypass:
+            fr[k].reasons.append("bypass not allowed")
+            fr[k + 1].reasons.append("PN not predicted")     # refused: the prediction stays at PN(k)
+    elif sc.impair == "pad_an":
+        fr[k].an = UNKEYED_AN
+        fr[k].reasons.append("unknown AN")
+        fr[k + 1].reasons.append("PN not predicted")     # refused: the prediction stays at PN(k)
     elif sc.impair == "am_loss":
         # Frames k, k+1 demapped on their OH CRC; loss at k+2 (lock_bad = 3); the search
         # from (k+2)F + 1 finds frame k+3, confirmed by k+4, the first one processed.
@@ -374,6 +567,14 @@ def expect(sc: Scenario, p: Profile, n_line: int, cms: list[int], jcs: list[byte
             f.jc_crc_ok, kind, cm = r.crc_ok, r.kind, r.cm
         elif not f.jc_crc_ok:
             kind, cm = "crc", None
+        elif f.forged == "over":
+            kind, cm = "same", p.n_slots + 1    # decoded, but outside 0..Pm: unusable (4.4)
+        elif f.forged and not trusted:
+            kind, cm = "stale", None
+        elif f.forged == "pattern":
+            kind, cm = "pattern", None
+        elif f.forged:
+            kind, cm = f.forged, cm_prev + int(f.forged)
         elif kind in ("same", "new"):
             cm = cms[src]
         elif not trusted:
@@ -387,7 +588,7 @@ def expect(sc: Scenario, p: Profile, n_line: int, cms: list[int], jcs: list[byte
         f.cm = cm_prev
         if sc.mode == "bypass" and not sc.allow_bypass:
             f.reasons = ["bypass not allowed"]
-        f.verdict = "fail" if f.reasons else "bypass" if sc.mode == "bypass" else "pass"
+        f.verdict = "fail" if f.reasons else "bypass" if sc.mode == "bypass" or f.bypass else "pass"
         # 4.4 rule 3: the next frame may apply a relative change to this Cm only if this
         # frame was demapped and verified (its verdict is known at the next frame's PAD).
         trusted = f.usable and f.verdict in ("pass", "bypass")
@@ -418,7 +619,7 @@ def expect(sc: Scenario, p: Profile, n_line: int, cms: list[int], jcs: list[byte
         reasons = [r for f in frames for r in f.reasons]
         sec = {"frames": len(frames), "passed": sum(f.verdict == "pass" for f in frames),
                "failed": sum(f.verdict == "fail" for f in frames),
-               "bypass": sum(sc.mode == "bypass" and f.pad_ok for f in frames),
+               "bypass": sum((sc.mode == "bypass" or f.bypass) and f.pad_ok for f in frames),
                "tag_failures": reasons.count("tag mismatch"), "tags_lost": reasons.count("tag lost"),
                "replays": reasons.count("replay"), "unknown_an": reasons.count("unknown AN"),
                "pad_errors": reasons.count("PAD invalid"), "pn_unpredicted": reasons.count("PN not predicted"),
@@ -571,6 +772,12 @@ def check_outcome(sc: Scenario, p: Profile, exp: Expected, rx: RxResult, sec_cou
             pos += gaps[e.line]
     if pos != len(got):
         fail(f"{len(got)} blocks out, the frames account for {pos}")
+    if sc.mac:
+        st = pcs_rx(rx.blocks).stats
+        got = {v: getattr(st, v) if hasattr(st, v) else st.reasons.get(v, 0) for v in MAC_EVENTS.values()}
+        want = mac_counts(sc)
+        if got != want:
+            fail(f"client MAC receiver: {got} MAC events, expected {want}")
     if eth_frames is not None and policy == STORE_AND_FORWARD:
         lost = lost_ethernet_frames(p, tx_frames, layout, exp, policy)
         want = [f for i, f in enumerate(expected_rx(eth_frames)) if i not in lost]
@@ -582,6 +789,8 @@ def check_outcome(sc: Scenario, p: Profile, exp: Expected, rx: RxResult, sec_cou
 
 def outcome_meta(sc: Scenario, exp: Expected) -> dict:
     return {"rx_frames": [f.line for f in exp.frames],
+            # the client MAC receiver's counts of the scenario's MAC events (spec 3.1), both policies
+            "mac_events": mac_counts(sc),
             "verdicts": {str(f.line): [f.verdict, *f.reasons] for f in exp.frames},
             "alarms": exp.alarms,
             "counters": {pol: c for pol, c in exp.counters.items()}}
@@ -617,9 +826,12 @@ def transmit(sc: Scenario, recipe, traffic_: Traffic) -> Run:
     from .frame import line_bits
     from .vectorset import generate
     p = get_profile(recipe.profile)
-    taps, tx, frames = generate(recipe, traffic_, make_sec_tx(sc, recipe), sc.min_line_frames)
+    taps, tx, frames = generate(recipe, traffic_, make_sec_tx(sc, recipe), sc.min_line_frames, sc.client)
+    if sc.mac:      # Cm does not depend on the content: the first run says which blocks frame `at` carries
+        taps, tx, frames = generate(recipe, traffic_, make_sec_tx(sc, recipe), sc.min_line_frames, sc.client,
+                                    lambda cg, layout: mac_inject(sc, frames, cg, layout))
     cms = [f.map.cm for f in frames]
-    imp = impair(sc, p, line_bits(frames), cms)
+    imp = impair(sc, p, line_bits(frames), cms, [f.plain for f in frames])
     return Run(p, taps, tx, frames, imp, expect(sc, p, len(frames), cms, [f.jc for f in frames]), recipe.seed)
 
 

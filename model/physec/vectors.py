@@ -54,6 +54,8 @@ TAP_CGMII = Tap("cgmii", 72, "{ctrl[7:0], data[63:0]}; CGMII lane k = data[8k+7:
                 "lane 0 first in time")
 TAP_66B = Tap("66b", 66, "tx_coded<65:0> (IEEE 802.3 Cl. 82); bit 0 first transmitted; "
               "[1:0] sync header (2'b10 data, 2'b01 control), [9:2] block type")
+TAP_GAP = Tap("gap", 16, "one word per Ethernet frame (frames.pcap order): the idle characters the traffic "
+               "requested after it, counted from and including /T/ (spec 3.1 step 4, before the deficit idle count)")
 TAP_257B = Tap("257b", 257, "tx_xcoded<256:0> (IEEE 802.3 Cl. 91.5.2.5); bit 0 first transmitted; "
                "[0] header (1 = all data), [4:1] data/control flags when [0] = 0")
 

@@ -29,14 +29,14 @@ from pathlib import Path
 
 import numpy as np
 
-from .frame import Deframer, FrameTx, RxOut, TxFrame, line_bits
+from .frame import Deframer, FrameTx, RxOut, TxFrame, am_line_bytes, line_bits
 from .gmp import client_valid, slot_map
 from .hexio import (TapReader, TapWriter, b66_rows, b257_rows, bytes_rows, cgmii_rows, count_words, first_diff,
                     ints_to_rows, read_rows, row_bytes, rows_b66, rows_b257, rows_cgmii, rows_to_ints)
 from .mac import MAX_FRAME, MacRx, MacTx
 from .pcapio import FrameWriter, PcapError, iter_frames
 from .pad import MODE_AUTH, MODE_BYPASS, MODE_ENCRYPT
-from .pcs import pcs_tx
+from .pcs import PcsTx, pcs_tx
 from .pcs66 import decode_66b, encode_66b
 from .progress import Progress
 from .sec import CUT_THROUGH, STORE_AND_FORWARD, SecKey, SecRx, SecTx
@@ -44,7 +44,7 @@ from .profile import Profile, get_profile
 from .traffic import PROFILES as TRAFFIC_PROFILES
 from .traffic import Traffic, expected_rx
 from .trafficstream import TrafficSource, pcap_source, source, whole
-from .vectors import (TAP_66B, TAP_257B, TAP_CGMII, Blocks257, Tap, cgmii_to_ints, MANIFEST, VectorError,
+from .vectors import (TAP_66B, TAP_257B, TAP_CGMII, TAP_GAP, Blocks257, Tap, cgmii_to_ints, MANIFEST, VectorError,
                       read_listed_tap, read_manifest, verify_hashes, write_manifest)
 from .xcode257 import detranscode_257b, transcode_257b
 
@@ -137,17 +137,28 @@ def load_traffic(spec: str, frames: int, seed: int | None) -> TrafficSource:
     return pcap_source(spec, frames)
 
 
-def generate(recipe: Recipe, traffic: Traffic, sec: SecTx | None = None, min_line_frames: int = 0):
+def generate(recipe: Recipe, traffic: Traffic, sec: SecTx | None = None, min_line_frames: int = 0,
+             client_edits: tuple = (), cgmii_edit=None):
     """All taps as integer lists, plus the PCS and frame transmit results.  ``sec``: a
-    prepared transmitter (a scenario's rekey plan) instead of ``sec_tx(recipe)``."""
+    prepared transmitter (a scenario's rekey plan) instead of ``sec_tx(recipe)``;
+    ``client_edits``: (line frame, first clock, clocks, blocks per clock) overriding the
+    client's schedule there (a scenario's pause or burst); ``cgmii_edit(cgmii, layout)``:
+    the MAC's stream as the client sends it (a scenario's MAC events in an idle stretch)."""
     p = get_profile(recipe.profile)
     tx = pcs_tx(traffic, lead_blocks=lead_blocks(p))
+    if cgmii_edit is not None:
+        cg = cgmii_edit(tx.cgmii, tx.layout)
+        b66 = encode_66b(cg)
+        tx = PcsTx(cg, b66, transcode_257b(b66), tx.layout)
     n_line = max(math.ceil(len(tx.b257) / p.cm_nominal) + 2, min_line_frames)
     valid = client_valid(p, n_line, recipe.ppm)
+    for t, c0, n, v in client_edits:
+        valid[t * p.words_per_frame + c0:t * p.words_per_frame + c0 + n] = v
     ftx = FrameTx(p, tx.b257, sec or sec_tx(recipe))
     w = p.words_per_frame
     frames = [ftx.frame(valid[i * w:(i + 1) * w]) for i in range(n_line)]
-    taps = {TAP_CGMII.name: cgmii_to_ints(tx.cgmii), TAP_66B.name: tx.b66.to_ints(), TAP_257B.name: tx.b257.to_ints()}
+    taps = {TAP_CGMII.name: cgmii_to_ints(tx.cgmii), TAP_66B.name: tx.b66.to_ints(), TAP_257B.name: tx.b257.to_ints(),
+            TAP_GAP.name: [int(g) for g in traffic.gaps]}
     taps.update(frame_tap_values(p, frames, valid))
     taps.update(sec_tap_values(recipe.mode, frames))
     return taps, tx, frames
@@ -204,7 +215,9 @@ def _bits_le(mask: np.ndarray) -> int:
 
 
 TITLES = {"cgmii": "MAC framing output (frames with preamble, FCS, IPG)", "66b": "64b/66b encoder output",
-          "257b": "256b/257b transcoder output = GMP client stream", "line": "the line (after security)",
+          "257b": "256b/257b transcoder output: the start of the GMP client stream, which continues with "
+                  "IDLE_257B to the last line frame (spec 7)",
+          "gap": "requested inter-frame gap per Ethernet frame (idle characters from and including /T/)", "line": "the line (after security)",
           "line_plain": "framer output before the security stage", "oh": "OH field per frame",
           "pad": "PAD field per frame", "cm": "GMP Cm per frame", "slotmap": "GMP slot map per frame",
           "valid": "client valid schedule per frame", "iv": "GCM IV per frame", "h": "GHASH key per frame",
@@ -214,14 +227,15 @@ TITLES = {"cgmii": "MAC framing output (frames with preamble, FCS, IPG)", "66b":
 
 
 def all_tx_taps(p: Profile, mode: str) -> dict[str, Tap]:
-    return {TAP_CGMII.name: TAP_CGMII, TAP_66B.name: TAP_66B, TAP_257B.name: TAP_257B, **frame_taps(p),
+    return {TAP_CGMII.name: TAP_CGMII, TAP_66B.name: TAP_66B, TAP_257B.name: TAP_257B, TAP_GAP.name: TAP_GAP,
+            **frame_taps(p),
             **sec_taps(mode)}
 
 
 # ---- the transmitter, streamed ---------------------------------------------------
 
 def tx_pcs(pieces, lead: int):
-    """``pcs_tx`` piece by piece: (frames, /S/ offsets, CGMII, 66b, 257b) per Traffic piece."""
+    """``pcs_tx`` piece by piece: (frames, requested gaps, /S/ offsets, CGMII, 66b, 257b) per Traffic piece."""
     mac = MacTx(block_multiple=4, lead_idle=32 * lead)
     it = iter(pieces)
     piece = next(it, None) or Traffic([], [], "", None)
@@ -229,7 +243,7 @@ def tx_pcs(pieces, lead: int):
         nxt = next(it, None)
         cg, layout = mac.encode(piece.frames, piece.gaps, final=nxt is None)
         b66 = encode_66b(cg)
-        yield piece.frames, layout.starts, cg, b66, transcode_257b(b66)
+        yield piece.frames, piece.gaps, layout.starts, cg, b66, transcode_257b(b66)
         piece = nxt
 
 
@@ -292,17 +306,18 @@ def tx_counts(p: Profile, src: TrafficSource, mode: str, min_line_frames: int = 
     zero = bytes(MAX_FRAME + 1)
     it = iter(src.shapes())
     shape = next(it, None) or (np.zeros(0, np.int64), np.zeros(0, np.int64))
-    transfers = 0
+    transfers = n_frames = 0
     while shape is not None:
         nxt = next(it, None)
         lens, gaps = shape
         cg, _ = mac.encode([zero[:ln] if ln <= MAX_FRAME else bytes(ln) for ln in lens.tolist()], gaps,
                            final=nxt is None)
         transfers += len(cg.data)
+        n_frames += len(lens)
         shape = nxt
     n257 = transfers // 4
     n_line = max(math.ceil(n257 / p.cm_nominal) + 2, min_line_frames)
-    counts = {TAP_CGMII.name: transfers, TAP_66B.name: transfers, TAP_257B.name: n257}
+    counts = {TAP_CGMII.name: transfers, TAP_66B.name: transfers, TAP_257B.name: n257, TAP_GAP.name: n_frames}
     counts.update({n: n_line * (p.words_per_frame if n in ("line", "line_plain") else 1) for n in frame_taps(p)})
     counts.update({n: n_line for n in sec_taps(mode)})
     return counts
@@ -423,8 +438,9 @@ def write_set(out: Path, recipe: Recipe, traffic, log=lambda m: None, scenario=N
     titles = {**TITLES, **_rx_titles(), **CHAIN_TITLES}
     files = _SetFiles(out, all_taps, titles, tx_counts(p, src, recipe.mode))
     try:
-        def on_piece(frames, starts, cg, b66, b257):
+        def on_piece(frames, gaps, starts, cg, b66, b257):
             files.pcap.write(frames, [int(s * 1e9 / CHAR_RATE) for s in starts])
+            files.write("gap", ints_to_rows(gaps, row_bytes(TAP_GAP)))
             files.write("cgmii", cgmii_rows(cg))
             files.write("66b", b66_rows(b66))
             files.write("257b", b257_rows(b257))
@@ -476,8 +492,15 @@ def _rx_titles() -> dict:
     return RX_TITLES
 
 
+def am_meta(p: Profile) -> dict:
+    """The AM of every lane (spec 5.2) in both notations, 15 bytes each in hex."""
+    line = am_line_bytes(p)
+    return {"ieee": [bytes(a).hex() for a in p.am_lanes],
+            "line": [line[15 * i:15 * i + 15].hex() for i in range(len(p.am_lanes))]}
+
+
 def _set_meta(p: Profile, recipe: Recipe, counts: dict, extra: dict) -> dict:
-    return {"stage": "pcs+frame+sec", **asdict(recipe), "lead_idle_blocks": lead_blocks(p),
+    return {"stage": "pcs+frame+sec", **asdict(recipe), "lead_idle_blocks": lead_blocks(p), "am": am_meta(p),
             "security": {**security_meta(recipe),
                          "note": "test keys derived from the seed with SHA-256; never use them on a real link"},
             "counts": counts, **extra}
@@ -686,7 +709,7 @@ def check_set(d: Path, log=lambda m: None, progress=None) -> str:
     log(f"{d}: manifest and SHA-256 of {len(man['files'])} files ok")
     from .scenario import RX_TAPS
     ftaps = {**frame_taps(p), **sec_taps(recipe.mode), **RX_TAPS}
-    taps = {t.name: t for t in (TAP_CGMII, TAP_66B, TAP_257B, *ftaps.values())
+    taps = {t.name: t for t in (TAP_CGMII, TAP_66B, TAP_257B, TAP_GAP, *ftaps.values())
             if sc is None or t.name not in scn.COMPACT_DROP or not man["scenario"]["compact"]}
     counts = _manifest_counts(d, man, taps)
     try:
@@ -727,11 +750,15 @@ def _check_files(d: Path, man: dict, recipe: Recipe, p: Profile, sc, taps: dict,
     if published != security_meta(recipe) or man["lead_idle_blocks"] != lead_blocks(p):
         raise Mismatch(f"{d / MANIFEST}: security parameters or lead_idle_blocks differ from what the recipe "
                        f"(seed {recipe.seed}, mode {recipe.mode}) makes")
+    if man["am"] != am_meta(p):
+        raise Mismatch(f"{d / MANIFEST}: am is not the {p.name} profile's alignment markers")
     sizes = [n for n, i in man["files"].items() if i["bytes"] != (d / n).stat().st_size]
     if sizes:
         raise VectorError(f"{d / MANIFEST}: files/{sizes[0]}/bytes is not the file's size")
     if recipe.traffic != "pcap" and recipe.frames != n_pcap:
         raise Mismatch(f"{d / MANIFEST}: frames is {recipe.frames}, {PCAP_NAME} holds {n_pcap}")
+    if counts["gap"] != n_pcap:
+        raise Mismatch(f"{d / MANIFEST}: counts/gap is {counts['gap']}, {PCAP_NAME} holds {n_pcap} frames")
 
     # 1. Every PCS boundary both ways, from the files alone.
     _check_pcs(d, counts, progress)
@@ -845,7 +872,7 @@ def _check_framer(d: Path, p: Profile, recipe: Recipe, sc, taps: dict, counts: d
         if m in cmp:
             cmp[m].check()
         else:                                           # a scenario's line: impaired as the set's
-            line = scn.line_words(p, scn.impair(sc, p, line_bits(kept), cms).bits)
+            line = scn.line_words(p, scn.impair(sc, p, line_bits(kept), cms, [f.plain for f in kept]).bits)
             _first_diff("framer(257b.hex, valid.hex) vs line.hex", line,
                         rows_to_ints(read_rows(d / taps["line"].file, taps["line"], counts["line"])),
                         taps["line"].width)
@@ -1030,8 +1057,9 @@ def _check_regenerated(d: Path, p: Profile, recipe: Recipe, taps: dict, counts: 
     pcap = iter_frames(d / PCAP_NAME)
     same = [True]
 
-    def on_piece(frames, starts, cg, b66, b257):
-        for name, rows in (("cgmii", cgmii_rows(cg)), ("66b", b66_rows(b66)), ("257b", b257_rows(b257))):
+    def on_piece(frames, gaps, starts, cg, b66, b257):
+        for name, rows in (("cgmii", cgmii_rows(cg)), ("66b", b66_rows(b66)), ("257b", b257_rows(b257)),
+                           ("gap", ints_to_rows(gaps, row_bytes(TAP_GAP)))):
             if name in rd:
                 cmp[name].feed(rows, rd[name].take(len(rows)))
         if recipe.traffic != "pcap":

@@ -48,3 +48,47 @@ def test_manifests_follow_the_schema():
     bad["files"]["line.hex"]["sha256"] = "xyz"
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(bad, schema)
+
+
+def _words(path):
+    return [int(s, 16) for s in path.read_text().splitlines() if not s.startswith("//")]
+
+
+@pytest.mark.parametrize("vset", [s for s in SETS if s.name in ("default", "bulk", "clean", "replay")],
+                         ids=lambda p: p.name)
+def test_frame_starts_follow_the_requested_gaps(vset):
+    """From the files alone (spec 3.1 step 4): every /S/ in 66b.hex (control block type 78)
+    is where frames.pcap's lengths and gap.hex's requested gaps put it, with the deficit
+    idle count re-derived here; the first frame starts after the lead idles."""
+    from physec.pcapio import iter_frames
+    man = json.loads((vset / "manifest.json").read_text())
+    lens = [len(f) for f in iter_frames(vset / "frames.pcap")]
+    gaps = _words(vset / "gap.hex")
+    assert len(gaps) == len(lens) and min(gaps) >= 12
+    got = [8 * i for i, x in enumerate(_words(vset / "66b.hex")) if x & 3 == 1 and x >> 2 & 0xFF == 0x78]
+    want, s, dic = [], 32 * man["lead_idle_blocks"], 0
+    for n, g in zip(lens, gaps):
+        want.append(s)
+        nxt = s + 8 + max(n, 60) + 4 + g       # /S/ + preamble/SFD, frame padded to 60, FCS, then g from /T/
+        r = nxt % 8
+        if r and dic + r <= 7:
+            nxt, dic = nxt - r, dic + r
+        elif r:
+            nxt, dic = nxt + 8 - r, max(0, dic - (8 - r))
+        s = nxt
+    assert got == want
+
+
+def test_manifest_am_is_the_spec_table_and_the_line():
+    """manifest `am` = the two columns of spec 5.2's table (read from docs/spec.md) = the first
+    480 bits of line.hex (frame 0) in every set."""
+    import re
+    spec = (ROOT.parent / "docs" / "spec.md").read_text()
+    rows = re.findall(r"^\| ([0-3]) \| `([0-9A-F ]+)` \| `([0-9A-F ]+)` \|$", spec, re.M)
+    assert [r[0] for r in rows] == ["0", "1", "2", "3"]
+    table = {"ieee": [r[1].replace(" ", "").lower() for r in rows], "line": [r[2].replace(" ", "").lower() for r in rows]}
+    for vset in SETS:
+        man = json.loads((vset / "manifest.json").read_text())
+        assert man["am"] == table, vset.name
+        line = _words(vset / "line.hex")
+        assert f"{line[0]:064x}{line[1]:064x}"[:120] == "".join(table["line"]), vset.name

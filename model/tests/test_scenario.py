@@ -47,6 +47,22 @@ ALARMS = {
     "bit_slip": {"rx.am_bad": 3, "rx.oh_crc_errors": 2, "rx.jc_crc_errors": 1, "rx.jc_pattern_errors": 2,
                  "rx.unusable_frames": 3, "rx.lock_losses": 1, "rx.lost_frames": 2, "sec.tags_lost": 1,
                  "sec.pad_errors": 2, "sec.pn_unpredicted": 1},
+    # frame 4 (pattern) and 5 (Cm out of range) unusable and failing their tags (forged OH);
+    # frame 6's JC is plain
+    "jc_forge": {"rx.jc_pattern_errors": 1, "rx.unusable_frames": 2, "sec.tag_failures": 2},
+    # FIFO underflow and overflow are transmitter events (STAT), not receiver alarms
+    "client_rate": {},
+    # one bypass frame (frame 4), accepted: only the bypass counter
+    "bypass_mixed": {"sec.bypass": 1},
+    # frame 4 refused (counted as bypass too); frame 5 not predicted and, after a refused
+    # frame, "stale" (its JC is "+1")
+    "bypass_refused": {"sec.bypass": 1, "sec.pn_unpredicted": 1, "rx.jc_pattern_errors": 1,
+                       "rx.unusable_frames": 1},
+    # MAC events are the client's business: no receiver alarm
+    "mac_events": {},
+    # frame 4 refused (unknown AN), frame 5 not predicted and "stale"
+    "unknown_an": {"sec.unknown_an": 1, "sec.pn_unpredicted": 1, "rx.jc_pattern_errors": 1,
+                   "rx.unusable_frames": 1},
 }
 
 
@@ -157,15 +173,87 @@ def test_rxstat_layout():
 
 
 def test_impairments_touch_only_what_they_say():
-    for name, kind in (("payload_flip", "payload slot"), ("pad_flip", "PAD.PN"), ("oh_jc_corrupt", "OH.JC1"),
-                       ("am_loss", "AM lane 0")):
+    for name, kinds in (("payload_flip", ("payload slot",)), ("pad_flip", ("PAD.PN",)),
+                        ("oh_jc_corrupt", ("OH.JC1",)), ("am_loss", ("AM lane 0",)),
+                        ("jc_forge", ("OH.JC1", "OH.JC2", "OH.JC3", "OH.CRC16"))):
         sc, run, tr = _run(name)
         from physec.frame import line_bits
         from physec.vectorset import field_at
         diff = np.flatnonzero(line_bits(run.frames) != run.imp.bits)
         assert list(diff) == run.imp.flips
         for b in diff:
-            assert kind in field_at(run.p, int(b) % run.p.frame_bits)
+            assert any(k in field_at(run.p, int(b) % run.p.frame_bits) for k in kinds)
+
+
+def _crc8_bitwise(data: bytes) -> int:
+    """CRC-8 x^8 + x^3 + x^2 + 1, MSB first, initial 0 (spec 4.4), bit by bit."""
+    r = 0
+    for byte in data:
+        for i in range(7, -1, -1):
+            fb = (r >> 7) ^ (byte >> i & 1)
+            r = (r << 1 & 0xFF) ^ (0x0D if fb else 0)
+    return r
+
+
+def test_forged_jcs_decode_as_the_spec_says():
+    """jc_forge's line read back by hand: frames 4 and 5 carry a valid OH CRC-16 and CRC-8;
+    frame 4: II = 1, DI = 0 and C differs from frame 3's Cm in one I bit and no D bit (fewer
+    than 4 of 7: "pattern", 4.4 rule 4); frame 5: II = DI = 0 and C = Pm + 1 (plain, out of
+    range).  The receiver run shows exactly these kinds (check_outcome covers the rest)."""
+    import binascii
+    sc, run, tr = _run("jc_forge")
+    p, F = run.p, run.p.frame_bits
+    oh = {t: np.packbits(run.imp.bits[t * F + p.am_bits + p.pad_bits:][:p.oh_bits]).tobytes() for t in (4, 5)}
+    for t in (4, 5):
+        assert binascii.crc_hqx(oh[t][:-2], 0xFFFF) == int.from_bytes(oh[t][-2:], "big")
+        assert _crc8_bitwise(oh[t][2:5]) == 0
+    c = {t: oh[t][2] << 6 | oh[t][3] >> 2 for t in (4, 5)}
+    x = c[4] ^ run.frames[3].map.cm
+    assert oh[4][3] & 3 == 0b10 and bin(x & 0x1555).count("1") == 1 and x & 0x2AAA == 0
+    assert oh[5][3] & 3 == 0 and c[5] == p.n_slots + 1
+    rx, _ = scn.receive(sc, p, run.imp.bits, run.seed, CUT_THROUGH)
+    kinds = {round(st.pos / F): (st.jc.kind, st.usable) for st in rx.frames}
+    assert kinds[4] == ("pattern", False) and kinds[5] == ("same", False)
+
+
+def _fifo_oracle(p, valid):
+    """Spec 4.3 clock by clock: per line frame (Cm, underflows, overflows) of a client
+    schedule (0/1 blocks per clock), written from the text without GmpMapper."""
+    W, H, depth, target = p.word_bits, p.header_bits, p.fifo_depth, p.fifo_target
+    pop_clock = [(H + (j - 1) * p.slot_bits) // W for j in range(1, p.n_slots + 1)]
+    s, out = 0, []
+    for t in range(len(valid) // p.words_per_frame):
+        cm = min(max(p.cm_init + s - target, 0), p.n_slots)
+        pops = np.zeros(p.words_per_frame, int)
+        for j in range(1, p.n_slots + 1):
+            if (j * cm) % p.n_slots < cm:
+                pops[pop_clock[j - 1]] += 1
+        under = over = 0
+        for c in range(p.words_per_frame):
+            v = int(valid[t * p.words_per_frame + c])
+            acc = min(v, depth - s)
+            over += v - acc
+            under += max(0, pops[c] - s)
+            s = s + acc - min(pops[c], s)
+        out.append((cm, under, over))
+    return out
+
+
+def test_client_rate_cm_and_fifo_events_follow_the_level():
+    """client_rate: Cm, underflows and overflows per frame from the spec's FIFO rule (an
+    oracle, not GmpMapper) equal the transmitter's; the STAT byte reports them one frame
+    later; one missing block in frame 3 gives the steps -2, +2 (frames 4, 5), the pause in
+    frame 6 underflows and the burst in frame 8 overflows."""
+    sc, run, tr = _run("client_rate")
+    p = run.p
+    valid = [v >> c & 1 for v in run.taps["valid"] for c in range(p.words_per_frame)]  # valid.hex: bit c, clock c
+    ora = _fifo_oracle(p, valid)
+    assert [f.map.cm for f in run.frames] == [o[0] for o in ora]
+    assert [(f.map.underflows, f.map.overflows) for f in run.frames] == [o[1:] for o in ora]
+    assert [t for t, o in enumerate(ora) if o[1]] == [6] and 8 in [t for t, o in enumerate(ora) if o[2]]
+    assert [ora[t][0] - ora[t - 1][0] for t in (4, 5)] == [-2, 2]
+    stat = [int(v >> (p.oh_bits - 16) & 0xFF) for v in run.taps["oh"]]
+    assert stat[1:] == [(o[1] > 0) | (o[2] > 0) << 1 for o in ora[:-1]]
 
 
 def test_unknown_scenario():

@@ -28,13 +28,14 @@ from physec.hexio import ints_to_rows
 def streamed(recipe, src, min_line_frames=0):
     """Every transmitter tap of tx_frames as ints, in the order generate makes them."""
     p = get_profile(recipe.profile)
-    taps = {"cgmii": [], "66b": [], "257b": []}
+    taps = {"cgmii": [], "66b": [], "257b": [], "gap": []}
 
-    def on_piece(frames, starts, cg, b66, b257):
+    def on_piece(frames, gaps, starts, cg, b66, b257):
         from physec.hexio import b66_rows, b257_rows, cgmii_rows
         taps["cgmii"] += rows_to_ints(cgmii_rows(cg))
         taps["66b"] += rows_to_ints(b66_rows(b66))
         taps["257b"] += rows_to_ints(b257_rows(b257))
+        taps["gap"] += [int(g) for g in gaps]
     for k, f, valid in tx_frames(p, recipe, src, sec_tx(recipe), on_piece, min_line_frames):
         for name, rows in frame_rows(p, f, valid, recipe.mode).items():
             taps.setdefault(name, []).extend(rows_to_ints(rows))

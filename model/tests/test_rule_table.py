@@ -1,0 +1,206 @@
+# SPDX-License-Identifier: Apache-2.0
+"""docs/verification.md's rule table against docs/spec.md and the committed vector sets.
+
+Every rule label of the spec (`R-<section>-<name>`) and every alarm (scenario.ALARM_RX,
+ALARM_SEC: the counters 7.1 calls alarms) has one row; a row names the sets (and line
+frames) that exercise it, or says "none:" with the reason.  Every named set exists, and
+the claim is checked in the committed files: the rule's JC kind, STAT bit, header
+status, verdict, reason or release in `rxstat.hex` / `rxstat_sf.hex` at each named line
+frame (decoded here from the spec 7.1 layout, not with the model's reader), or its
+counter / alarm in the manifest."""
+import json
+import re
+import zlib
+from pathlib import Path
+
+import pytest
+
+from physec.scenario import ALARM_RX, ALARM_SEC
+
+REPO = Path(__file__).resolve().parents[2]
+SPEC = REPO / "docs" / "spec.md"
+TABLE = REPO / "docs" / "verification.md"
+VECTORS = REPO / "vectors"
+LABEL = re.compile(r"`(R-\d+\.\d+-[a-z0-9-]+)`")
+ROW = re.compile(r"^\| `((?:R-\d+\.\d+-[a-z0-9-]+)|(?:alarm (?:rx|sec)\.[a-z_]+))` \|[^|]*\| (.*) \|$")
+SET = re.compile(r"`([a-z0-9_]+)`(?: \(([0-9, ]+)\))?")
+
+# rxstat.hex (spec 7.1): bits 55:48 STAT, 31:28 JC kind, 27..24 AM good, OH ok, JC CRC ok,
+# usable, 19:16 verdict, 15 released, 7..0 reasons.
+KIND = {"same": 0, "plus1": 1, "plus2": 2, "minus1": 3, "minus2": 4, "new": 5, "crc": 6, "pattern": 7,
+        "stale": 8}
+REASON = {"key-changed": 7, "pad-invalid": 6, "bypass-not-allowed": 5, "unknown-an": 4, "replay": 3,
+          "pn-not-predicted": 2, "tag-mismatch": 1, "tag-lost": 0}
+
+
+def _f(w):
+    return {"stat": w >> 48 & 0xFF, "kind": w >> 28 & 0xF, "am": w >> 27 & 1, "oh": w >> 26 & 1,
+            "jccrc": w >> 25 & 1, "usable": w >> 24 & 1, "verdict": w >> 16 & 0xF, "released": w >> 15 & 1,
+            "reasons": w & 0xFF}
+
+
+def _frame_check(rule: str):
+    """(ct, sf) -> bool for a frame-level rule, or None when the rule is shown by a counter."""
+    name = rule.split("-", 2)[2]
+    sec = rule.split("-")[1]
+    if sec == "4.4" and name in KIND:
+        return lambda ct, sf: ct["kind"] == KIND[name]
+    if sec == "6.4" and name in REASON:
+        return lambda ct, sf: ct["reasons"] == 1 << REASON[name]
+    return {
+        "R-4.3-underflow": lambda ct, sf: ct["stat"] & 1,          # STAT of the frame after the event
+        "R-4.3-overflow": lambda ct, sf: ct["stat"] & 2,
+        "R-4.4-out-of-range": lambda ct, sf: ct["kind"] <= 5 and ct["jccrc"] and (ct["am"] or ct["oh"])
+        and not ct["usable"],
+        "R-5.5-am-bad": lambda ct, sf: not ct["am"] and ct["oh"] and ct["usable"],
+        "R-5.5-misaligned": lambda ct, sf: not ct["am"] and not ct["oh"] and not ct["usable"],
+        "R-6.4-pass": lambda ct, sf: ct["verdict"] == 0,
+        "R-6.4-bypass": lambda ct, sf: ct["verdict"] == 2 and ct["released"],
+        "R-6.4-store-and-forward": lambda ct, sf: sf["verdict"] == 1 and ct["usable"] and not sf["released"],
+        "R-6.4-cut-through": lambda ct, sf: ct["verdict"] == 1 and ct["released"] and ct["reasons"] & 3,
+    }.get(rule)
+
+
+def _undecodable(x: int):
+    """Spec 3.4's receive rule a 257b block breaks, or None: all flags data with x<0> = 0, or
+    a kept nibble (of the first control block f, at x<5 + 64 f + 3 : 5 + 64 f>) naming no type."""
+    if x & 1:
+        return None
+    flags = x >> 1 & 0xF
+    if flags == 0xF:
+        return "R-3.4-no-control"
+    f = next(j for j in range(4) if not flags >> j & 1)
+    return "R-3.4-bad-nibble" if x >> (5 + 64 * f) & 0xF in (0x0, 0x3, 0x5, 0x6, 0xD) else None
+
+
+TERMINATE = {0x87: 0, 0x99: 1, 0xAA: 2, 0xB4: 3, 0xCC: 4, 0xD2: 5, 0xE1: 6, 0xFF: 7}   # type -> data chars
+
+
+def _mac_events(path: Path) -> set:
+    """Spec 3.1 rules shown by a 66b stream (rx66b_sf.hex), decoded here from the 3.2 table:
+    /Q/ (type 4B) between frames or inside one, data blocks outside frames, /S/ inside a
+    frame, a start block whose lanes 1..7 are not 55 x 6, D5, an error block (1E, code 1E)
+    inside a frame, a frame of fewer than 64 bytes with FCS, a wrong FCS (zlib CRC-32)."""
+    out, frame, errored = set(), None, False
+    for s in path.read_text().splitlines():
+        if s.startswith("//"):
+            continue
+        x = int(s, 16)
+        pl = x >> 2
+        lanes = [pl >> 8 * k & 0xFF for k in range(8)]
+        if x & 3 == 2:                                          # data block
+            if frame is None:
+                out.add("R-3.1-stray-data")
+            else:
+                frame += lanes
+            continue
+        t = lanes[0]
+        if t == 0x4B:
+            out.add("R-3.1-ordered-set" if frame is None else "R-3.1-control-char")
+            errored |= frame is not None
+        elif t == 0x1E and frame is not None and pl >> 8 & 0x7F == 0x1E:
+            out.add("R-3.1-error-char")
+            errored = True
+        elif t == 0x78:
+            if frame is not None:
+                out.add("R-3.1-start-before-terminate")
+            errored = lanes[1:] != [0x55] * 6 + [0xD5]
+            if errored:
+                out.add("R-3.1-preamble")
+            frame = []
+        elif t in TERMINATE and frame is not None:
+            frame += lanes[1:1 + TERMINATE[t]]
+            if len(frame) < 64:
+                out.add("R-3.1-runt")
+            elif not errored and zlib.crc32(bytes(frame[:-4])) != int.from_bytes(bytes(frame[-4:]), "little"):
+                out.add("R-3.1-fcs")
+            frame = None
+    return out
+
+
+COUNTER_RULES = {"R-5.5-lock": "locks", "R-5.5-loss": "lock_losses", "R-5.5-lost-frames": "lost_frames",
+                 "R-6.4-key-switch": "key_switches"}
+
+
+def _spec_rules():
+    return sorted(set(LABEL.findall(SPEC.read_text())))
+
+
+def _table():
+    rows = {}
+    for line in TABLE.read_text().splitlines():
+        m = ROW.match(line)
+        if m:
+            assert m.group(1) not in rows, f"verification.md: {m.group(1)} has two rows"
+            rows[m.group(1)] = m.group(2).strip()
+    return rows
+
+
+def _set_dir(name):
+    for d in (VECTORS / "scenarios" / name, VECTORS / name):
+        if (d / "manifest.json").exists():
+            return d
+    return None
+
+
+def _rxstat(d, suffix=""):
+    return [int(s, 16) for s in (d / f"rxstat{suffix}.hex").read_text().splitlines() if not s.startswith("//")]
+
+
+def test_every_rule_and_alarm_has_a_row():
+    rows = _table()
+    want = set(_spec_rules()) | {f"alarm rx.{a}" for a in ALARM_RX} | {f"alarm sec.{a}" for a in ALARM_SEC}
+    assert len(_spec_rules()) > 40
+    assert sorted(want - set(rows)) == [], "rules without a row in docs/verification.md"
+    assert sorted(set(rows) - want) == [], "rows naming no spec rule or alarm"
+
+
+@pytest.mark.parametrize("rule", sorted(_table().items()), ids=lambda r: r[0])
+def test_row_is_shown_by_its_sets(rule):
+    rule, cell = rule
+    if cell.startswith("none:"):
+        assert len(cell) > 20, f"{rule}: 'none:' needs a reason"
+        return
+    claims = SET.findall(cell)
+    assert claims, f"{rule}: no set named in {cell!r}"
+    for name, frames in claims:
+        d = _set_dir(name)
+        assert d is not None, f"{rule}: set {name} does not exist"
+        man = json.loads((d / "manifest.json").read_text())["scenario"]
+        if rule.startswith("alarm "):
+            a = rule.split()[1]
+            assert man["alarms"].get(a, 0) > 0, f"{rule}: {name}'s manifest has no alarm {a}"
+            continue
+        if rule.startswith("R-3.1-"):          # what leaves the receiver (store-and-forward) and the manifest
+            assert rule in _mac_events(d / "rx66b_sf.hex"), f"{rule}: {name}/rx66b_sf.hex does not show it"
+            assert sum(man["mac_events"].values()) > 0, f"{rule}: {name} states no MAC events"
+            continue
+        if rule.startswith("R-3.4-"):          # blocks the receiver emitted (cut-through), no frames
+            blocks = (d / "rx257b.hex").read_text().splitlines()
+            assert any(_undecodable(int(b, 16)) == rule for b in blocks if not b.startswith("//")), \
+                f"{rule}: no block of {name}/rx257b.hex breaks it"
+            continue
+        if rule in COUNTER_RULES:
+            grp = "sec" if rule == "R-6.4-key-switch" else "rx"
+            assert man["counters"]["cut-through"][grp][COUNTER_RULES[rule]] > 0, f"{rule}: {name}"
+            continue
+        check = _frame_check(rule)
+        assert check is not None, f"{rule}: the test has no check for this rule"
+        assert frames, f"{rule}: name the line frames of {name}"
+        ct, sf = _rxstat(d), _rxstat(d, "_sf")
+        for t in (int(x) for x in frames.split(",")):
+            assert t in man["rx_frames"], f"{rule}: {name} frame {t} is not processed"
+            i = man["rx_frames"].index(t)
+            assert check(_f(ct[i]), _f(sf[i])), f"{rule}: {name} line frame {t} does not show it"
+
+
+def test_the_table_check_can_fail():
+    """A claim that a set does not show is caught (jc_forge frame 4 is a pattern error, not +2)."""
+    d = _set_dir("jc_forge")
+    i = json.loads((d / "manifest.json").read_text())["scenario"]["rx_frames"].index(4)
+    w = _f(_rxstat(d)[i])
+    assert _frame_check("R-4.4-pattern")(w, w) and not _frame_check("R-4.4-plus2")(w, w)
+    assert _mac_events(_set_dir("mac_events") / "rx66b_sf.hex") == {
+        "R-3.1-ordered-set", "R-3.1-stray-data", "R-3.1-runt", "R-3.1-preamble", "R-3.1-fcs", "R-3.1-error-char",
+        "R-3.1-control-char", "R-3.1-start-before-terminate"}
+    assert _mac_events(_set_dir("clean") / "rx66b_sf.hex") == set()
