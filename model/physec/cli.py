@@ -127,7 +127,8 @@ def cmd_roundtrip(a) -> int:
 
 
 def cmd_profile(a) -> int:
-    from .profile import PROFILES, get_profile, to_sv_package
+    from .profile import get_profile
+    from .profile_pkg import to_sv_package
     p = get_profile(a.name)
     if a.sv:
         sys.stdout.write(to_sv_package(p))

@@ -5,7 +5,8 @@ from pathlib import Path
 import pytest
 
 from physec.frame import am_line_bytes
-from physec.profile import PROFILES, Profile, get_profile, to_sv_package
+from physec.profile import PROFILES, Profile, get_profile
+from physec.profile_pkg import to_sv_package
 
 ROOT = Path(__file__).resolve().parents[2]
 
