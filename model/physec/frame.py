@@ -563,13 +563,13 @@ class Deframer:
         return self._run()
 
     def _join(self) -> None:
-        """The line from the next undecided bit on as one buffer.  Called only once the
-        next step can be taken (``need``), so a piece is copied once here, plus the tail
-        of it that the step leaves undecided; a piece that holds whole frames is not
-        copied at all."""
+        """The line from the next undecided bit on as one buffer, made only once the next
+        step can be taken (``need``): a piece is copied once here (the undecided tail of
+        the buffer again); a lone piece starting where the decided line ends is used as
+        it is (the whole line in one piece: no copy)."""
         keep = ((self.nxt if self.locked else self.cursor) - self.base) // 8   # bits before are done
-        if keep >= len(self.buf) and len(self.more) == 1 and type(self.more[0]) is bytes:
-            self.buf = self.more[0][keep - len(self.buf):]
+        if keep == len(self.buf) and len(self.more) == 1 and type(self.more[0]) is bytes:
+            self.buf = self.more[0]
         else:
             self.buf = b"".join((self.buf[keep:], *self.more))
         self.base += 8 * keep
