@@ -542,8 +542,8 @@ class Deframer:
     def feed(self, data: bytes, nbits: int | None = None) -> list[RxOut]:
         """Append line bytes (``nbits``: only the first nbits of them, for a stream that
         does not end on a byte boundary; then no more data may follow).  Until the next
-        step can be taken (a whole frame when locked) a piece is only put aside: no copy,
-        a constant number of operations per call."""
+        step can be taken (a whole frame when locked) a piece is only put aside, in a
+        constant number of operations (bytes and views of bytes without a copy)."""
         if self.done or self.partial:
             raise ValueError("no line data can follow finish() or a feed that ended inside a byte")
         n = 8 * len(data)
