@@ -530,6 +530,7 @@ class Deframer:
         self.events: list = []                  # (bit position, "lock" | "loss")
         self.buf, self.base, self.end = b"", 0, 0   # buf[0] is line bit `base`; `end` bits known
         self.more: list[bytes] = []             # pieces fed after buf, not joined yet
+        self.need = 0                           # no step can be taken before `end` reaches this
         self.partial = False                    # the last feed ended inside a byte
         self.cm_prev, self.cm_known, self.cursor, self.last = 0, False, 0, None
         self.prev_sec: RxFrameSec | None = None  # the previous processed frame's security result
@@ -540,26 +541,37 @@ class Deframer:
     # -- input -------------------------------------------------------------------
     def feed(self, data: bytes, nbits: int | None = None) -> list[RxOut]:
         """Append line bytes (``nbits``: only the first nbits of them, for a stream that
-        does not end on a byte boundary; then no more data may follow)."""
+        does not end on a byte boundary; then no more data may follow).  Until the next
+        step can be taken (a whole frame when locked) a piece is only put aside, in a
+        constant number of operations (bytes and views of bytes without a copy)."""
         if self.done or self.partial:
             raise ValueError("no line data can follow finish() or a feed that ended inside a byte")
-        nbits = 8 * len(data) if nbits is None else nbits
-        if not 0 <= nbits <= 8 * len(data):
-            raise ValueError(f"nbits {nbits} outside 0..{8 * len(data)}")
-        data = bytes(data[:-(-nbits // 8)])
-        self.partial = nbits % 8 != 0
-        self.end += nbits
-        if self.locked and self.nxt + self.p.frame_bits > self.end:
-            self.more.append(data)              # nothing is decided before the whole next frame
+        n = 8 * len(data)
+        if nbits is not None and nbits != n:
+            if not 0 <= nbits <= n:
+                raise ValueError(f"nbits {nbits} outside 0..{n}")
+            data, n = data[:-(-nbits // 8)], nbits
+            self.partial = nbits % 8 != 0
+        if type(data) is not bytes and not (type(data) is memoryview and type(data.obj) is bytes
+                                            and data.format == "B" and data.contiguous):
+            data = bytes(data)                  # kept until its frame is done: the caller may reuse it
+        self.end += n
+        self.more.append(data)
+        if self.end < self.need:
             return []
-        self._join(data)
+        self._join()
         return self._run()
 
-    def _join(self, data: bytes = b"") -> None:
-        """The line from the next undecided bit on as one buffer: a piece is copied about
-        twice however small the pieces are (once here, once when its frame is done)."""
+    def _join(self) -> None:
+        """The line from the next undecided bit on as one buffer, made only once the next
+        step can be taken (``need``): a piece is copied once here (the undecided tail of
+        the buffer again); a lone piece starting where the decided line ends is used as
+        it is (the whole line in one piece: no copy)."""
         keep = ((self.nxt if self.locked else self.cursor) - self.base) // 8   # bits before are done
-        self.buf = b"".join((self.buf[keep:], *self.more, data)) if self.more else self.buf[keep:] + data
+        if keep == len(self.buf) and len(self.more) == 1 and type(self.more[0]) is bytes:
+            self.buf = self.more[0]
+        else:
+            self.buf = b"".join((self.buf[keep:], *self.more))
         self.base += 8 * keep
         self.more = []
 
@@ -639,10 +651,12 @@ class Deframer:
                 if q is None:
                     # No AM can start before the last am_bits - 1 bits seen so far.
                     self.cursor = max(self.cursor, self.end - 8 * len(self.am) + 1)
+                    self.need = self.cursor + 8 * len(self.am)
                     break
                 q += self.base
                 self.cursor = q
-                if q + (p.lock_good - 1) * F + 8 * len(self.am) > self.end:
+                self.need = q + (p.lock_good - 1) * F + 8 * len(self.am)
+                if self.need > self.end:
                     break                       # wait for the confirming AMs (or the end)
                 if not all(self._am_at(q + k * F) for k in range(1, p.lock_good)):
                     self.cursor = q + 1
@@ -659,7 +673,8 @@ class Deframer:
                     k = min(p.n_slots, (gap % F) // p.slot_bits)
                     self._emit_errors((gap // F) * self.cm_prev + k * self.cm_prev // p.n_slots)
             q = self.nxt
-            if q + F > self.end:
+            self.need = q + F
+            if self.need > self.end:
                 break
             self._frame(q, F, H, a0, a1)
             out += self._flush()
@@ -728,9 +743,14 @@ def deframe_bytes(p: Profile, line: bytes, sec: SecRx | None = None, nbits: int 
         raise ValueError(f"nbits {nbits} outside 0..{8 * len(line)}")
     d = Deframer(p, sec)
     step = chunk or max(len(line), 1)
+    src = memoryview(line) if chunk and type(line) is bytes else line    # pieces without a copy each
+    nb = -(-nbits // 8)                                 # the bytes past nbits are not line
+    last = (nb - 1) // step * step if nb else 0
     outs = []
-    for i in range(0, len(line), step):
-        outs += d.feed(line[i:i + step], min(8 * step, nbits - 8 * i))
+    for i in range(0, last, step):
+        outs += d.feed(src[i:i + step])
+    if nb:
+        outs += d.feed(src[last:nb], nbits - 8 * last)
     outs += d.finish()
     return RxResult(_concat([o.blocks for o in outs]), [o.status for o in outs if o.status is not None],
                     d.counters, d.events)

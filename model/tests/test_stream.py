@@ -3,9 +3,10 @@
 
 - slots on 64-bit words (pack_slots / unpack_slots) against the bit-string frame oracle
   and the one-byte-per-bit helpers;
-- the streaming receiver (Deframer fed in chunks split at every awkward place) against
-  itself fed at once, and against ``deframe_per_bit`` below: the receiver as first
-  written, one numpy byte per line bit, kept here as the cross-check;
+- the streaming receiver (Deframer fed in chunks split at every awkward place, and in
+  any pieces hypothesis draws) against itself fed at once, and against
+  ``deframe_per_bit`` below: the receiver as first written, one numpy byte per line
+  bit, kept here as the cross-check;
 - chunked MAC/PCS transmit and receive against the one-call functions;
 - the security stage's library fast path (AES-CTR keystream) against the explicit GCM;
 - bounded memory of the streaming paths.
@@ -14,7 +15,10 @@ import dataclasses
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from oracle import build_frame_oracle
+from test_fuzz_vectors import budget
 
 import zlib
 
@@ -277,6 +281,77 @@ def test_secured_deframer_in_chunks_against_per_bit_oracle(policy, kind):
     got = summary(rx)
     assert got[0] == oracle[0] and got[1] == oracle[1] and got[2] == oracle[2] and got[3] == oracle[3]
     assert rx.counters.sec_dropped >= 1                 # the first frame is never predicted
+
+
+F8, AM8, PAD8, H8 = F // 8, P.am_bits // 8, P.pad_bits // 8, P.header_bits // 8
+N_ANY = 8                   # frames: lock lost at line frame 4 (bad AMs 2..4) is regained at 6
+LINES_ANY = {False: _line(N_ANY, seed=11), True: _line(N_ANY, sec=SecTx(0, KEY, 5), seed=12)}
+
+
+@st.composite
+def pieces_of_lines(draw):
+    """(secured, line bits, cuts in bytes, piece type): a line clean or with a bit slip,
+    a lost AM (loss and relock), one bad AM or an end inside a byte, at any bit offset;
+    cut into pieces of cycled sizes (1 byte to three frames) plus a run of 1-byte pieces
+    around one AM, PAD, OH, payload start or frame end."""
+    secured = draw(st.booleans())
+    rng = np.random.default_rng(draw(st.integers(0, 2 ** 32 - 1)))
+    off = draw(st.integers(0, 2 * P.am_bits))
+    bits = np.concatenate((rng.integers(0, 2, off).astype(np.uint8), LINES_ANY[secured]))
+    kind = draw(st.sampled_from(["clean", "slip", "am_loss", "one_bad_am", "truncated"]))
+    if kind == "slip":
+        at, n = off + draw(st.integers(F, (N_ANY - 2) * F)), draw(st.integers(1, 8))
+        bits = np.insert(bits, at, rng.integers(0, 2, n).astype(np.uint8)) if draw(st.booleans()) \
+            else np.delete(bits, slice(at, at + n))
+    elif kind in ("am_loss", "one_bad_am"):
+        for k in (2, 3, 4) if kind == "am_loss" else (3,):
+            bits[off + k * F + draw(st.integers(0, P.am_bits - 1))] ^= 1
+    elif kind == "truncated":
+        bits = bits[:len(bits) - draw(st.integers(1, F))]
+    nbytes = -(-len(bits) // 8)
+    size = st.one_of(st.integers(1, 64), st.integers(65, 9000), st.integers(F8 - 64, F8 + 64),
+                     st.integers(F8 + 1, 3 * F8))
+    sizes = draw(st.lists(size, min_size=1, max_size=5))
+    if sum(sizes) < 2048:                       # a bounded number of feeds per line
+        sizes.append(draw(st.integers(2048, 3 * F8)))
+    cuts, at = set(), 0
+    while at < nbytes:
+        at += sizes[len(cuts) % len(sizes)]
+        cuts.add(at)
+    edge = off // 8 + draw(st.integers(0, N_ANY)) * F8 + draw(st.sampled_from([0, AM8, AM8 + PAD8, H8]))
+    cuts.update(range(edge - 16, edge + 16))
+    return secured, bits, sorted(c for c in cuts if 0 < c < nbytes), draw(st.sampled_from(["bytes", "view", "reused"]))
+
+
+@budget(40)
+@given(pieces_of_lines(), st.sampled_from([CUT_THROUGH, STORE_AND_FORWARD]))
+def test_deframer_fed_in_any_pieces_equals_one_piece(case, policy):
+    """Any chunking gives the one-piece output bit for bit: blocks, frame records (with
+    their security results), counters, lock events.  Pieces are bytes, views of bytes
+    (kept without a copy) or one bytearray overwritten after each feed (must be copied)."""
+    secured, bits, cuts, kind = case
+    packed = np.packbits(bits).tobytes()
+    srx = [SecRx({0: KEY}, 5, policy) if secured else None for _ in range(2)]
+    whole = deframe_bytes(P, packed, srx[0], len(bits))
+    d = Deframer(P, srx[1])
+    outs, scratch = [], bytearray()
+    for a, b in zip([0, *cuts], [*cuts, len(packed)]):
+        nb = min(8 * (b - a), len(bits) - 8 * a)
+        if kind == "reused":
+            scratch[:] = packed[a:b]
+            outs += d.feed(scratch, nb)
+            scratch[:] = bytes(len(scratch))
+        else:
+            outs += d.feed(packed[a:b] if kind == "bytes" else memoryview(packed)[a:b], nb)
+    outs += d.finish()
+    assert whole.counters.frames > 0
+    got_hdr = np.concatenate([np.zeros(0, np.uint8)] + [o.blocks.hdr for o in outs])
+    got_body = np.concatenate([np.zeros((0, 4), np.uint64)] + [o.blocks.body for o in outs])
+    assert np.array_equal(got_hdr, whole.blocks.hdr) and np.array_equal(got_body, whole.blocks.body)
+    assert [o.status for o in outs if o.status is not None] == whole.frames
+    assert d.counters == whole.counters and d.events == whole.events
+    if secured:
+        assert srx[1].cnt == srx[0].cnt
 
 
 def test_deframer_feed_rules():
