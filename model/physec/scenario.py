@@ -1031,7 +1031,7 @@ def rx_status_lines(d, man: dict, frame: int) -> list[str]:
         return out + ["  RX   not processed by the receiver (acquiring lock, or lost)"]
     x = rxstat_fields(stat[sm["rx_frames"].index(frame)])
     out += [f"  RX   AM {'good' if x['am_good'] else 'BAD'}  OH CRC {'ok' if x['oh_crc_ok'] else 'BAD'}  JC CRC "
-            f"{'ok' if x['jc_crc_ok'] else 'BAD'} ({x['jc_kind']})  usable {x['usable']}  Cm {x['cm']}  MFAS "
+            f"{'ok' if x['jc_crc_ok'] else 'BAD'} ({x['jc_kind']}){'  CnD unknown' if x['cnd_unknown'] else ''}  usable {x['usable']}  Cm {x['cm']}  MFAS "
             f"{x['mfas']}  STAT {x['stat']:02x}",
             f"       PAD AN {x['an']} PN {x['pn']} mode {x['mode']}  verdict {x['verdict']}"
             f"{' (' + ', '.join(x['reasons']) + ')' if x['reasons'] else ''}  released {x['released']}  "
