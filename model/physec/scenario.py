@@ -440,7 +440,8 @@ def impair(sc: Scenario, p: Profile, bits: np.ndarray, cms: list[int], plain: li
                 flips += _forge_oh(p, bits, t, forged_jc(p, kind, cm_rx[t - 1], cms[t]), kind == "cnd")
                 if kind in ("low", "high"):
                     cm_rx[t] = FORGED_PLAIN[kind](p, cms[t])
-            what = "JC1..JC6 and OH CRC-16 (" + ", ".join(f"{t}: {kind}" for t, kind in sc.forge) + ")"
+            what = (f"JC1..JC{6 if any(k == 'cnd' for _, k in sc.forge) else 3} and OH CRC-16 ("
+                    + ", ".join(f"{t}: {kind}" for t, kind in sc.forge) + ")")
         elif sc.impair == "payload_flip":
             flips = [k * F + _data_slot_bit(p, cms[k], 100)]
             what = "payload bit 100 of the middle data slot"
