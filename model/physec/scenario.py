@@ -167,15 +167,15 @@ SCENARIOS = {s.name: s for s in (
              "PAD (only the last frame's 'tag lost')",
              impair="bypass_splice", at=4, min_line_frames=7),
     # Frame 3 passes and is delivered in both policies (plain JC at 0 ppm).
-    Scenario("mac_events", "the client sends, in a gap between Ethernet frames carried by line frame 3, a /Q/, "
-             "8 stray data characters, a runt, frames with a bad SFD, a wrong FCS, an /E/, a /Q/ "
+    Scenario("mac_events", "the client sends, in a gap between Ethernet frames carried by line frame 3, a stray "
+             "/T/ and a stray /E/, a /Q/, 8 stray data characters, a runt, frames with a bad SFD, a wrong FCS, an /E/, a /Q/ "
              "inside, and one without /T/",
-             "every line frame as in clean; the client MAC receiver (both policies) counts 1 ordered set, 8 stray "
-             "data, 1 FCS error and errored frames: 'runt', 'bad preamble/SFD' (2: the frame after the one "
+             "every line frame as in clean; the client MAC receiver (both policies) counts 2 stray control "
+             "characters besides 32 per ERROR_257B block (all between frames), 1 ordered set, 8 stray data, 1 FCS error and errored frames: 'runt', 'bad preamble/SFD' (2: the frame after the one "
              "without /T/ has SFD 55 too), 'error character', 'control character in frame', 'start before "
              "terminate'; every Ethernet frame of the pcap "
              "is received", impair="none", at=3,
-             mac=("ordered_set", "stray_data", "runt", "preamble", "fcs", "error_char",
+             mac=("stray_terminate", "stray_error", "ordered_set", "stray_data", "runt", "preamble", "fcs", "error_char",
                   "control_char", "no_terminate", "preamble")),
     # Bypass (allowed): a bypass frame counts as verified, so a forged plain C in it is a
     # trusted Cm' for the next frame's relative JC (a protected frame with a forged OH
@@ -301,6 +301,7 @@ def _mac_event(kind: str) -> tuple[list[int], list[bool]]:
     (the next event's /S/ comes first)."""
     body = bytes(range(60))
     return {"ordered_set": ([0x9C, 0, 0, 1, 0, 0, 0, 0], [True] + [False] * 7),
+            "stray_terminate": ([0xFD] + [0x07] * 7, [True] * 8), "stray_error": ([0xFE] + [0x07] * 7, [True] * 8),
             "stray_data": (list(range(1, 9)), [False] * 8),
             "runt": _frame_chars(body[:40]), "preamble": _frame_chars(body, sfd=0x55),
             "fcs": _frame_chars(body, fcs_xor=1), "error_char": _frame_chars(body, at_e=20),
@@ -316,11 +317,25 @@ MAC_EVENTS = {"ordered_set": "ordered_sets", "stray_data": "stray_data",
               "control_char": "control character in frame", "no_terminate": "start before terminate"}
 # counted per character, not per event
 MAC_PER_CHAR = {"stray_data": 8}
+# /T/ and /E/ between frames: counted as stray_control, which every ERROR_257B block between
+# frames adds to as well (4 error blocks of 8 /E/, 3.4), so that count is per policy
+STRAY_CONTROL = ("stray_terminate", "stray_error")
+E_PER_ERROR_257B = 32
 
 
 def mac_counts(sc: Scenario) -> dict:
     """What the client MAC receiver counts of the scenario's MAC events (spec 3.1)."""
     return {v: sc.mac.count(k) * MAC_PER_CHAR.get(k, 1) for k, v in MAC_EVENTS.items()}
+
+
+def stray_control_counts(sc: Scenario, exp) -> dict | None:
+    """The client MAC receiver's stray_control per policy (spec 3.1): the scenario's stray
+    /T/ and /E/ plus 32 per error block, when the scenario sends stray control; valid when
+    every error block lies between Ethernet frames (check_outcome makes sure of it)."""
+    if not set(sc.mac) & set(STRAY_CONTROL):
+        return None
+    own = sum(sc.mac.count(k) for k in STRAY_CONTROL)
+    return {pol: own + E_PER_ERROR_257B * c["rx"]["error_blocks"] for pol, c in exp.counters.items()}
 
 
 def mac_inject(sc: Scenario, frames, cg, layout):
@@ -872,6 +887,12 @@ def check_outcome(sc: Scenario, p: Profile, exp: Expected, rx: RxResult, sec_cou
         want = mac_counts(sc)
         if got != want:
             fail(f"client MAC receiver: {got} MAC events, expected {want}")
+        stray = stray_control_counts(sc, exp)
+        if stray is not None:
+            if layout is None or lost_ethernet_frames(p, tx_frames, layout, exp, policy):
+                fail("stray_control is expected only where no error block falls inside an Ethernet frame")
+            if st.stray_control != stray[policy]:
+                fail(f"client MAC receiver: stray_control {st.stray_control}, expected {stray[policy]}")
     if eth_frames is not None and policy == STORE_AND_FORWARD:
         lost = lost_ethernet_frames(p, tx_frames, layout, exp, policy)
         want = [f for i, f in enumerate(expected_rx(eth_frames)) if i not in lost]
@@ -885,6 +906,8 @@ def outcome_meta(sc: Scenario, exp: Expected) -> dict:
     return {"rx_frames": [f.line for f in exp.frames],
             # the client MAC receiver's counts of the scenario's MAC events (spec 3.1), both policies
             "mac_events": mac_counts(sc),
+            # its stray_control per policy where the scenario sends stray /T/, /E/ (else null)
+            "mac_stray_control": stray_control_counts(sc, exp),
             "verdicts": {str(f.line): [f.verdict, *f.reasons] for f in exp.frames},
             "alarms": exp.alarms,
             "counters": {pol: c for pol, c in exp.counters.items()}}

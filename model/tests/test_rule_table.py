@@ -31,8 +31,6 @@ SET = re.compile(r"`([a-z0-9_]+)`(?: \(([0-9, ]+)\))?")
 NO_SET = {
     "R-3.1-stream-end": "every set's client stream ends with idles and the receiver's output with the last "
                         "frame's slots; no recipe cuts the client stream inside a frame yet",
-    "R-3.1-stray-control": "every set's error blocks between frames are /E/ there, so a count of stray control "
-                           "is not a scenario's alone; the manifest holds no expected stray_control yet",
 }
 
 # Geometry, spec 5.1 (100g): frame F bits; AM 480, PAD 480, OH 320 bits from the frame start.
@@ -90,12 +88,14 @@ def _undecodable(x: int):
 TERMINATE = {0x87: 0, 0x99: 1, 0xAA: 2, 0xB4: 3, 0xCC: 4, 0xD2: 5, 0xE1: 6, 0xFF: 7}   # type -> data chars
 
 
-def _mac_events(path: Path) -> set:
+def _mac_events(path: Path) -> tuple[set, int]:
     """Spec 3.1 rules shown by a 66b stream (rx66b_sf.hex), decoded here from the 3.2 table:
     /Q/ (type 4B) between frames or inside one, data blocks outside frames, /S/ inside a
     frame, a start block whose lanes 1..7 are not 55 x 6, D5, an error block (1E, code 1E)
-    inside a frame, a frame of fewer than 64 bytes with FCS, a wrong FCS (zlib CRC-32)."""
-    out, frame, errored = set(), None, False
+    inside a frame, a frame of fewer than 64 bytes with FCS, a wrong FCS (zlib CRC-32), a
+    terminate block or /E/ codes (1E) of a 1E block outside a frame; and the number of
+    those /T/ and /E/ (stray control)."""
+    out, frame, errored, stray = set(), None, False, 0
     for s in path.read_text().splitlines():
         if s.startswith("//"):
             continue
@@ -115,6 +115,14 @@ def _mac_events(path: Path) -> set:
         elif t == 0x1E and frame is not None and pl >> 8 & 0x7F == 0x1E:
             out.add("R-3.1-error-char")
             errored = True
+        elif t == 0x1E and frame is None:
+            n = sum(pl >> 8 + 7 * k & 0x7F == 0x1E for k in range(8))
+            if n:
+                out.add("R-3.1-stray-control")
+                stray += n
+        elif t in TERMINATE and frame is None:
+            out.add("R-3.1-stray-control")
+            stray += 1
         elif t == 0x78:
             if frame is not None:
                 out.add("R-3.1-start-before-terminate")
@@ -129,7 +137,7 @@ def _mac_events(path: Path) -> set:
             elif not errored and zlib.crc32(bytes(frame[:-4])) != int.from_bytes(bytes(frame[-4:]), "little"):
                 out.add("R-3.1-fcs")
             frame = None
-    return out
+    return out, stray
 
 
 COUNTER_RULES = {"R-5.5-lock": "locks", "R-5.5-loss": "lock_losses", "R-5.5-lost-frames": "lost_frames",
@@ -234,8 +242,12 @@ def test_row_is_shown_by_its_sets(rule):
             assert man["alarms"].get(a, 0) > 0, f"{rule}: {name}'s manifest has no alarm {a}"
             continue
         if rule.startswith("R-3.1-"):          # what leaves the receiver (store-and-forward) and the manifest
-            assert rule in _mac_events(d / "rx66b_sf.hex"), f"{rule}: {name}/rx66b_sf.hex does not show it"
+            shown, stray = _mac_events(d / "rx66b_sf.hex")
+            assert rule in shown, f"{rule}: {name}/rx66b_sf.hex does not show it"
             assert sum(man["mac_events"].values()) > 0, f"{rule}: {name} states no MAC events"
+            if rule == "R-3.1-stray-control":
+                assert man["mac_stray_control"] and stray == man["mac_stray_control"]["store-and-forward"], \
+                    f"{rule}: {name}/rx66b_sf.hex holds {stray} stray /T/, /E/, the manifest {man['mac_stray_control']}"
             continue
         if rule.startswith("R-3.4-"):          # blocks the receiver emitted (cut-through), no frames
             blocks = (d / "rx257b.hex").read_text().splitlines()
@@ -271,10 +283,13 @@ def test_the_table_check_can_fail():
     i = json.loads((d / "manifest.json").read_text())["scenario"]["rx_frames"].index(4)
     w = _f(_rxstat(d)[i])
     assert _frame_check("R-4.4-pattern")(w, w) and not _frame_check("R-4.4-plus2")(w, w)
-    assert _mac_events(_set_dir("mac_events") / "rx66b_sf.hex") == {
+    assert _mac_events(_set_dir("mac_events") / "rx66b_sf.hex")[0] == {
         "R-3.1-ordered-set", "R-3.1-stray-data", "R-3.1-runt", "R-3.1-preamble", "R-3.1-fcs", "R-3.1-error-char",
-        "R-3.1-control-char", "R-3.1-start-before-terminate"}
-    assert _mac_events(_set_dir("clean") / "rx66b_sf.hex") == set()
+        "R-3.1-control-char", "R-3.1-start-before-terminate", "R-3.1-stray-control"}
+    # clean: only the error blocks of frames 1 and 5 (not released), between frames
+    shown, stray = _mac_events(_set_dir("clean") / "rx66b_sf.hex")
+    man = json.loads((_set_dir("clean") / "manifest.json").read_text())["scenario"]
+    assert shown == {"R-3.1-stray-control"} and stray == 32 * man["counters"]["store-and-forward"]["rx"]["error_blocks"]
     # the CRC-5 here accepts the JC4..JC6 a transmitter wrote (jc_range 5: only JC1..JC3 forged)
     bits = _line_bits(_set_dir("jc_range"))
     assert _cnd_bad_in_line(bits, 6) and not any(_cnd_bad_in_line(bits, t) for t in range(6))
