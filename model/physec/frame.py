@@ -522,8 +522,10 @@ class Deframer:
     store-and-forward: once its tag verified, i.e. one frame later); otherwise as many
     ERROR_257B blocks."""
 
-    def __init__(self, p: Profile, sec: SecRx | None = None):
-        self.p, self.sec = p, sec
+    def __init__(self, p: Profile, sec: SecRx | None = None, before_frame=None):
+        # before_frame(q): called before the frame at line bit q is processed, after the
+        # previous frame's PAD (key installs and erases act there, spec 6.4)
+        self.p, self.sec, self.before_frame = p, sec, before_frame
         self.am = am_line_bytes(p)
         self.search = _AmSearch(self.am)
         self.counters = RxCounters()
@@ -682,6 +684,8 @@ class Deframer:
 
     def _frame(self, q: int, F: int, H: int, a0: int, a1: int) -> None:
         p, cnt, sec = self.p, self.counters, self.sec
+        if self.before_frame is not None:
+            self.before_frame(q)
         good = self._am_at(q)
         self.bad = 0 if good else self.bad + 1
         cnt.am_bad += not good
@@ -729,19 +733,19 @@ def _concat(parts: list[Blocks257]) -> Blocks257:
     return Blocks257(np.concatenate([b.hdr for b in parts]), np.concatenate([b.body for b in parts]))
 
 
-def deframe(p: Profile, bits: np.ndarray, sec: SecRx | None = None) -> RxResult:
+def deframe(p: Profile, bits: np.ndarray, sec: SecRx | None = None, before_frame=None) -> RxResult:
     """The whole line at once (uint8 0/1 per bit, any offset): :class:`Deframer` fed one chunk."""
     bits = np.asarray(bits, np.uint8)
-    return deframe_bytes(p, np.packbits(bits).tobytes(), sec, len(bits))
+    return deframe_bytes(p, np.packbits(bits).tobytes(), sec, len(bits), before_frame=before_frame)
 
 
 def deframe_bytes(p: Profile, line: bytes, sec: SecRx | None = None, nbits: int | None = None,
-                  chunk: int | None = None) -> RxResult:
+                  chunk: int | None = None, before_frame=None) -> RxResult:
     """The same on packed line bytes (MSB first), fed in ``chunk``-byte pieces if given."""
     nbits = 8 * len(line) if nbits is None else nbits
     if not 0 <= nbits <= 8 * len(line):
         raise ValueError(f"nbits {nbits} outside 0..{8 * len(line)}")
-    d = Deframer(p, sec)
+    d = Deframer(p, sec, before_frame)
     step = chunk or max(len(line), 1)
     src = memoryview(line) if chunk and type(line) is bytes else line    # pieces without a copy each
     nb = -(-nbits // 8)                                 # the bytes past nbits are not line

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .frame import RxResult, bits_to_blocks, deframe
+from .frame import RxResult, am_line_bytes, bits_to_blocks, deframe
 from .crc import crc16_oh, crc8_jc
 from .gmp import ERROR_257B, jc_decode, slot_map
 from .pad import Pad
@@ -73,7 +73,10 @@ class Scenario:
     allow_bypass: bool = False
     impair: str = "none"        # payload_flip, pad_flip, oh_jc_corrupt, replay, am_loss, bit_slip, jc_forge
     at: int = K                 # line frame of the impairment
-    forge: tuple = ()           # jc_forge: (line frame, JC written: "+2", "-2", "pattern", "over")
+    forge: tuple = ()           # jc_forge: (line frame, JC written: "+2", "-2", "pattern", "over", "low", "high",
+                                #   "cnd"; see forged_jc)
+    false_am: bool = False      # am_loss: the AM bytes also written into the frame at which lock is lost
+    rx_key_events: tuple = ()   # the receiver's (line frame t, "install" | "erase", AN): before frame t (6.4)
     client: tuple = ()          # client schedule overrides: (line frame, first clock, clocks, blocks per clock)
     mac: tuple = ()             # MAC events sent in an idle stretch carried by line frame `at` (MAC_EVENTS)
     min_line_frames: int = 5
@@ -164,16 +167,36 @@ SCENARIOS = {s.name: s for s in (
              "PAD (only the last frame's 'tag lost')",
              impair="bypass_splice", at=4, min_line_frames=7),
     # Frame 3 passes and is delivered in both policies (plain JC at 0 ppm).
-    Scenario("mac_events", "the client sends, in a gap between Ethernet frames carried by line frame 3, a /Q/, "
-             "8 stray data characters, a runt, frames with a bad SFD, a wrong FCS, an /E/, a /Q/ "
+    Scenario("mac_events", "the client sends, in a gap between Ethernet frames carried by line frame 3, a stray "
+             "/T/ and a stray /E/, a /Q/, 8 stray data characters, a runt, frames with a bad SFD, a wrong FCS, an /E/, a /Q/ "
              "inside, and one without /T/",
-             "every line frame as in clean; the client MAC receiver (both policies) counts 1 ordered set, 8 stray "
-             "data, 1 FCS error and errored frames: 'runt', 'bad preamble/SFD' (2: the frame after the one "
+             "every line frame as in clean; the client MAC receiver (both policies) counts 2 stray control "
+             "characters besides 32 per ERROR_257B block (all between frames), 1 ordered set, 8 stray data, 1 FCS error and errored frames: 'runt', 'bad preamble/SFD' (2: the frame after the one "
              "without /T/ has SFD 55 too), 'error character', 'control character in frame', 'start before "
              "terminate'; every Ethernet frame of the pcap "
              "is received", impair="none", at=3,
-             mac=("ordered_set", "stray_data", "runt", "preamble", "fcs", "error_char",
+             mac=("stray_terminate", "stray_error", "ordered_set", "stray_data", "runt", "preamble", "fcs", "error_char",
                   "control_char", "no_terminate", "preamble")),
+    # Bypass (allowed): a bypass frame counts as verified, so a forged plain C in it is a
+    # trusted Cm' for the next frame's relative JC (a protected frame with a forged OH
+    # fails its tag, and a relative JC after it is "stale").  Idle client, 0 ppm.
+    Scenario("jc_range", "bypass mode, bypass allowed, idle client; OH JC and CRC-16 rewritten: plain C = 1 in line "
+             "frame 2, '-2' in 3, plain C = Pm - 1 in 4, '+2' in 5, frame 6's own Cm plainly with a wrong CRC-5",
+             "frames 2 and 4 are demapped with Cm 1 and Pm - 1 (verdict bypass: verified); frame 3 decodes '-2' to "
+             "Cm -1 and frame 5 '+2' to Pm + 1: unusable, kind and JC CRC ok kept, Cm' error blocks; frame 6 is "
+             "'same' and usable with CnD unknown (rxstat bit 8); every frame 'bypass' and released",
+             traffic="idle", frames=0, mode="bypass", allow_bypass=True, impair="jc_forge", at=2,
+             forge=((2, "low"), (3, "-2"), (4, "high"), (5, "+2"), (6, "cnd")), min_line_frames=7),
+    # am_loss with a false AM in frame 5's payload (found first by the search from 5F + 1;
+    # its confirming AM fails) and two receiver key events, on an idle client.
+    Scenario("restart_keys", "idle client; AM of line frames 3, 4, 5 corrupted and the AM bytes written at line bit "
+             "5F + F/2 + 5; the receiver installs AN 0's key again before frame 2 and erases AN 0 before frame 9",
+             "frame 2 fails 'key changed' on arrival (its keystream job was bound to the key before the install); "
+             "loss at 5; the search matches the false AM, its confirmation fails, the search restarts one bit after "
+             "it and locks on frames 6, 7 as in am_loss; frame 4 'tag lost', 7 'PN not predicted'; frame 8 fails "
+             "'key changed' at its verdict (the erase cleared its keystream path) and frame 9 'unknown AN'",
+             traffic="idle", frames=0, impair="am_loss", at=3, false_am=True,
+             rx_key_events=((2, "install", 0), (9, "erase", 0)), min_line_frames=10),
     Scenario("unknown_an", "line frame 4's PAD names AN 2 (no key at the receiver), CRC-32 valid",
              "frame 4 fails 'unknown AN' on arrival (dropped in both policies); the prediction stays at PN(4), "
              "so frame 5 fails 'PN not predicted' and is 'stale'", impair="pad_an", at=4, min_line_frames=7),
@@ -221,11 +244,35 @@ def traffic(sc: Scenario, frames: int, seed: int | None) -> Traffic:
     return make_traffic(sc.traffic, frames, seed)
 
 
+KEY_OPS = ("install", "erase")
+
+
+def key_events(sc: Scenario, p: Profile, srx: SecRx, rx: dict[int, SecKey]):
+    """The Deframer's before_frame hook that applies the scenario's receiver key events:
+    an event "before line frame t" acts before the first processed frame at or after t
+    (a frame read a bit off still counts as its line frame)."""
+    todo = sorted(sc.rx_key_events)
+    for t, op, an in todo:
+        if op not in KEY_OPS or an not in range(4) or t < 2:
+            raise ValueError(f"scenario {sc.name}: key event {(t, op, an)}: op in {KEY_OPS}, AN 0..3, frame >= 2")
+        if op == "install" and an not in rx:
+            raise ValueError(f"scenario {sc.name}: key event {(t, op, an)}: the receiver holds no key of AN {an}")
+
+    def before(q: int) -> None:
+        while todo and todo[0][0] <= (q + p.frame_bits // 2) // p.frame_bits:
+            _, op, an = todo.pop(0)
+            if op == "install":
+                srx.install(an, rx[an])
+            else:
+                srx.erase(an)
+    return before
+
+
 def receive(sc: Scenario, p: Profile, bits: np.ndarray, seed: int | None, policy: str):
     """(RxResult, SecCounters) of the scenario's receiver on ``bits``."""
     link, _, rx = keys(sc, seed)
     srx = SecRx(rx, link, policy, require_security=not sc.allow_bypass)
-    return deframe(p, bits, srx), srx.cnt
+    return deframe(p, bits, srx, key_events(sc, p, srx, rx) if sc.rx_key_events else None), srx.cnt
 
 
 # ---- MAC events in the client stream -------------------------------------------
@@ -254,6 +301,7 @@ def _mac_event(kind: str) -> tuple[list[int], list[bool]]:
     (the next event's /S/ comes first)."""
     body = bytes(range(60))
     return {"ordered_set": ([0x9C, 0, 0, 1, 0, 0, 0, 0], [True] + [False] * 7),
+            "stray_terminate": ([0xFD] + [0x07] * 7, [True] * 8), "stray_error": ([0xFE] + [0x07] * 7, [True] * 8),
             "stray_data": (list(range(1, 9)), [False] * 8),
             "runt": _frame_chars(body[:40]), "preamble": _frame_chars(body, sfd=0x55),
             "fcs": _frame_chars(body, fcs_xor=1), "error_char": _frame_chars(body, at_e=20),
@@ -269,11 +317,25 @@ MAC_EVENTS = {"ordered_set": "ordered_sets", "stray_data": "stray_data",
               "control_char": "control character in frame", "no_terminate": "start before terminate"}
 # counted per character, not per event
 MAC_PER_CHAR = {"stray_data": 8}
+# /T/ and /E/ between frames: counted as stray_control, which every ERROR_257B block between
+# frames adds to as well (4 error blocks of 8 /E/, 3.4), so that count is per policy
+STRAY_CONTROL = ("stray_terminate", "stray_error")
+E_PER_ERROR_257B = 32
 
 
 def mac_counts(sc: Scenario) -> dict:
     """What the client MAC receiver counts of the scenario's MAC events (spec 3.1)."""
     return {v: sc.mac.count(k) * MAC_PER_CHAR.get(k, 1) for k, v in MAC_EVENTS.items()}
+
+
+def stray_control_counts(sc: Scenario, exp) -> dict | None:
+    """The client MAC receiver's stray_control per policy (spec 3.1): the scenario's stray
+    /T/ and /E/ plus 32 per error block, when the scenario sends stray control; valid when
+    every error block lies between Ethernet frames (check_outcome makes sure of it)."""
+    if not set(sc.mac) & set(STRAY_CONTROL):
+        return None
+    own = sum(sc.mac.count(k) for k in STRAY_CONTROL)
+    return {pol: own + E_PER_ERROR_257B * c["rx"]["error_blocks"] for pol, c in exp.counters.items()}
 
 
 def mac_inject(sc: Scenario, frames, cg, layout):
@@ -306,6 +368,7 @@ class Impaired:
     description: str
     flips: list = field(default_factory=list)     # line bit positions flipped
     replay_source: int | None = None
+    false_am: int | None = None                    # line bit of a planted copy of the AM bytes
     tx_ranges: list = field(default_factory=list)  # [start, end) line words equal to the transmitter's output
 
 
@@ -329,22 +392,33 @@ def replay_source(sc: Scenario, cms: list[int]) -> int:
 ALL_BITS = 0x3FFF  # C1..C14
 
 
-def forged_jc(p: Profile, kind: str, cm_prev: int) -> bytes:
+# jc_forge's plain values of C: (line frame's own Cm) -> C
+FORGED_PLAIN = {"over": lambda p, cm: p.n_slots + 1, "low": lambda p, cm: 1, "high": lambda p, cm: p.n_slots - 1,
+                "cnd": lambda p, cm: cm}
+
+
+def forged_jc(p: Profile, kind: str, cm_prev: int, cm: int) -> bytes:
     """JC1..JC3 that decode as ``kind`` against Cm' (spec 4.4), with a valid CRC-8: "+2"
     and "-2" (all 14 bits inverted), "pattern" (II = 1 with one I bit inverted, C14: fewer
-    than 4 of 7), "over" (plain C = Pm + 1, outside 0..Pm)."""
-    c, ii, di = {"+2": (cm_prev ^ ALL_BITS, 1, 0), "-2": (cm_prev ^ ALL_BITS, 0, 1),
-                 "pattern": (cm_prev ^ 1, 1, 0), "over": (p.n_slots + 1, 0, 0)}[kind]
+    than 4 of 7), and plain (II = DI = 0) "over" C = Pm + 1 (outside 0..Pm), "low" C = 1,
+    "high" C = Pm - 1, "cnd" C = the frame's own Cm (its CRC-5 is made wrong, _forge_oh)."""
+    if kind in FORGED_PLAIN:
+        c, ii, di = FORGED_PLAIN[kind](p, cm), 0, 0
+    else:
+        c, ii, di = {"+2": (cm_prev ^ ALL_BITS, 1, 0), "-2": (cm_prev ^ ALL_BITS, 0, 1),
+                     "pattern": (cm_prev ^ 1, 1, 0)}[kind]
     jc1, jc2 = c >> 6, (c & 0x3F) << 2 | ii << 1 | di
     return bytes((jc1, jc2, crc8_jc(jc1, jc2)))
 
 
-def _forge_oh(p: Profile, bits: np.ndarray, t: int, jc: bytes) -> list[int]:
-    """Line bits to flip so that frame t's OH carries ``jc`` as JC1..JC3 and a valid CRC-16."""
+def _forge_oh(p: Profile, bits: np.ndarray, t: int, jc: bytes, cnd_bad: bool = False) -> list[int]:
+    """Line bits to flip so that frame t's OH carries ``jc`` as JC1..JC3 (``cnd_bad``: and
+    JC6's CRC-5 with its last bit inverted) and a valid CRC-16."""
     o = t * p.frame_bits + p.am_bits + p.pad_bits
     oh = bytearray(np.packbits(bits[o:o + p.oh_bits]).tobytes())
     new = bytearray(oh)
     new[2:5] = jc
+    new[7] ^= cnd_bad
     new[-2:] = crc16_oh(bytes(new[:-2])).to_bytes(2, "big")
     diff = np.unpackbits(np.frombuffer(bytes(a ^ b for a, b in zip(oh, new)), np.uint8))
     return [o + int(i) for i in np.flatnonzero(diff)]
@@ -374,9 +448,15 @@ def impair(sc: Scenario, p: Profile, bits: np.ndarray, cms: list[int], plain: li
         return Impaired(bits, "none", tx_ranges=[[0, n_words]])
     if sc.impair in ("payload_flip", "pad_flip", "oh_jc_corrupt", "am_loss", "jc_forge"):
         if sc.impair == "jc_forge":
-            # A relative JC is forged against the transmitter's Cm of the frame before.
-            flips = [b for t, kind in sc.forge for b in _forge_oh(p, bits, t, forged_jc(p, kind, cms[t - 1]))]
-            what = "JC1..JC3 and OH CRC-16 (" + ", ".join(f"{t}: {kind}" for t, kind in sc.forge) + ")"
+            # A relative JC is forged against the Cm the frame before gives the receiver:
+            # the transmitter's, or the one forged into it.
+            cm_rx = list(cms)
+            for t, kind in sc.forge:
+                flips += _forge_oh(p, bits, t, forged_jc(p, kind, cm_rx[t - 1], cms[t]), kind == "cnd")
+                if kind in ("low", "high"):
+                    cm_rx[t] = FORGED_PLAIN[kind](p, cms[t])
+            what = (f"JC1..JC{6 if any(k == 'cnd' for _, k in sc.forge) else 3} and OH CRC-16 ("
+                    + ", ".join(f"{t}: {kind}" for t, kind in sc.forge) + ")")
         elif sc.impair == "payload_flip":
             flips = [k * F + _data_slot_bit(p, cms[k], 100)]
             what = "payload bit 100 of the middle data slot"
@@ -389,10 +469,18 @@ def impair(sc: Scenario, p: Profile, bits: np.ndarray, cms: list[int], plain: li
         else:
             flips = [t * F + 5 for t in range(k, k + p.lock_bad)]
             what = f"AM bit 5 of {p.lock_bad} consecutive frames"
+        fa = None
+        if sc.false_am:
+            # In the frame at which lock is lost, past the search's restart one bit after its
+            # start and off the byte grid: the search matches it before the next frame's AM.
+            fa = (k + p.lock_bad - 1) * F + F // 2 + 5
+            am = np.unpackbits(np.frombuffer(am_line_bytes(p), np.uint8))
+            flips += [fa + int(i) for i in np.flatnonzero(bits[fa:fa + len(am)] != am)]
+            what += f", and the AM bytes written at line bit {fa}"
         bits[flips] ^= 1
         w = sorted({f // p.word_bits for f in flips})
         ranges = [[a + 1, b] for a, b in zip([-1] + w, w + [n_words])]
-        return Impaired(bits, f"line frame {k}: {what} flipped (line bits {flips})", flips,
+        return Impaired(bits, f"line frame {k}: {what} flipped (line bits {flips})", flips, false_am=fa,
                         tx_ranges=[r for r in ranges if r[0] < r[1]])
     if sc.impair == "replay":
         j = replay_source(sc, cms)
@@ -431,6 +519,8 @@ class FrameExp:
     am_good: bool = True
     oh_ok: bool = True
     jc_crc_ok: bool = True
+    cnd_ok: bool = True         # JC6's CRC-5 and the JC4..JC6 zero bits hold (4.4 rule 5)
+    key_on_arrival: bool = False  # "key changed" on arrival (else, if at all, at its verdict)
     pad_ok: bool = True
     reasons: list = field(default_factory=list)
     relocked: bool = False      # first frame after a (re)lock: Cm' not trusted (4.4 rule 3)
@@ -484,7 +574,9 @@ def _plan(sc: Scenario, n: int, cms: list[int], p: Profile):
     elif sc.impair == "jc_forge":
         for t, kind in sc.forge:
             fr[t].forged = kind
-            fr[t].reasons.append("tag mismatch")    # the OH is in the AAD
+            fr[t].cnd_ok = kind != "cnd"
+            if sc.mode != "bypass":
+                fr[t].reasons.append("tag mismatch")    # the OH is in the AAD
     elif sc.impair == "bypass_splice":
         fr[k].bypass = True
         if not sc.allow_bypass:
@@ -516,6 +608,20 @@ def _plan(sc: Scenario, n: int, cms: list[int], p: Profile):
         gaps = [(k + 2, (k + 2) * F, (k + 5) * F - 1)]
         relock = {k + 5}
         fr[k + 5].reasons.append("PN not predicted")
+    for t, op, an in sc.rx_key_events:
+        # 6.4: an install changes the identity frame t's job was bound to (arrival); an
+        # erase clears the path holding frame t-1 (pending: its verdict) and the key.
+        if fr[t if op == "install" else t - 1].reasons:
+            raise ValueError(f"scenario {sc.name}: the key event before frame {t} meets another failure, "
+                             f"which this expectation does not combine")
+        if op == "install":
+            fr[t].reasons.append("key changed")
+            fr[t].key_on_arrival = True
+        else:
+            fr[t - 1].reasons.append("key changed")
+            for u in proc:
+                if u >= t and u not in skip and fr[u].an == an:
+                    fr[u].reasons = ["unknown AN"]
     if sc.mode != "bypass":
         first = fr[1]
         if not first.reasons:
@@ -564,11 +670,12 @@ def expect(sc: Scenario, p: Profile, n_line: int, cms: list[int], jcs: list[byte
         if f.late:
             # Bits read late: the JC decoder (spec 4.4, unit-tested in test_gmp) on them.
             r = jc_decode(_late_jc(jcs[src], f.late), cm_prev, trusted)
-            f.jc_crc_ok, kind, cm = r.crc_ok, r.kind, r.cm
+            f.jc_crc_ok, kind, cm, f.cnd_ok = r.crc_ok, r.kind, r.cm, r.cnd is not None
         elif not f.jc_crc_ok:
             kind, cm = "crc", None
-        elif f.forged == "over":
-            kind, cm = "same", p.n_slots + 1    # decoded, but outside 0..Pm: unusable (4.4)
+        elif f.forged in FORGED_PLAIN:
+            # plain: needs no trusted Cm'; "over" is outside 0..Pm: unusable (4.4)
+            kind, cm = "same", FORGED_PLAIN[f.forged](p, cms[src])
         elif f.forged and not trusted:
             kind, cm = "stale", None
         elif f.forged == "pattern":
@@ -592,7 +699,7 @@ def expect(sc: Scenario, p: Profile, n_line: int, cms: list[int], jcs: list[byte
         # 4.4 rule 3: the next frame may apply a relative change to this Cm only if this
         # frame was demapped and verified (its verdict is known at the next frame's PAD).
         trusted = f.usable and f.verdict in ("pass", "bypass")
-        f.released = {CUT_THROUGH: not set(f.reasons) & set(ARRIVAL),
+        f.released = {CUT_THROUGH: not (set(f.reasons) & set(ARRIVAL) or f.key_on_arrival),
                       STORE_AND_FORWARD: f.verdict in ("pass", "bypass")}
         if f.line in gap_at:
             _, q, q2 = gap_at[f.line]
@@ -651,7 +758,7 @@ _RXSTAT = ("one word per processed frame: [127:64] PN (PAD as received) [63:56] 
            "[47:32] Cm (14 bits used) [31:28] JC kind (0 same 1 +1 2 +2 3 -1 4 -2 5 new 6 crc "
            "7 pattern 8 stale) [27] AM good [26] OH CRC ok [25] JC CRC ok [24] usable [23:22] AN "
            "[21:20] mode [19:16] verdict (0 pass 1 fail 2 bypass) [15] released [14] delivered "
-           "[13:8] 0 [7] key changed [6] PAD invalid [5] bypass not allowed [4] unknown AN [3] replay "
+           "[13:9] 0 [8] CnD unknown (JC6 CRC-5 or JC4..JC6 zero bits bad) [7] key changed [6] PAD invalid [5] bypass not allowed [4] unknown AN [3] replay "
            "[2] PN not predicted [1] tag mismatch [0] tag lost")
 RX_TAPS, RX_TITLES = {}, {}
 for _pol, _s in RX_POLICY_SUFFIX.items():
@@ -674,7 +781,7 @@ def rxstat_word(st) -> int:
     return (f.pn << 64 | st.mfas << 56 | st.stat << 48 | st.cm << 32 | JC_KIND[st.jc.kind] << 28
             | st.am_good << 27 | st.oh_crc_ok << 26 | st.jc.crc_ok << 25 | st.usable << 24
             | f.an << 22 | (st.pad[1] & 3) << 20 | verdict << 16
-            | bool(s is None or s.released) << 15 | st.delivered << 14 | reasons)
+            | bool(s is None or s.released) << 15 | st.delivered << 14 | (st.jc.cnd is None) << 8 | reasons)
 
 
 def rxstat_fields(w: int) -> dict:
@@ -683,7 +790,7 @@ def rxstat_fields(w: int) -> dict:
             "jc_kind": inv.get(w >> 28 & 0xF, "?"), "am_good": w >> 27 & 1, "oh_crc_ok": w >> 26 & 1,
             "jc_crc_ok": w >> 25 & 1, "usable": w >> 24 & 1, "an": w >> 22 & 3, "mode": w >> 20 & 3,
             "verdict": {v: k for k, v in VERDICT.items()}.get(w >> 16 & 0xF, "?"), "released": w >> 15 & 1,
-            "delivered": w >> 14 & 1, "reasons": [r for r, b in REASON_BITS.items() if w >> b & 1]}
+            "delivered": w >> 14 & 1, "cnd_unknown": w >> 8 & 1, "reasons": [r for r, b in REASON_BITS.items() if w >> b & 1]}
 
 
 def rx_tap_values(rx: RxResult, policy: str) -> dict[str, list[int]]:
@@ -699,10 +806,11 @@ class OutcomeMismatch(Mismatch):
     """A receiver run differs from what the spec requires."""
 
 
-def _tx_blocks(p: Profile, f) -> Blocks257:
-    """The 257b blocks a transmitted frame carries in its data slots (from its clear payload)."""
+def _tx_blocks(p: Profile, f, cm: int | None = None) -> Blocks257:
+    """The 257b blocks a transmitted frame carries in its data slots (from its clear payload);
+    ``cm``: those of the slot map of another Cm (a forged plain C, read from a clear payload)."""
     bits = np.unpackbits(np.frombuffer(f.plain, np.uint8))[:p.n_slots * p.slot_bits].reshape(p.n_slots, -1)
-    return bits_to_blocks(bits[slot_map(f.map.cm, p.n_slots)])
+    return bits_to_blocks(bits[slot_map(f.map.cm if cm is None else cm, p.n_slots)])
 
 
 def lost_ethernet_frames(p: Profile, tx_frames, layout, exp: Expected, policy: str) -> set[int]:
@@ -732,9 +840,10 @@ def check_outcome(sc: Scenario, p: Profile, exp: Expected, rx: RxResult, sec_cou
         if st.pos // F != e.line and (st.pos + 1) // F != e.line:
             fail(f"{where}: processed at bit {st.pos}")
         got = {"am_good": st.am_good, "oh_crc_ok": st.oh_crc_ok, "jc_crc_ok": st.jc.crc_ok,
-               "jc_kind": st.jc.kind, "usable": st.usable, "cm": st.cm, "verdict": st.sec.verdict,
+               "cnd_ok": st.jc.cnd is not None, "jc_kind": st.jc.kind, "usable": st.usable, "cm": st.cm, "verdict": st.sec.verdict,
                "reasons": st.sec.reasons, "released": st.sec.released}
-        want = {"am_good": e.am_good, "oh_crc_ok": e.oh_ok, "jc_crc_ok": e.jc_crc_ok, "jc_kind": e.jc_kind,
+        want = {"am_good": e.am_good, "oh_crc_ok": e.oh_ok, "jc_crc_ok": e.jc_crc_ok, "cnd_ok": e.cnd_ok,
+                "jc_kind": e.jc_kind,
                 "usable": e.usable, "cm": e.cm, "verdict": e.verdict, "reasons": e.reasons,
                 "released": e.released[policy]}
         if e.pad_ok:
@@ -758,7 +867,7 @@ def check_outcome(sc: Scenario, p: Profile, exp: Expected, rx: RxResult, sec_cou
     for st, e in zip(rx.frames, exp.frames):
         blk = got[pos:pos + st.blocks]
         if e.usable and e.released[policy]:
-            want = _tx_blocks(p, tx_frames[e.line]).to_ints()
+            want = _tx_blocks(p, tx_frames[e.line], e.cm if e.forged in FORGED_PLAIN else None).to_ints()
             if policy == STORE_AND_FORWARD or e.verdict == "pass":
                 if blk != want:
                     i = next((i for i, (a, b) in enumerate(zip(blk, want)) if a != b), min(len(blk), len(want)))
@@ -778,6 +887,12 @@ def check_outcome(sc: Scenario, p: Profile, exp: Expected, rx: RxResult, sec_cou
         want = mac_counts(sc)
         if got != want:
             fail(f"client MAC receiver: {got} MAC events, expected {want}")
+        stray = stray_control_counts(sc, exp)
+        if stray is not None:
+            if layout is None or lost_ethernet_frames(p, tx_frames, layout, exp, policy):
+                fail("stray_control is expected only where no error block falls inside an Ethernet frame")
+            if st.stray_control != stray[policy]:
+                fail(f"client MAC receiver: stray_control {st.stray_control}, expected {stray[policy]}")
     if eth_frames is not None and policy == STORE_AND_FORWARD:
         lost = lost_ethernet_frames(p, tx_frames, layout, exp, policy)
         want = [f for i, f in enumerate(expected_rx(eth_frames)) if i not in lost]
@@ -791,6 +906,8 @@ def outcome_meta(sc: Scenario, exp: Expected) -> dict:
     return {"rx_frames": [f.line for f in exp.frames],
             # the client MAC receiver's counts of the scenario's MAC events (spec 3.1), both policies
             "mac_events": mac_counts(sc),
+            # its stray_control per policy where the scenario sends stray /T/, /E/ (else null)
+            "mac_stray_control": stray_control_counts(sc, exp),
             "verdicts": {str(f.line): [f.verdict, *f.reasons] for f in exp.frames},
             "alarms": exp.alarms,
             "counters": {pol: c for pol, c in exp.counters.items()}}
@@ -860,9 +977,11 @@ def scenario_meta(sc: Scenario, recipe, run: Run, compact: bool) -> dict:
         "line_frames": len(run.frames),
         "impairment": {"kind": sc.impair, "frame": sc.at if sc.impair != "none" else None,
                        "description": run.imp.description, "flipped_line_bits": run.imp.flips,
-                       "replay_source": run.imp.replay_source, "line_tx_ranges": run.imp.tx_ranges},
+                       "replay_source": run.imp.replay_source, "false_am_bit": run.imp.false_am,
+                       "line_tx_ranges": run.imp.tx_ranges},
         "rekey": ({"an": REKEY_AN, "requested_before_frame": 0, "announced_frames": [0, run.p.multiframe - 1],
                    "switch_frame": run.p.multiframe} if sc.rekey else None),
+        "rx_key_events": [{"before_line_frame": t, "op": op, "an": an} for t, op, an in sc.rx_key_events],
         "tx_keys": hexkeys(txk),
         "rx": {"taps": rx_taps_meta(), "require_security": not sc.allow_bypass, "link_id": f"{link:08x}",
                "keys": hexkeys(rxk)},
@@ -936,7 +1055,7 @@ def rx_status_lines(d, man: dict, frame: int) -> list[str]:
         return out + ["  RX   not processed by the receiver (acquiring lock, or lost)"]
     x = rxstat_fields(stat[sm["rx_frames"].index(frame)])
     out += [f"  RX   AM {'good' if x['am_good'] else 'BAD'}  OH CRC {'ok' if x['oh_crc_ok'] else 'BAD'}  JC CRC "
-            f"{'ok' if x['jc_crc_ok'] else 'BAD'} ({x['jc_kind']})  usable {x['usable']}  Cm {x['cm']}  MFAS "
+            f"{'ok' if x['jc_crc_ok'] else 'BAD'} ({x['jc_kind']}){'  CnD unknown' if x['cnd_unknown'] else ''}  usable {x['usable']}  Cm {x['cm']}  MFAS "
             f"{x['mfas']}  STAT {x['stat']:02x}",
             f"       PAD AN {x['an']} PN {x['pn']} mode {x['mode']}  verdict {x['verdict']}"
             f"{' (' + ', '.join(x['reasons']) + ')' if x['reasons'] else ''}  released {x['released']}  "

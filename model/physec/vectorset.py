@@ -552,11 +552,12 @@ CHAIN_TAPS = {t.name: t for t in (
     Tap("cfg", 256, "word 0 link ID; 1 mode (0 bypass 1 auth 2 encrypt); 2 receiver require_security; 3 line "
                     "frames; 4 66b.hex words; 5 rx66b.hex words [31:0], rx66b_sf.hex words [63:32]; 6 rxstat.hex "
                     "words [31:0], rxstat_sf.hex words [63:32]; 7 R = TX compare ranges; "
-                    "8 E = rekey requests; 9..16 TX key of AN 0..3 and 17..24 RX key of AN 0..3, two words "
+                    "8 [31:0] E = rekey requests, [63:32] K = receiver key events; 9..16 TX key of AN 0..3 and 17..24 RX key of AN 0..3, two words "
                     "each: key (byte 0 in bits 255:248, AES-128 in 255:128), then [97] installed [96] AES-256 "
                     "[95:0] salt (byte 0 in bits 95:88); 25..24+R TX compare ranges of line.hex words "
                     "[63:32] first [31:0] end (exclusive); then E rekey requests [63:32] before line frame "
-                    "[1:0] AN"),
+                    "[1:0] AN; then K receiver key events [63:32] before line frame [8] erase (0: install "
+                    "the RX key of that AN) [1:0] AN"),
     *(Tap(f"rxcnt{s}", 32, f"the model receiver's final counters ({pol}): RxCounters "
           + " ".join(RX_COUNTERS["rx"]) + ", SecCounters " + " ".join(RX_COUNTERS["sec"])
           + f", then the rx257b{s}.hex blocks detranscode_257b cannot decode (4 EBLOCK_R each)")
@@ -576,6 +577,7 @@ def chain_side(man: dict, counts: dict, rx_undecodable: dict, rx_counters: dict 
     txk, rxk = (sc["tx_keys"], sc["rx"]["keys"]) if sc else (sec["keys"], sec["keys"])
     ranges = sc["impairment"]["line_tx_ranges"] if sc else [[0, counts["line"]]]
     rekeys = [(sc["rekey"]["requested_before_frame"], sc["rekey"]["an"])] if sc and sc["rekey"] else []
+    kev = [(e["before_line_frame"], e["op"] == "erase", e["an"]) for e in (sc["rx_key_events"] if sc else [])]
     p = get_profile(man.get("profile", "100g"))
 
     def key_words(keys: dict) -> list[int]:
@@ -590,8 +592,8 @@ def chain_side(man: dict, counts: dict, rx_undecodable: dict, rx_counters: dict 
                                                            else man["mode"] != "bypass"),
            counts["line"] // p.words_per_frame, counts["66b"], counts["rx66b_sf"] << 32 | counts["rx66b"],
            counts["rxstat_sf"] << 32 | counts["rxstat"], len(ranges),
-           len(rekeys), *key_words(txk), *key_words(rxk), *(a << 32 | b for a, b in ranges),
-           *(t << 32 | an for t, an in rekeys)]
+           len(kev) << 32 | len(rekeys), *key_words(txk), *key_words(rxk), *(a << 32 | b for a, b in ranges),
+           *(t << 32 | an for t, an in rekeys), *(t << 32 | erase << 8 | an for t, erase, an in kev)]
     out = {"cfg": cfg}
     for pol, sfx in ((CUT_THROUGH, ""), (STORE_AND_FORWARD, "_sf")):
         c = sc["counters"][pol] if sc else rx_counters[pol]

@@ -60,6 +60,15 @@ ALARMS = {
                        "rx.unusable_frames": 1},
     # MAC events are the client's business: no receiver alarm
     "mac_events": {},
+    # bypass: frames 3 ("-2" from Cm' 1) and 5 ("+2" from Pm - 1) decode outside 0..Pm;
+    # the other forged frames are plain and usable (CnD is no counter)
+    "jc_range": {"rx.unusable_frames": 2},
+    # am_loss's line: am_bad 3, 1 loss, 2 lost frames; after re-lock 7 (-1) and 8 (+1)
+    # stale, 7 not predicted; frame 2 "key changed" (install) and its "+1" stale, inherent;
+    # 8 "key changed" (erase), 9 "unknown AN": the last frame's tag is not lost, so frame
+    # 4's lost tag (at the loss) only meets the fixed baseline of 1
+    "restart_keys": {"rx.am_bad": 3, "rx.jc_pattern_errors": 2, "rx.unusable_frames": 2, "rx.lock_losses": 1,
+                     "rx.lost_frames": 2, "sec.unknown_an": 1, "sec.pn_unpredicted": 1, "sec.key_changed": 2},
     # frame 4 refused (unknown AN), frame 5 not predicted and "stale"
     "unknown_an": {"sec.unknown_an": 1, "sec.pn_unpredicted": 1, "rx.jc_pattern_errors": 1,
                    "rx.unusable_frames": 1},
@@ -106,7 +115,9 @@ def test_scenario(name):
             f = run.frames[e.line]
             bits = np.unpackbits(np.frombuffer(f.plain, np.uint8))[:run.p.n_slots * 257].reshape(-1, 257)
             from physec.gmp import slot_map
-            assert blk == bits_to_blocks(bits[slot_map(f.map.cm, run.p.n_slots)]).to_ints()
+            # a forged plain C (jc_range) is demapped with the Cm the expectation derived from it
+            cm = e.cm if e.forged else f.map.cm
+            assert blk == bits_to_blocks(bits[slot_map(cm, run.p.n_slots)]).to_ints()
         pos += st.blocks + dict((g[0], g[1]) for g in run.exp.gaps).get(e.line, 0)
     assert pos == len(rx.blocks)
     # Both policies see the same security verdicts and counters; they differ only in release.
@@ -214,6 +225,35 @@ def test_forged_jcs_decode_as_the_spec_says():
     rx, _ = scn.receive(sc, p, run.imp.bits, run.seed, CUT_THROUGH)
     kinds = {round(st.pos / F): (st.jc.kind, st.usable) for st in rx.frames}
     assert kinds[4] == ("pattern", False) and kinds[5] == ("same", False)
+
+
+def test_jc_range_forged_jcs_decode_as_the_spec_says():
+    """jc_range's line read back by hand (valid OH CRC-16 and CRC-8 in frames 2..6): 2 and 4
+    plain (II = DI = 0) C = 1 and Pm - 1; 3 DI = 1 and 5 II = 1 with all 14 bits of the
+    frame before's C inverted ("-2" to -1, "+2" to Pm + 1); 6 plain with JC6's CRC-5 not
+    that of D1..D10.  The receiver decodes 3 and 5 with their kinds, unusable, and 6 with
+    CnD unknown."""
+    import binascii
+    sc, run, tr = _run("jc_range")
+    p, F = run.p, run.p.frame_bits
+    oh = {t: np.packbits(run.imp.bits[t * F + p.am_bits + p.pad_bits:][:p.oh_bits]).tobytes() for t in range(2, 7)}
+    c, flags = {}, {}
+    for t in oh:
+        assert binascii.crc_hqx(oh[t][:-2], 0xFFFF) == int.from_bytes(oh[t][-2:], "big")
+        assert _crc8_bitwise(oh[t][2:5]) == 0
+        c[t], flags[t] = oh[t][2] << 6 | oh[t][3] >> 2, oh[t][3] & 3
+    assert (c[2], flags[2]) == (1, 0) and (c[4], flags[4]) == (p.n_slots - 1, 0) and flags[6] == 0
+    assert (c[3], flags[3]) == (1 ^ 0x3FFF, 0b01) and (c[5], flags[5]) == ((p.n_slots - 1) ^ 0x3FFF, 0b10)
+    d = (oh[6][5] & 0x1F) << 5 | oh[6][6] & 0x1F
+    r = 0                                        # CRC-5 x^5 + x + 1 of D1..D10, bit by bit
+    for i in range(9, -1, -1):
+        fb = (r >> 4) ^ (d >> i & 1)
+        r = (r << 1 & 0x1F) ^ (0x03 if fb else 0)
+    assert r != oh[6][7] & 0x1F
+    rx, _ = scn.receive(sc, p, run.imp.bits, run.seed, CUT_THROUGH)
+    got = {round(st.pos / F): (st.jc.kind, st.usable, st.jc.cnd is None) for st in rx.frames}
+    assert got[3] == ("-2", False, False) and got[5] == ("+2", False, False) and got[6] == ("same", True, True)
+    assert got[2][:2] == got[4][:2] == ("same", True)
 
 
 def _fifo_oracle(p, valid):

@@ -7,7 +7,7 @@
 // Files read with tb_hexfile (layouts in each file's header and docs/spec.md 7, 7.2):
 //   cfg.hex     configuration: link ID, mode, require_security, word counts, TX and RX
 //               keys per AN, TX compare ranges, rekey requests (written by the model from
-//               the manifest, which SystemVerilog cannot read).
+//               the manifest, which SystemVerilog cannot read), receiver key events.
 //   66b.hex, valid.hex, cm.hex   TX stimulus and per-frame Cm;  line.hex   TX reference
 //               and RX stimulus;  rx66b.hex, rxstat.hex, rxcnt.hex   RX reference in
 //               cut-through, rx66b_sf.hex, rxstat_sf.hex, rxcnt_sf.hex in store-and-forward.
@@ -41,7 +41,11 @@
 // FLUSH_WORDS words (the aligner lets a frame's last word go with the line word two words
 // after it, and may look at the next AM then): the last frame's first words again, so
 // that AM is where the next one would be and matches, then `finish` (the model's
-// SecRx.finish: the last frame fails "tag lost").  Checked: every 66b group against
+// SecRx.finish: the last frame fails "tag lost").  A receiver key event of cfg.hex "before
+// line frame t" (install again the RX key of an AN, or erase it) is given in the clock
+// in which frame t's word 0 enters physec_sec_rx (u_rx.fw_*): frame t-1 is decrypted
+// and its PAD checked, frame t's keystream job prepared, its PAD not yet read: the
+// model's "between two frames" (spec 6.4, 7.2).  Checked: every 66b group against
 // rx66b.hex (in order, all of them), the number of undecodable groups (client_err),
 // every frame record (fr_* combined with its verdict vd_*, in whichever order they come:
 // in store-and-forward a frame's record follows its verdict) against rxstat.hex, and the
@@ -107,7 +111,7 @@ module tb_chain_files #(
   tb_hexfile #(.WIDTH(32),  .DEPTH(N_CNT))      u_rcnt  ();
   string vecdir, err, policy, sfx;
   bit    cut_through;
-  int    n_frames, n_line, n_66b, n_rx66, n_stat, n_ranges, n_rekeys;
+  int    n_frames, n_line, n_66b, n_rx66, n_stat, n_ranges, n_rekeys, n_keyev;
   int    n_run;                 // line frames played: all, or a prefix (+FRAMES=<n>)
   logic [1:0]  mode;
   logic [31:0] link_id;
@@ -150,9 +154,11 @@ module tb_chain_files #(
     n_stat      = int'(cut_through ? u_cfg.mem[6][31:0] : u_cfg.mem[6][63:32]);
     n_ranges    = int'(u_cfg.mem[7][31:0]);
     n_rekeys    = int'(u_cfg.mem[8][31:0]);
-    if (n_ranges + n_rekeys > 2 * MAX_FRAMES) fail("cfg.hex: too many ranges / rekey requests for this build");
-    if (u_cfg.n != CFG_KEYS + 16 + n_ranges + n_rekeys)
-      fail($sformatf("cfg.hex: %0d words, its counts say %0d", u_cfg.n, CFG_KEYS + 16 + n_ranges + n_rekeys));
+    n_keyev     = int'(u_cfg.mem[8][63:32]);
+    if (n_ranges + n_rekeys + n_keyev > 2 * MAX_FRAMES)
+      fail("cfg.hex: too many ranges / rekey requests / key events for this build");
+    if (u_cfg.n != CFG_KEYS + 16 + n_ranges + n_rekeys + n_keyev)
+      fail($sformatf("cfg.hex: %0d words, its counts say %0d", u_cfg.n, CFG_KEYS + 16 + n_ranges + n_rekeys + n_keyev));
     `LOAD(u_line, "line.hex", n_line, MAX_LINE, "MAX_LINE")
     `LOAD(u_b66, "66b.hex", n_66b, MAX_66B, "MAX_66B")
     `LOAD(u_rx66, {"rx66b", sfx, ".hex"}, n_rx66, MAX_RX66B, "MAX_RX66B")
@@ -198,7 +204,8 @@ module tb_chain_files #(
     .cnt_frames(t_cnt_frames), .cnt_underflow(t_cnt_underflow), .cnt_overflow(t_cnt_overflow)
   );
 
-  logic            r_valid, r_key_we, r_finish;
+  logic            r_valid, r_key_we, r_finish, r_erase;
+  logic [1:0]      r_erase_an;
   logic [255:0]    r_word;
   logic [1:0]      r_key_an;
   logic [255:0]    r_key;
@@ -226,7 +233,7 @@ module tb_chain_files #(
     .clk(clk), .rst(rst), .line_valid(r_valid), .line_word(r_word),
     .client_valid(o_valid), .client_blocks(o_blocks), .client_err(o_err),
     .cfg_cut_through(cut_through), .cfg_link_id(link_id), .require_security(require_sec), .key_we(r_key_we),
-    .key_an(r_key_an), .key(r_key), .key_len(r_key_len), .salt(r_salt), .erase(1'b0), .erase_an(2'd0),
+    .key_an(r_key_an), .key(r_key), .key_len(r_key_len), .salt(r_salt), .erase(r_erase), .erase_an(r_erase_an),
     .finish(r_finish),
     .fr_valid(f_valid), .fr_am_good(f_am_good), .fr_oh_crc_ok(f_oh_crc_ok), .fr_jc_crc_ok(f_jc_crc_ok),
     .fr_jc_kind(f_jc_kind), .fr_usable(f_usable), .fr_cm(f_cm), .fr_mfas(f_mfas), .fr_stat(f_stat),
@@ -257,12 +264,14 @@ module tb_chain_files #(
   endfunction
 
   int rk_t;                     // line frame of a rekey request
+  int ke_t, ke_an;              // line frame and AN of a receiver key event
+  bit ke_erase;
   bit rk_early;                 // a rekey request before frame 0: not matchable (header)
   initial begin
     rst = 1'b1;
     load();
     {c_valid, c_blocks, tx_key_we, tx_key_an, tx_key, tx_key_len, tx_salt, rekey_req, rekey_an, tx_start} = '0;
-    {r_valid, r_word, r_key_we, r_key_an, r_key, r_key_len, r_salt, r_finish} = '0;
+    {r_valid, r_word, r_key_we, r_key_an, r_key, r_key_len, r_salt, r_finish, r_erase, r_erase_an} = '0;
     n_groups = 0;
     rk_early = 0;
     for (int e = 0; e < n_rekeys; e++) rk_early |= u_cfg.mem[CFG_KEYS + 16 + n_ranges + e][63:32] == 0;
@@ -289,6 +298,22 @@ module tb_chain_files #(
         r_key_we = u_cfg.mem[CFG_KEYS + 8 + 2 * cyc + 1][97];
         {r_key_an, r_key, r_key_len, r_salt} =
             {2'(cyc), u_cfg.mem[CFG_KEYS + 8 + 2 * cyc], u_cfg.mem[CFG_KEYS + 8 + 2 * cyc + 1][96:0]};
+      end
+      // receiver key events: in the clock frame t's word 0 enters the security stage
+      // (fw_* are registered: what they hold now is sampled at the next edge)
+      r_erase = 1'b0;
+      for (int e = 0; e < n_keyev; e++) begin
+        ke_t     = int'(u_cfg.mem[CFG_KEYS + 16 + n_ranges + n_rekeys + e][63:32]);
+        ke_erase = u_cfg.mem[CFG_KEYS + 16 + n_ranges + n_rekeys + e][8];
+        ke_an    = int'(u_cfg.mem[CFG_KEYS + 16 + n_ranges + n_rekeys + e][1:0]);
+        if (u_rx.fw_valid && u_rx.fw_idx == '0 && (cyc - RX_START + W / 2) / W == ke_t) begin
+          if (ke_erase) {r_erase, r_erase_an} = {1'b1, 2'(ke_an)};
+          else begin
+            r_key_we = 1'b1;
+            {r_key_an, r_key, r_key_len, r_salt} =
+                {2'(ke_an), u_cfg.mem[CFG_KEYS + 8 + 2 * ke_an], u_cfg.mem[CFG_KEYS + 8 + 2 * ke_an + 1][96:0]};
+          end
+        end
       end
       // activation of AN 0, then the rekey requests: before line frame t = in the clock
       // after frame t-1's framer start (START + 4 + W (t-1)); t = 0 as t = 1 (header)
@@ -376,6 +401,8 @@ module tb_chain_files #(
   logic [65:0] rx;
   logic [7:0]  arrival;
   logic [127:0] got_stat [MAX_FRAMES];
+  bit           cnd_bad  [MAX_FRAMES];   // rxstat bit 8: the demapper's st_cnd_ok of each record, inverted
+  int           n_st;
   bit           pend     [MAX_FRAMES];
   logic [69:0]  vq       [MAX_FRAMES];   // verdicts in order: {pass, key changed, mismatch, lost, an, pn}
 
@@ -398,7 +425,7 @@ module tb_chain_files #(
 
   always @(posedge clk) begin
     if (rst) begin
-      n_out = 0; n_err = 0; n_fr = 0; n_vd = 0; n_vq = 0; vd_next = 0; rx_done = 0; leaks = 0;
+      n_out = 0; n_err = 0; n_fr = 0; n_st = 0; n_vd = 0; n_vq = 0; vd_next = 0; rx_done = 0; leaks = 0;
     end else begin
       if (r_err_ks) fail($sformatf("physec_rx err_ks at clock %0d", cyc));
       if (r_err_buf) fail($sformatf("physec_rx err_buf at clock %0d", cyc));
@@ -418,12 +445,18 @@ module tb_chain_files #(
         n_err += int'(o_err);
         n_out++;
       end
+      // fr_valid follows st_valid one for one (physec_rx); CnD is not in the fr_* record
+      if (u_rx.st_valid) begin
+        if (n_st >= MAX_FRAMES) fail("RX: more demapper records than MAX_FRAMES");
+        cnd_bad[n_st] = !u_rx.st_cnd_ok;
+        n_st++;
+      end
       if (f_valid) begin
         arrival = {f_key_changed, f_pad_invalid, f_bypass_refused, f_unknown_an, f_replay, f_pn_unpredicted, 2'b00};
         if (n_fr >= n_stat) fail($sformatf("RX: more frame records than the %0d of rxstat%s.hex", n_stat, sfx));
         got_stat[n_fr] = {f_pn, f_mfas, f_stat, 2'b00, f_cm, f_jc_kind, f_am_good, f_oh_crc_ok, f_jc_crc_ok,
                           f_usable, f_an, f_mode, arrival != '0 ? 4'd1 : f_bypass ? 4'd2 : 4'hF,
-                          f_release, f_delivered, 6'b0, arrival};
+                          f_release, f_delivered, 5'b0, cnd_bad[n_fr], arrival};
         pend[n_fr] = f_pending;
         n_fr++;
       end
