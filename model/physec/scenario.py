@@ -177,6 +177,13 @@ SCENARIOS = {s.name: s for s in (
              "is received", impair="none", at=3,
              mac=("stray_terminate", "stray_error", "ordered_set", "stray_data", "runt", "preamble", "fcs", "error_char",
                   "control_char", "no_terminate", "preamble")),
+    # Light traffic: the last Ethernet frame starts in line frame 3, delivered in both policies.
+    Scenario("stream_end", "3 Ethernet frames; the client sends the last one's /T/ and everything after it as "
+             "data, so the client stream ends inside that frame",
+             "every line frame as in clean; the client MAC receiver (both policies) reports the last frame "
+             "errored 'stream ended inside frame' (after the client stream it holds the GMP's idle fill and, "
+             "in store-and-forward, the last line frame's error blocks); the other Ethernet frames are received",
+             frames=3, mac=("stream_end",)),
     # Bypass (allowed): a bypass frame counts as verified, so a forged plain C in it is a
     # trusted Cm' for the next frame's relative JC (a protected frame with a forged OH
     # fails its tag, and a relative JC after it is "stale").  Idle client, 0 ppm.
@@ -309,12 +316,12 @@ def _mac_event(kind: str) -> tuple[list[int], list[bool]]:
             }[kind]
 
 
-# event -> the MAC receiver's count of it (RxStats field, or its reason)
-# (No stray /T/: the error blocks of frames not delivered are /E/ between frames, counted
-# as stray_control too, so that count is not the scenario's alone.)
+# event -> the MAC receiver's count of it (RxStats field, or its reason); stray /T/, /E/
+# are counted apart (stray_control_counts)
 MAC_EVENTS = {"ordered_set": "ordered_sets", "stray_data": "stray_data",
               "runt": "runt", "preamble": "bad preamble/SFD", "fcs": "fcs_errors", "error_char": "error character",
-              "control_char": "control character in frame", "no_terminate": "start before terminate"}
+              "control_char": "control character in frame", "no_terminate": "start before terminate",
+              "stream_end": "stream ended inside frame"}
 # counted per character, not per event
 MAC_PER_CHAR = {"stray_data": 8}
 # /T/ and /E/ between frames: counted as stray_control, which every ERROR_257B block between
@@ -341,19 +348,30 @@ def stray_control_counts(sc: Scenario, exp) -> dict | None:
 def mac_inject(sc: Scenario, frames, cg, layout):
     """The CGMII stream with the scenario's MAC events, one idle transfer apart, in the first
     gap between Ethernet frames that holds them, at least 16 idles from both frames, and
-    whose 257b blocks line frame ``sc.at`` carries (its data slots' client blocks)."""
+    whose 257b blocks line frame ``sc.at`` carries (its data slots' client blocks).  The
+    event "stream_end" is not placed there: the last Ethernet frame's /T/ and every
+    character after it become data characters, so the client stream ends inside it."""
     from .pcs66 import Cgmii
-    ev = [_mac_event(k) for k in sc.mac]
+    d, c = cg.data.copy(), cg.ctrl.copy()
+    kinds = [k for k in sc.mac if k != "stream_end"]
+    if "stream_end" in sc.mac:
+        if not len(layout.ends):
+            raise ValueError(f"scenario {sc.name}: stream_end needs an Ethernet frame")
+        a = int(layout.ends[-1])
+        d.reshape(-1)[a:] = np.arange(d.size - a) & 0xFF
+        c.reshape(-1)[a:] = False
+    if not kinds:
+        return Cgmii(d, c)
+    ev = [_mac_event(k) for k in kinds]
     # one idle transfer after each event, none after a frame without /T/ (the next /S/ ends it)
-    gap = [[] if k == "no_terminate" else [0x07] * 8 for k in sc.mac]
-    data = [x for (d, _), g in zip(ev, gap) for x in d + g]
-    ctrl = [x for (_, c), g in zip(ev, gap) for x in c + [True] * len(g)]
+    gap = [[] if k == "no_terminate" else [0x07] * 8 for k in kinds]
+    data = [x for (e, _), g in zip(ev, gap) for x in e + g]
+    ctrl = [x for (_, f), g in zip(ev, gap) for x in f + [True] * len(g)]
     slots = frames[sc.at].map.slots
     lo, hi = 32 * int(slots[slots >= 0].min()), 32 * (int(slots.max()) + 1)
     for e, s in zip(layout.ends[:-1], layout.starts[1:]):
         a = max(-(-(int(e) + 16) // 8) * 8, lo)
         if a + len(data) <= min(int(s) - 16, hi):
-            d, c = cg.data.copy(), cg.ctrl.copy()
             d.reshape(-1)[a:a + len(data)] = data
             c.reshape(-1)[a:a + len(ctrl)] = ctrl
             return Cgmii(d, c)
@@ -816,14 +834,18 @@ def _tx_blocks(p: Profile, f, cm: int | None = None) -> Blocks257:
 def lost_ethernet_frames(p: Profile, tx_frames, layout, exp: Expected, policy: str) -> set[int]:
     """Ethernet frames with a 257b block in a line frame that is not delivered (spec: its
     data becomes error blocks), from the transmitter's slot assignment."""
-    delivered = {f.line for f in exp.frames if f.usable and f.released[policy]}
-    n = int(layout.ends.max()) // 32 + 1 if len(layout.ends) else 0
-    good = np.zeros(n, bool)                    # 257b blocks that reach the client as sent
-    for t in delivered:
-        s = tx_frames[t].map.slots
-        s = s[(s >= 0) & (s < n)]
-        good[s] = True
+    good = delivered_blocks(tx_frames, exp, policy)
     return {i for i, (a, e) in enumerate(zip(layout.starts, layout.ends)) if not good[a // 32:e // 32 + 1].all()}
+
+
+def delivered_blocks(tx_frames, exp: Expected, policy: str) -> np.ndarray:
+    """Per client 257b block (the transmitter's slot assignment): does it reach the client as sent."""
+    good = np.zeros(max((int(f.map.slots.max()) + 1 for f in tx_frames), default=0), bool)
+    for e in exp.frames:
+        if e.usable and e.released[policy]:
+            s = tx_frames[e.line].map.slots
+            good[s[s >= 0]] = True
+    return good
 
 
 def check_outcome(sc: Scenario, p: Profile, exp: Expected, rx: RxResult, sec_counters, policy: str, tx_frames,
@@ -882,6 +904,10 @@ def check_outcome(sc: Scenario, p: Profile, exp: Expected, rx: RxResult, sec_cou
     if pos != len(got):
         fail(f"{len(got)} blocks out, the frames account for {pos}")
     if sc.mac:
+        # the count of "stream ended inside frame" holds when the cut frame's /S/ reaches the client
+        if "stream_end" in sc.mac and (layout is None or not delivered_blocks(tx_frames, exp, policy)[
+                layout.starts[-1] // 32]):
+            fail("the cut Ethernet frame's /S/ is not in a delivered line frame: the client would not see it")
         st = pcs_rx(rx.blocks).stats
         got = {v: getattr(st, v) if hasattr(st, v) else st.reasons.get(v, 0) for v in MAC_EVENTS.values()}
         want = mac_counts(sc)
@@ -895,6 +921,8 @@ def check_outcome(sc: Scenario, p: Profile, exp: Expected, rx: RxResult, sec_cou
                 fail(f"client MAC receiver: stray_control {st.stray_control}, expected {stray[policy]}")
     if eth_frames is not None and policy == STORE_AND_FORWARD:
         lost = lost_ethernet_frames(p, tx_frames, layout, exp, policy)
+        if "stream_end" in sc.mac:
+            lost.add(len(eth_frames) - 1)        # never good: the stream ends inside it
         want = [f for i, f in enumerate(expected_rx(eth_frames)) if i not in lost]
         good = [f.data for f in pcs_rx(rx.blocks).frames if f.good]
         if good != want:

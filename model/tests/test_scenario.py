@@ -59,7 +59,7 @@ ALARMS = {
     "bypass_refused": {"sec.bypass": 1, "sec.pn_unpredicted": 1, "rx.jc_pattern_errors": 1,
                        "rx.unusable_frames": 1},
     # MAC events are the client's business: no receiver alarm
-    "mac_events": {},
+    "mac_events": {}, "stream_end": {},
     # bypass: frames 3 ("-2" from Cm' 1) and 5 ("+2" from Pm - 1) decode outside 0..Pm;
     # the other forged frames are plain and usable (CnD is no counter)
     "jc_range": {"rx.unusable_frames": 2},
@@ -156,6 +156,29 @@ def test_a_wrong_expectation_is_caught():
     with pytest.raises(scn.OutcomeMismatch, match="line frame 3 not delivered but"):
         scn.check_outcome(sc, run.p, run.exp, rx, cnt, STORE_AND_FORWARD, run.frames)
     assert issubclass(scn.OutcomeMismatch, Mismatch)
+
+
+def test_stream_end_cuts_the_last_frame():
+    """stream_end, in both policies: the client MAC receiver's last frame holds the pcap's
+    last frame (padded), its FCS, the data characters sent from its /T/ to the end of the
+    client stream (0, 1, 2, ..) and then the GMP's idle fill; check_outcome refuses a
+    receiver whose stream does not end inside a frame (clean's)."""
+    from physec.mac import fcs
+    from physec.pcs import pcs_rx
+    from physec.traffic import expected_rx
+    sc, run, tr = _run("stream_end")
+    last = expected_rx(tr.frames)[-1]
+    n = run.tx.cgmii.data.size - int(run.tx.layout.ends[-1])
+    assert n > 0
+    want = last + fcs(last) + bytes(range(n)) + b"\x07"
+    for rx, _ in _check(sc, run, tr).values():
+        got = pcs_rx(rx.blocks).frames
+        assert [f.reason for f in got] == ["", "", "stream ended inside frame"]
+        assert got[-1].data[:len(want)] == want
+    csc, crun, _ = _run("clean")
+    rx, cnt = scn.receive(csc, crun.p, crun.imp.bits, crun.seed, CUT_THROUGH)
+    with pytest.raises(scn.OutcomeMismatch, match="client MAC receiver: .* MAC events"):
+        scn.check_outcome(sc, crun.p, crun.exp, rx, cnt, CUT_THROUGH, crun.frames, crun.tx.layout)
 
 
 def test_cut_through_releases_the_flipped_frame():
