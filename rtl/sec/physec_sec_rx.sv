@@ -62,10 +62,10 @@
 // not allowed, unknown AN, replay); (announced AN, 1) when the next frame starts a
 // multiframe ((MFAS + 1) mod 8 = 0) after a key change announcement.
 //
-// Keys bound to jobs (spec 6.4).  Each keystream job carries {null, AN} and a stale
-// bit from its push (after a PAD check) through the ksgen (taken: jr_*) to the frame
-// that uses it (at its word 1, when entry 0 is popped: jc_*; entry 0's ks_tag must be
-// the job's tag).  A write or erase of a slot marks every job record of that AN stale;
+// Keys bound to jobs (spec 6.4; the records are physec_sec_jobq).  Each keystream job
+// carries {null, AN} and a stale bit from its push (after a PAD check) through the ksgen
+// (taken: jr) to the frame that uses it (at its word 1, when entry 0 is popped: jc;
+// entry 0's ks_tag must be the job's tag).  A write or erase of a slot marks every job record of that AN stale;
 // a job taken while null or stale gets the all-zero key.  A frame that passes every
 // other check fails "key changed" when its job is null, stale or of another AN: it is
 // never decrypted with a keystream of another key.  Install over the AN of an accepted
@@ -97,7 +97,7 @@
 // next frame (a two-entry queue, the generator runs about KS_DEPTH entries ahead).
 //
 // Geometry: the 100g header (256-bit words, AM 480, PAD 480, OH 320 bits, MFAS in OH byte
-// 0); any WORDS_PER_FRAME >= 8 (2570 at 100g; fewer for proofs, formal/sec_rx).
+// 0); any WORDS_PER_FRAME >= 8 (2570 at 100g).
 
 `default_nettype none
 
@@ -284,25 +284,13 @@ module physec_sec_rx #(
   logic [127:0] tag_exp_q;        // its expected tag
   logic        flushed_q;         // an erase cleared its keystream path: it fails "key changed"
 
-  // ---- Job records (spec 6.4, keys bound to jobs): the queue jq_* (pushed, not yet
-  // taken), jr_* (the job the ksgen took last), jc_* (the job of the frame being
-  // received, from its word 1).  *_nul: no key material (a null job, or stale when taken).
-  logic        jq_valid_q [2];
-  logic        jq_null_q  [2];
-  logic        jq_stale_q [2];
-  logic [1:0]  jq_an_q    [2];
-  logic [63:0] jq_pn_q    [2];
-  logic        jr_nul_q, jr_stale_q;
-  logic [1:0]  jr_an_q;
-  logic        jc_nul_q, jc_stale_q, jc_flush_q;
-  logic [1:0]  jc_an_q;
+  // ---- Job records (spec 6.4, keys bound to jobs): physec_sec_jobq, below.
+  logic       jr_nul, jc_nul, jc_flush, jb_bad, jq_ovf;
+  logic [1:0] jr_an, jc_an;
+  logic [3:0] jb_held;
 
   // ---- Erase: does the keystream path hold material of the erased AN?
-  wire logic flush = erase && ((prev_pend_q && prev_an_q == erase_an) ||
-                               (!jc_nul_q && jc_an_q == erase_an) ||
-                               (!jr_nul_q && jr_an_q == erase_an) ||
-                               (jq_valid_q[0] && !jq_null_q[0] && jq_an_q[0] == erase_an) ||
-                               (jq_valid_q[1] && !jq_null_q[1] && jq_an_q[1] == erase_an));
+  wire logic flush = erase && ((prev_pend_q && prev_an_q == erase_an) || jb_held[erase_an]);
 
   // ---- Check stage 1 (the clock after word 3): compares, registered.
   logic         ck1_q, ck2_q;
@@ -336,7 +324,7 @@ module physec_sec_rx #(
       c_replay_prev <= prev_pend_q && prev_an_q == f_an && f_pn <= prev_pn_q;
       c_pred_eq     <= pred_valid_q && pred_an_q == f_an && pred_pn_q == {1'b0, f_pn};
       // The frame's job is not bound to its AN's current key.
-      c_job_bad     <= jc_nul_q || jc_stale_q || jc_an_q != f_an || k_changed[f_an] || flush;
+      c_job_bad     <= jb_bad;
     end
   end
 
@@ -442,7 +430,7 @@ module physec_sec_rx #(
         prev_an_q    <= c_an;
         prev_pn_q    <= c_pn;
         // The new pending frame's path was cleared after its check stage 1.
-        flushed_q    <= flush || (r_accept && jc_flush_q);
+        flushed_q    <= flush || (r_accept && jc_flush);
         pred_valid_q <= n_valid;
         pred_an_q    <= n_an;
         pred_pn_q    <= n_pn;
@@ -497,109 +485,40 @@ module physec_sec_rx #(
   // the current frame's entries.
   logic        gen_ready;
 
-  wire logic       push      = ck2_q;
-  wire logic [1:0] push_an   = n_an;
-  wire logic       push_null = !n_valid || n_pn[64] || !k_valid[n_an];
-  wire logic       job_take  = jq_valid_q[0] && gen_ready;
-  logic            jq_ovf;
-  // A slot change marks the jobs of its AN stale; a flush marks every job.
-  function automatic logic marked(input logic [1:0] an);
-    return flush || k_changed[an];
-  endfunction
+  wire logic push_null = !n_valid || n_pn[64] || !k_valid[n_an];
+  logic       j_valid, j_nul;
+  logic [1:0] j_an;
+  logic [63:0] j_pn;
 
-  always_ff @(posedge clk) begin
-    if (rst) begin
-      jq_valid_q[0] <= 1'b1;            // the first frame's null job
-      jq_null_q[0]  <= 1'b1;
-      jq_stale_q[0] <= 1'b0;
-      jq_an_q[0]    <= '0;
-      jq_pn_q[0]    <= '0;
-      jq_valid_q[1] <= 1'b0;
-      jq_null_q[1]  <= 1'b1;
-      jq_stale_q[1] <= 1'b0;
-      jq_an_q[1]    <= '0;
-      jq_ovf        <= 1'b0;
-    end else begin
-      jq_ovf <= push && jq_valid_q[1] && !job_take;
-      for (int i = 0; i < 2; i++) begin
-        if (marked(jq_an_q[i])) jq_stale_q[i] <= 1'b1;
-      end
-      if (job_take) begin
-        // Shift, then append the push (if any) behind what remains.
-        jq_valid_q[0] <= jq_valid_q[1] || (push && !jq_valid_q[1]);
-        jq_valid_q[1] <= push && jq_valid_q[1];
-        if (jq_valid_q[1]) begin
-          jq_null_q[0]  <= jq_null_q[1];
-          jq_stale_q[0] <= jq_stale_q[1] || marked(jq_an_q[1]);
-          jq_an_q[0]    <= jq_an_q[1];
-          jq_pn_q[0]    <= jq_pn_q[1];
-        end else if (push) begin
-          jq_null_q[0]  <= push_null;
-          jq_stale_q[0] <= marked(push_an);
-          jq_an_q[0]    <= push_an;
-          jq_pn_q[0]    <= n_pn[63:0];
-        end
-        if (push && jq_valid_q[1]) begin
-          jq_null_q[1]  <= push_null;
-          jq_stale_q[1] <= marked(push_an);
-          jq_an_q[1]    <= push_an;
-          jq_pn_q[1]    <= n_pn[63:0];
-        end
-      end else if (push) begin
-        if (!jq_valid_q[0]) begin
-          jq_valid_q[0] <= 1'b1;
-          jq_null_q[0]  <= push_null;
-          jq_stale_q[0] <= marked(push_an);
-          jq_an_q[0]    <= push_an;
-          jq_pn_q[0]    <= n_pn[63:0];
-        end else begin
-          jq_valid_q[1] <= 1'b1;
-          jq_null_q[1]  <= push_null;
-          jq_stale_q[1] <= marked(push_an);
-          jq_an_q[1]    <= push_an;
-          jq_pn_q[1]    <= n_pn[63:0];
-        end
-      end
-    end
-  end
+  physec_sec_jobq u_jobq (
+    .clk      (clk),
+    .rst      (rst),
+    .push     (ck2_q),
+    .push_an  (n_an),
+    .push_null(push_null),
+    .push_pn  (n_pn[63:0]),
+    .job_valid(j_valid),
+    .job_nul  (j_nul),
+    .job_an   (j_an),
+    .job_pn   (j_pn),
+    .job_ready(gen_ready),
+    .chg      (k_changed),
+    .flush    (flush),
+    .arrive   (w1_beat),
+    .chk_an   (f_an),
+    .chk_bad  (jb_bad),
+    .jr_nul   (jr_nul),
+    .jr_an    (jr_an),
+    .jc_nul   (jc_nul),
+    .jc_an    (jc_an),
+    .jc_flush (jc_flush),
+    .held     (jb_held),
+    .ovf      (jq_ovf)
+  );
 
   logic ks_valid, ks_first, ks_pop, ks_underrun;
   logic [2:0] ks_tag;
   logic [255:0] ks_data;
-  wire logic [1:0] j_an  = jq_an_q[0];
-  // A job stale before it is taken gets no key: it carries no key material.
-  wire logic       j_nul = jq_null_q[0] || jq_stale_q[0] || marked(j_an);
-
-  // jr: the job taken last; jc: the frame's, when its word 1 pops the job's entry 0
-  // (the job pushed one PAD earlier: the next one is pushed only after this word 3).
-  always_ff @(posedge clk) begin
-    if (rst) begin
-      jr_nul_q   <= 1'b1;
-      jr_stale_q <= 1'b0;
-      jr_an_q    <= '0;
-      jc_nul_q   <= 1'b1;
-      jc_stale_q <= 1'b0;
-      jc_flush_q <= 1'b0;
-      jc_an_q    <= '0;
-    end else begin
-      if (job_take) begin
-        jr_nul_q   <= j_nul;
-        jr_stale_q <= jq_stale_q[0] || marked(j_an);
-        jr_an_q    <= j_an;
-      end else if (marked(jr_an_q)) begin
-        jr_stale_q <= 1'b1;
-      end
-      if (w1_beat) begin
-        jc_nul_q   <= jr_nul_q;
-        jc_stale_q <= jr_stale_q || marked(jr_an_q);
-        jc_flush_q <= flush;
-        jc_an_q    <= jr_an_q;
-      end else begin
-        if (marked(jc_an_q)) jc_stale_q <= 1'b1;
-        if (flush)           jc_flush_q <= 1'b1;
-      end
-    end
-  end
 
   physec_sec_ksgen #(
     .DEPTH  (KS_DEPTH),
@@ -612,9 +531,9 @@ module physec_sec_rx #(
     .rst         (rst),
     .clr         (flush),
     .kid_inval   (|k_changed),
-    .job_valid   (jq_valid_q[0]),
+    .job_valid   (j_valid),
     .job_ready   (gen_ready),
-    .job_iv      (j_nul ? 96'd0 : k_salt[96*j_an +: 96] ^ {cfg_link_id, jq_pn_q[0]}),
+    .job_iv      (j_nul ? 96'd0 : k_salt[96*j_an +: 96] ^ {cfg_link_id, j_pn}),
     .job_full    (1'b1),
     .job_key     (j_nul ? 256'd0 : k_key[256*j_an +: 256]),
     .job_key_len (j_nul ? 1'b1 : k_len[j_an]),
@@ -705,7 +624,7 @@ module physec_sec_rx #(
 
   // ====================================================================== checks
   // Entry 0 popped at word 1 belongs to the job taken last (jr): the frame gets its job.
-  wire logic [2:0] jr_tag = jr_nul_q ? KID_NULL : {1'b0, jr_an_q};
+  wire logic [2:0] jr_tag = jr_nul ? KID_NULL : {1'b0, jr_an};
   always_ff @(posedge clk) begin
     if (rst) begin
       err_ks <= 1'b0;
@@ -724,13 +643,11 @@ module physec_sec_rx #(
       $error("physec_sec_rx: keystream FIFO ran dry while payload data flows (word %0d)", widx);
     if (!rst && gh_beat && !gh_ready)
       $error("physec_sec_rx: GHASH beat while GHASH is not ready (word %0d)", widx);
-    if (!rst && jq_valid_q[1] && !jq_valid_q[0])
-      $error("physec_sec_rx: illegal job queue state (entry 1 valid, entry 0 empty)");
     if (!rst && w1_beat && ks_valid && ks_first && ks_tag != jr_tag)
       $error("physec_sec_rx: a frame's keystream entry 0 is not of the job taken for it");
-    if (!rst && ck2_q && r_accept && (jc_nul_q || jc_an_q != c_an))
+    if (!rst && ck2_q && r_accept && (jc_nul || jc_an != c_an))
       $error("physec_sec_rx: a frame accepted with a job of another key (AN %0d, job AN %0d null %b)",
-             c_an, jc_an_q, jc_nul_q);
+             c_an, jc_an, jc_nul);
     if (!rst && sa_rst_seen &&
         (((^{out_valid, out_sof, fs_valid, vd_valid, cnt_frames, cnt_passed, cnt_failed, cnt_bypass,
                      cnt_tag_failures, cnt_tags_lost, cnt_replays, cnt_unknown_an, cnt_pad_errors,

@@ -410,19 +410,37 @@ async def rx_ghash_not_ready(dut):
     await _rx_play(dut, lambda sof: [(sof + 6, force), (sof + 7, release)])
 
 
+def _jq_valid(dut, v0, v1):
+    def poke():
+        dut.u_rx.u_jobq.jq_valid_q[0].value = v0
+        dut.u_rx.u_jobq.jq_valid_q[1].value = v1
+    return poke
+
+
 @cocotb.test()
 async def rx_job_queue(dut):
+    # One clock in the illegal state, then the empty queue it had (the first job is taken).
+    await _rx_play(dut, lambda sof: [(sof - 10, _jq_valid(dut, 0, 1)), (sof - 9, _jq_valid(dut, 0, 0))])
+
+
+@cocotb.test()
+async def rx_job_full(dut):
+    # The queue made full before the frame's push (its check stage 2, word 5).
+    await _rx_play(dut, lambda sof: [(sof + 2, _jq_valid(dut, 1, 1))])
+
+
+@cocotb.test()
+async def rx_job_arrival(dut):
     def poke():
-        dut.u_rx.jq_valid_q[0].value = 0
-        dut.u_rx.jq_valid_q[1].value = 1
-    await _rx_play(dut, lambda sof: [(sof - 10, poke)])
+        dut.u_rx.u_jobq.sa_taken_q.value = 2    # as if two jobs were taken for this frame
+    await _rx_play(dut, lambda sof: [(sof, poke)])
 
 
 @cocotb.test()
 async def rx_job_tag(dut):
     def poke():
-        dut.u_rx.jr_nul_q.value = 0             # the job taken is not the one whose entry 0 comes
-        dut.u_rx.jr_an_q.value = 2
+        dut.u_rx.u_jobq.jr_nul_q.value = 0      # the job taken is not the one whose entry 0 comes
+        dut.u_rx.u_jobq.jr_an_q.value = 2
     await _rx_play(dut, lambda sof: [(sof, poke)])
 
 
@@ -569,7 +587,9 @@ CASES = [
     ("sec_rx", "rx_clean", None),
     ("sec_rx", "rx_ks_dry", "physec_sec_rx: keystream FIFO ran dry while payload data flows"),
     ("sec_rx", "rx_ghash_not_ready", "physec_sec_rx: GHASH beat while GHASH is not ready"),
-    ("sec_rx", "rx_job_queue", "physec_sec_rx: illegal job queue state"),
+    ("sec_rx", "rx_job_queue", "physec_sec_jobq: illegal job queue state"),
+    ("sec_rx", "rx_job_full", "physec_sec_jobq: a job pushed into a full queue"),
+    ("sec_rx", "rx_job_arrival", "physec_sec_jobq: a frame arrived with 2 jobs taken"),
     ("sec_rx", "rx_x_output", "physec_sec_rx: X/Z on an output after reset"),
     ("sec_rx", "rx_job_tag", "physec_sec_rx: a frame's keystream entry 0 is not of the job taken for it"),
     ("sec_rx", "rx_job_other_key", "physec_sec_rx: a frame accepted with a job of another key"),

@@ -38,7 +38,7 @@ PL_OFF = P.header_bits // 8                  # of the payload
 SEC_RTL = ["rtl/frame/physec_profile_pkg.sv", "rtl/aes/physec_aes_pkg.sv", "rtl/aes/physec_aes_sbox.sv", "rtl/ghash/physec_gf128_pkg.sv",
            "rtl/sec/physec_sec_pkg.sv", "rtl/common/physec_pipe.sv", "rtl/common/physec_word_index.sv",
            "rtl/aes/physec_aes_keyexp.sv", "rtl/aes/physec_aes_pipe.sv", "rtl/ghash/physec_gf128_mul.sv",
-           "rtl/ghash/physec_ghash.sv", "rtl/sec/physec_sec_keys.sv", "rtl/sec/physec_sec_ksgen.sv",
+           "rtl/ghash/physec_ghash.sv", "rtl/sec/physec_sec_keys.sv", "rtl/sec/physec_sec_ksgen.sv", "rtl/sec/physec_sec_jobq.sv",
            "rtl/sec/physec_sec_tx.sv", "rtl/sec/physec_sec_rx.sv", "rtl/common/physec_sdp_ram.sv",
            "rtl/common/physec_fifo_ram.sv", "rtl/sec/physec_sec_rxbuf.sv"]
 
