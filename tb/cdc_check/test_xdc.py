@@ -1,7 +1,9 @@
 # SPDX-License-Identifier: Apache-2.0
 """syn/physec_cdc.xdc, run in Tcl against stand-ins of the Vivado commands it uses.
 
-Vivado is not available to the tests.  The stand-ins (get_cells, get_pins, get_clocks,
+Vivado is not available to the tests.  The file runs in the system's `tclsh` (Tcl 8.6;
+Python's tkinter is often built without Tcl), whose stand-in commands ask this process
+for their answers over a pipe (class Tcl below).  The stand-ins (get_cells, get_pins, get_clocks,
 get_property, set_property, set_max_delay, set_bus_skew, set_false_path) answer from a
 model of the Vivado netlist of cdc_check_top (BAD = 0), built from its Yosys netlist:
 a module instance is a hierarchical cell (REF_NAME <module>__parameterizedN for all but
@@ -22,6 +24,8 @@ when one bit wide), a RAM is <instance>/mem_reg, "*" does not cross "/".  Checke
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -81,20 +85,109 @@ class Model:
         return f"{self.inst(parent)}/{rel}" if parent else rel
 
 
+# Each stand-in is a Tcl procedure that writes one request line, "ASK <command> <arg>..."
+# with every argument as hex (any character survives) followed by its list elements if it
+# is a well-formed Tcl list, and reads one reply line: "L <hex>..." (a list) or "E <hex>"
+# (an error raised in Tcl, so a failed lookup stops the source with its message).
+DRIVER = r"""
+fconfigure stdin -translation lf
+fconfigure stdout -translation lf -buffering line
+proc physec_ask {name args} {
+  set req [list ASK $name]
+  foreach a $args {
+    set el {}
+    if {[string is list $a]} { foreach e $a { lappend el [binary encode hex $e] } }
+    lappend req "[binary encode hex $a]:[join $el ,]"
+  }
+  puts $req
+  if {[gets stdin reply] < 0} { error "physec_ask: no reply to $name" }
+  set words [split $reply " "]
+  set vals {}
+  foreach h [lrange $words 1 end] { lappend vals [binary decode hex $h] }
+  if {[lindex $words 0] eq "E"} { error [lindex $vals 0] }
+  return $vals
+}
+"""
+
+
+class TclArg(str):
+    """An argument of a stand-in call: its text, and its elements when it is a Tcl list."""
+    elements: tuple[str, ...] | None
+
+
+class Tcl:
+    """The parts of tkinter.Tcl that the stand-ins use, over a `tclsh` child process."""
+
+    def __init__(self, tclsh: str):
+        self.tclsh = tclsh
+        self.commands = {}
+
+    def createcommand(self, name, fn):
+        self.commands[name] = fn
+
+    @staticmethod
+    def splitlist(v):
+        if isinstance(v, TclArg):
+            if v.elements is None:
+                raise ValueError(f"not a Tcl list: {v!r}")
+            return v.elements
+        return tuple(v) if isinstance(v, tuple) else (v,)
+
+    def source(self, path: Path, work: Path):
+        """Source path in a fresh tclsh; the driver is a file, as stdin carries the replies."""
+        procs = "".join(f"proc {n} args {{ return [physec_ask {n} {{*}}$args] }}\n" for n in self.commands)
+        driver = work / "driver.tcl"
+        driver.write_text(DRIVER + procs + f"source {{{path}}}\nputs DONE\n")
+        proc = subprocess.Popen([self.tclsh, str(driver)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True, bufsize=1)
+        try:
+            for line in proc.stdout:
+                words = line.split()
+                if words == ["DONE"]:
+                    break
+                assert words and words[0] == "ASK", f"tclsh: unexpected output {line!r}"
+                try:
+                    reply = "L " + " ".join(v.encode().hex() for v in self._call(words[1], words[2:]))
+                except Exception as e:  # noqa: BLE001 - handed to Tcl, which stops the source with it
+                    reply = f"E {repr(e).encode().hex()}"
+                proc.stdin.write(reply.rstrip() + "\n")
+                proc.stdin.flush()
+            else:
+                raise AssertionError(f"{path.name} failed in tclsh: {proc.stderr.read().strip()}")
+        finally:
+            proc.stdin.close()
+            proc.wait(timeout=60)
+            proc.stdout.close()
+            proc.stderr.close()
+
+    def _call(self, name, words):
+        args = []
+        for w in words:
+            text, _, els = w.partition(":")
+            a = TclArg(bytes.fromhex(text).decode())
+            a.elements = tuple(bytes.fromhex(e).decode() for e in els.split(",") if e) \
+                if (els or not a.strip()) else None
+            args.append(a)
+        out = self.commands[name](*args)
+        return tuple(str(v) for v in out) if isinstance(out, tuple) else (str(out),) if out != "" else ()
+
+
 def glob(pattern: str) -> re.Pattern:
     return re.compile("".join("[^/]*" if ch == "*" else "[^/]" if ch == "?" else re.escape(ch) for ch in pattern) + "$")
 
 
 @pytest.fixture(scope="module")
 def run(tmp_path_factory):
-    tkinter = pytest.importorskip("tkinter")
+    tclsh = shutil.which("tclsh")
+    if tclsh is None:
+        pytest.skip("no tclsh on PATH (Tcl 8.6: Debian package tcl)")
     work = tmp_path_factory.mktemp("xdc")
     hier, net = check_cdc.yosys_netlist("cdc_check_top", RTL, ["BAD=0"], work)
     nl = check_cdc.Netlist(hier, net, "cdc_check_top")
     problems, _, through = check_cdc.check(nl)
     assert not problems, problems
     md = Model(nl)
-    tcl = tkinter.Tcl()
+    tcl = Tcl(tclsh)
     rec = defaultdict(list)
 
     def opts(args):
@@ -148,7 +241,7 @@ def run(tmp_path_factory):
         tcl.createcommand(name, fn)
     for name in ("set_property", "set_max_delay", "set_bus_skew", "set_false_path"):
         tcl.createcommand(name, recorder(name))
-    tcl.eval(f"source {{{XDC}}}")
+    tcl.source(XDC, work)
     return md, through, rec
 
 
