@@ -12,14 +12,25 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-# IEEE 802.3 Table 119-2 alignment markers, lanes 0..3, fields CM0..UM5 in IEEE
-# notation (each byte sent LSB first).  Converted to line order in frame.py only.
-AM_IEEE_100G = (
-    bytes.fromhex("9A4A26B665B5D9D90171F326FE8E0C"),
-    bytes.fromhex("9A4A260465B5D9675ADE7E98A52181"),
-    bytes.fromhex("9A4A264665B5D9FE3EF35601C10CA9"),
-    bytes.fromhex("9A4A265A65B5D9848680D07B797F2F"),
-)
+# IEEE 802.3 Table 119-2 (400GBASE-R) alignment markers, PCS lanes 0..15, fields
+# {CM0 CM1 CM2 UP0 CM3 CM4 CM5 UP1 UM0 UM1 UM2 UP2 UM3 UM4 UM5} in IEEE notation (each
+# byte sent LSB first; converted to line order in frame.py only).  The one place the
+# marker values live: spec 5.2 gives each lane's sources and confidence, chapter 9 what
+# stays an assumption.  CM0..CM2 are common to all lanes; CM3..CM5 = ~CM0..CM2,
+# UM3..UM5 = ~UM0..UM2 and UP2 = ~UP1 in every lane (test_profile checks it).
+AM_IEEE_400G = tuple(bytes.fromhex(h) for h in (
+    "9A4A26B665B5D9D90171F326FE8E0C", "9A4A260465B5D9675ADE7E98A52181",
+    "9A4A264665B5D9FE3EF35601C10CA9", "9A4A265A65B5D9848680D07B797F2F",
+    "9A4A26E165B5D9192A51F2E6D5AE0D", "9A4A26F265B5D94E124FD1B1EDB02E",
+    "9A4A263D65B5D9EE429CA111BD635E", "9A4A262265B5D932D6765BCD2989A4",
+    "9A4A266065B5D99FE17375601E8C8A", "9A4A266B65B5D9A271C43C5D8E3BC3",
+    "9A4A26FA65B5D90495EBD8FB6A1427", "9A4A266C65B5D9712266388EDD99C7",
+    "9A4A261865B5D95BA2F695A45D096A", "9A4A261465B5D9CC3197C333CE683C",
+    "9A4A26D065B5D9B1CAFBA64E350459", "9A4A26B465B5D956A6BA79A9594586",
+))
+# The 100g profile's four markers are lanes 0..3 of the same table (as in ITU-T G.709.1
+# Table 9-1 for a 100G FlexO instance).
+AM_IEEE_100G = AM_IEEE_400G[:4]
 
 
 @dataclass(frozen=True)
@@ -121,9 +132,9 @@ PROFILES = {
     "100g": Profile("100g", frame_bits=128 * 5140, word_bits=256, am_lanes=AM_IEEE_100G, pad_bits=480,
                     oh_bits=320, slot_bits=257, n_slots=2555, multiframe=8,
                     client_blocks_per_s=100e9 / 256, line_rate=111.809973e9).validate(),
-    # Four times as wide, to prove that geometry is data: the 100G markers repeated
-    # for 16 lanes (the real 400G marker values are not used), 1024-bit words.
-    "400g": Profile("400g", frame_bits=4 * 128 * 5140, word_bits=1024, am_lanes=AM_IEEE_100G * 4,
+    # FlexO-4 (ITU-T G.709.1 clause 13): four 100G FlexO geometries in one frame, 1024-bit
+    # words; AM = the 16 lanes of Table 119-2 in lane order (spec 4.1, 5.2; chapter 9 item 9).
+    "400g": Profile("400g", frame_bits=4 * 128 * 5140, word_bits=1024, am_lanes=AM_IEEE_400G,
                     pad_bits=1920, oh_bits=1280, slot_bits=257, n_slots=10220, multiframe=8,
                     client_blocks_per_s=400e9 / 256, line_rate=4 * 111.809973e9,
                     fifo_depth=128, fifo_target=32).validate(),

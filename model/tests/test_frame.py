@@ -180,8 +180,21 @@ def test_idle_client_fills_with_idle_blocks():
 def test_400g_profile_loopback():
     p = PROFILES["400g"]
     client, frames = transmit(4, 100, p=p)
+    assert all(f.line[:p.am_bits // 8] == am_line_bytes(p) for f in frames)
     rx = deframe(p, line_bits(frames))
+    assert rx.counters.locks == 1
     assert rx.blocks.to_ints() == [b for fr in sent(client, frames)[1:] for b in fr]
+
+
+def test_400g_receiver_refuses_the_100g_markers_repeated():
+    """The 400g AM is 16 distinct lanes: a line that carries the four 100G markers four
+    times (the old test profile) never locks."""
+    p = PROFILES["400g"]
+    _, frames = transmit(3, p=p)
+    old = bytes(int(f"{b:08b}"[::-1], 2) for lane in PROFILES["100g"].am_lanes * 4 for b in lane)
+    line = b"".join(old + f.line[len(old):] for f in frames)
+    rx = deframe(p, np.unpackbits(np.frombuffer(line, np.uint8)))
+    assert rx.counters.locks == 0 and len(rx.blocks) == 0
 
 
 def test_phase_jump_error_blocks_follow_the_lost_slot_grid():

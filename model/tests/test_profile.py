@@ -20,12 +20,26 @@ def test_default_profile_matches_the_brief():
 
 
 def test_am_markers_keep_their_structure():
-    for lane in PROFILES["100g"].am_lanes:
-        assert bytes(~b & 0xFF for b in lane[0:3]) == lane[4:7]           # CM3..5 = ~CM0..2
-        assert bytes(~b & 0xFF for b in lane[8:11]) == lane[12:15]        # UM3..5 = ~UM0..2
-        assert lane[11] == ~lane[7] & 0xFF                                # UP2 = ~UP1
+    """The rules of IEEE 802.3 Table 119-2 that the marker values must obey, whatever their
+    source: a typo in one byte breaks one of them (spec 5.2)."""
+    for name in PROFILES:
+        lanes = PROFILES[name].am_lanes
+        for lane in lanes:
+            assert lane[0:3] == bytes([0x9A, 0x4A, 0x26])                     # CM0..2, common
+            assert bytes(~b & 0xFF for b in lane[0:3]) == lane[4:7]           # CM3..5 = ~CM0..2
+            assert bytes(~b & 0xFF for b in lane[8:11]) == lane[12:15]        # UM3..5 = ~UM0..2
+            assert lane[11] == ~lane[7] & 0xFF                                # UP2 = ~UP1
+        assert len({lane[8:11] for lane in lanes}) == len(lanes)              # UM0..2 name the lane
+        assert len({lane[3] for lane in lanes}) == len(lanes)                 # so does UP0
     # IEEE bytes are sent LSB first: 0x9A = 10011010b is sent 0,1,0,1,1,0,0,1 -> line byte 0x59.
     assert am_line_bytes(PROFILES["100g"])[:3] == bytes([0x59, 0x52, 0x64])
+
+
+def test_400g_markers_are_the_16_lanes_with_the_100g_four_first():
+    a100, a400 = PROFILES["100g"].am_lanes, PROFILES["400g"].am_lanes
+    assert len(a400) == 16 and a400[:4] == a100 and PROFILES["400g"].am_bits == 16 * 120
+    # Lane 0 as the design brief lists it (the 100g profile's source), byte for byte.
+    assert a100[0] == bytes.fromhex("9A4A26B665B5D9D90171F326FE8E0C")
 
 
 def test_committed_rtl_package_is_generated_from_the_model():
