@@ -328,6 +328,18 @@ def _decode(data8: np.ndarray, ctrl8: np.ndarray, stats: RxStats, base: int, fin
             flag_at = np.append(flag_at, np.nan)
         else:
             cut = cur                            # everything from this /S/ on is decided later
+    # An idle inside a frame is a control character like any other (spec 3.1); idles are
+    # not events above (they fill every gap), so frames holding any control character
+    # between /S/ and their end are looked at one by one (only flagged frames hold any).
+    n_data = _DataCount(ctrl8, crow)
+    if len(st):
+        inner = (en - st - 1) - (n_data[en] - n_data[st + 1])
+        for i in np.flatnonzero(inner > 0).tolist():
+            s, e = int(st[i]), int(en[i])
+            q = np.flatnonzero(ctrl[s + 1:e] & (data[s + 1:e] == CH_IDLE))
+            if len(q) and s + 1 + q[0] < flag_at[i]:                     # NaN compares false
+                p = s + 1 + int(q[0])
+                reason[i], flag_at[i] = ("control character in frame" if p >= s + 8 else "bad preamble/SFD"), p
     if len(e_pos) or len(e_rows):
         # /E/ inside each frame (no frame boundary lies in a transfer of eight /E/).
         inside, first = 0, np.full(len(st), INF)
@@ -341,7 +353,6 @@ def _decode(data8: np.ndarray, ctrl8: np.ndarray, stats: RxStats, base: int, fin
             reason[i] = "error character"
         stats.stray_control -= int(np.sum(inside))
 
-    n_data = _DataCount(ctrl8, crow)
     pre_idx = np.minimum(st[:, None] + np.arange(1, 8), len(data) - 1)
     pre_ok = ((data[pre_idx] == np.frombuffer(PREAMBLE, np.uint8)).all(axis=1) & ~ctrl[pre_idx].any(axis=1)
               & (st + 8 <= len(data))) if len(st) else np.zeros(0, bool)
@@ -381,7 +392,7 @@ def _deliver(data: np.ndarray, st: np.ndarray, en: np.ndarray, reason: list, bas
     return frames
 
 
-# Reasons of an errored frame, coded by _scan_rx; the order is the precedence.
+# Reasons of an errored frame, coded by _scan_rx (their precedence: spec 3.1).
 _REASONS = ("", "start before terminate", "control character in frame", "bad preamble/SFD",
             "error character", "stream ended inside frame", "runt")
 _PREAMBLE_WORD = _U64(int.from_bytes(PREAMBLE, "little"))
@@ -409,6 +420,8 @@ def _scan_rx(dw, cw, final):
                     stray_c += 8
                 elif first_e < 0:
                     first_e = 8 * t
+            elif cur >= 0 and bad == 0:                 # idles inside a frame (never its lane 0)
+                bad, bad_at = (2 if 8 * t >= cur + 8 else 3), 8 * t
             continue
         os_row = False                                  # a /Q/ owns its transfer's data
         for lane in range(8):
@@ -418,7 +431,8 @@ def _scan_rx(dw, cw, final):
                 if cur < 0 and not os_row:
                     stray_d += 1
             elif ch == CH_IDLE:
-                pass
+                if cur >= 0 and bad == 0:
+                    bad, bad_at = (2 if p >= cur + 8 else 3), p
             elif ch == CH_ERROR:                        # flags a frame, never ends one
                 if cur < 0:
                     stray_c += 1

@@ -5,7 +5,7 @@ import zlib
 import numpy as np
 import pytest
 
-from physec.mac import DIC_MAX, MIN_GAP, FrameError, fcs, mac_decode, mac_encode
+from physec.mac import DIC_MAX, MIN_GAP, FrameError, MacRx, fcs, mac_decode, mac_encode
 from physec.pcs66 import CH_ERROR, CH_IDLE, CH_SEQ, CH_START, CH_TERM, Cgmii
 from physec.traffic import default_traffic
 
@@ -70,6 +70,26 @@ def test_receiver_flags_every_error_kind():
     assert (st.good, st.fcs_errors, st.errored) == (1, 1, 3)
 
 
+def test_idle_inside_a_frame_flags_it():
+    frames = [bytes([i]) * 100 for i in range(5)]
+    d, c, lay = _stream(frames)
+    d[lay.starts[0] + 40], c[lay.starts[0] + 40] = CH_IDLE, True      # in the data
+    d[lay.starts[1] + 2], c[lay.starts[1] + 2] = CH_IDLE, True        # in the preamble
+    d[lay.starts[2] + 30], c[lay.starts[2] + 30] = CH_IDLE, True      # idle, then /E/: the first wins
+    d[lay.starts[2] + 50], c[lay.starts[2] + 50] = CH_ERROR, True
+    d[lay.starts[3] + 30], c[lay.starts[3] + 30] = CH_ERROR, True     # /E/, then idle
+    d[lay.starts[3] + 50], c[lay.starts[3] + 50] = CH_IDLE, True
+    w = (lay.starts[4] // 8 + 3) * 8                                  # a whole transfer of idles
+    d[w:w + 8], c[w:w + 8] = CH_IDLE, True
+    for fast in (False, True):
+        rx = MacRx(fast=fast)
+        out = rx.decode(Cgmii(d.reshape(-1, 8), c.reshape(-1, 8)), final=True)
+        assert [f.reason for f in out] == ["control character in frame", "bad preamble/SFD",
+                                           "control character in frame", "error character",
+                                           "control character in frame"], fast
+        assert (rx.stats.errored, rx.stats.good, rx.stats.stray_control) == (5, 0, 0)
+
+
 def test_truncated_stream_and_stray_characters():
     d, c, lay = _stream([bytes(100)])
     out, st = _decode(d[:64], c[:64])
@@ -129,7 +149,9 @@ def decode_plain(d, c):
         if not k:
             st["stray_data"] += cur is None
             continue
-        if ch == CH_IDLE:
+        if ch == CH_IDLE:                               # nothing between frames, a flag inside one
+            if cur is not None and not flag:
+                flag = "control character in frame" if i >= cur + 8 else "bad preamble/SFD"
             continue
         lane0_start = i % 8 == 0 and ch == CH_START
         if cur is None:
@@ -197,7 +219,10 @@ def test_mac_against_plain_per_character_versions(seed):
     for n_imp in (0, 5, 40):
         di, ci = d.copy(), c.copy()
         _impair(rng, di, ci, n_imp)
-        got, st = _decode(di, ci)
         want, wst = decode_plain(di, ci)
-        assert [(f.data, f.start, f.fcs_ok, f.errored, f.reason) for f in got] == want
-        assert {k: getattr(st, k) for k in wst} == wst
+        got, st = _decode(di, ci)
+        rx = MacRx(fast=True)
+        fast = rx.decode(Cgmii(di.reshape(-1, 8), ci.reshape(-1, 8)), final=True)
+        for frames, stats in ((got, st), (fast, rx.stats)):
+            assert [(f.data, f.start, f.fcs_ok, f.errored, f.reason) for f in frames] == want
+            assert {k: getattr(stats, k) for k in wst} == wst
