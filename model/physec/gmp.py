@@ -244,7 +244,11 @@ class GmpMapper:
 def client_valid(p: Profile, n_frames: int, ppm: float = 0.0, start_frame: int = 0) -> np.ndarray:
     """Blocks offered per clock by a client at the nominal rate offset by ``ppm``: clock c
     offers floor((c+1) r) - floor(c r) blocks, r = blocks per clock (exact integers);
-    0 or 1 in the 100g profile."""
+    0 or 1 in the 100g profile at 256 bits, 1 or 2 at 512.  At a frame start the count
+    offered so far is floor(c r) with c r = frames * cm_nominal * (1 + ppm) at every width
+    (r rounded to 1e-9), so while the FIFO neither runs empty nor overflows, the levels at
+    frame starts, the Cm sequence and the line bits are the same at every width (spec 7.3;
+    test_widths checks it on a set)."""
     den = 10 ** 9
     r = p.cm_nominal * (1 + ppm * 1e-6) / p.words_per_frame
     num = round(r * den)
