@@ -189,3 +189,16 @@ def test_header_fields_at_512_bits_are_where_spec_5_1_puts_them():
         assert (w1 >> 64).to_bytes(56, "big") == pad[4:]
         assert (w1 & (1 << 64) - 1).to_bytes(8, "big") == oh[:8]
         assert (w2 >> 256).to_bytes(32, "big") == oh[8:]
+
+
+def test_verify_names_the_field_at_512_bits(tmp_path, capsys):
+    """`physec verify` on a 512-bit set counts words and bits at 512: PAD byte 11's last bit
+    (frame bit 575, PN LSB) is word 1 [448] (spec 5.1), bit 63 of the word."""
+    text = (CLEAN_512 / "line.hex").read_text().splitlines()
+    first = next(i for i, s in enumerate(text) if not s.startswith("//"))
+    w = int(text[first + 1], 16) ^ 1 << 448
+    text[first + 1] = f"{w:0128x}"
+    cap = tmp_path / "capture.hex"
+    cap.write_text("\n".join(text) + "\n")
+    assert main(["verify", "--vectors", str(CLEAN_512), "--line", str(cap)]) == 1
+    assert "frame 0, word 1, bit 63 of the word (frame bit 575, PAD.PN (byte 11))" in capsys.readouterr().err
