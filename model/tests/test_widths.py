@@ -202,3 +202,19 @@ def test_verify_names_the_field_at_512_bits(tmp_path, capsys):
     cap.write_text("\n".join(text) + "\n")
     assert main(["verify", "--vectors", str(CLEAN_512), "--line", str(cap)]) == 1
     assert "frame 0, word 1, bit 63 of the word (frame bit 575, PAD.PN (byte 11))" in capsys.readouterr().err
+
+
+def test_an_impaired_scenario_at_512_bits_is_the_256_line(tmp_path):
+    """bit_slip at 512 bits (a bit deleted mid-frame 3): the same impaired line as the
+    committed 256-bit set, the same outcome, and its TX compare range counted in 512-bit
+    words: [0, q // 512] for the deleted line bit q = 3 F + F / 2."""
+    d = tmp_path / "bit_slip"
+    assert main(["vectors", "--scenario", "bit_slip", "--seed", "1", "--compact", "--word-bits", "512",
+                 "--out", str(d)]) == 0
+    ref = VECTORS / "scenarios" / "bit_slip"
+    assert _bits(d / "line.hex") == (512, _bits(ref / "line.hex")[1])
+    m, r = (json.loads((x / "manifest.json").read_text())["scenario"] for x in (d, ref))
+    q = 3 * 657920 + 657920 // 2
+    assert r["impairment"]["line_tx_ranges"] == [[0, q // 256]]
+    assert m["impairment"]["line_tx_ranges"] == [[0, q // 512]]
+    assert (m["verdicts"], m["counters"]) == (r["verdicts"], r["counters"])
