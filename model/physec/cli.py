@@ -135,7 +135,8 @@ def cmd_profile(a) -> int:
     if a.sv:
         sys.stdout.write(to_sv_package(p))
         return 0
-    tail = f" (the last {p.header_tail_bits} bits into word {p.header_words - 1})" if p.header_tail_bits else ""
+    tail = (f" (word {p.header_words - 1}: its last {p.header_tail_bits} bits, then the payload)"
+            if p.header_tail_bits else "")
     print(f"{p.name}: frame {p.frame_bits} bits = {p.words_per_frame} x {p.word_bits}-bit words at "
           f"{p.clock_hz / 1e6:.2f} MHz; header {p.header_bits} bits in {p.header_words} words{tail}; "
           f"AM {p.am_bits} | PAD {p.pad_bits} | OH {p.oh_bits} | {p.n_slots} slots x {p.slot_bits} "
@@ -192,9 +193,9 @@ def parser() -> argparse.ArgumentParser:
 
     vf = sub.add_parser("verify", help="compare a line-word capture from your RTL with a golden set",
                         description="Compare a capture of line words (hex, one word per line at the set's "
-                                    "word_bits, first transmitted bit = MSB, starting at word 0 of frame 0, as line.hex) with the "
-                                    "set's line.hex; the first difference is named by frame, word, bit and field "
-                                    "(AM, PAD.PN, OH.JC1, payload slot k ...).")
+                                    "word_bits, first transmitted bit = MSB, starting at word 0 of frame 0, as "
+                                    "line.hex) with the set's line.hex; the first difference is named by frame, "
+                                    "word, bit and field (AM, PAD.PN, OH.JC1, payload slot k ...).")
     vf.add_argument("--vectors", required=True, help="golden vector set directory")
     vf.add_argument("--line", required=True, help="the capture to check")
     vf.add_argument("--skip", type=int, default=0, help="words to drop from the start of the capture")
