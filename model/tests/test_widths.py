@@ -218,3 +218,18 @@ def test_an_impaired_scenario_at_512_bits_is_the_256_line(tmp_path):
     assert r["impairment"]["line_tx_ranges"] == [[0, q // 256]]
     assert m["impairment"]["line_tx_ranges"] == [[0, q // 512]]
     assert (m["verdicts"], m["counters"]) == (r["verdicts"], r["counters"])
+
+
+@pytest.mark.parametrize("ppm", [0.0, 200.0, -81.0, 10_000.0])
+def test_client_schedule_at_a_width_is_the_256_bit_one_grouped(ppm):
+    """The test client's rate is fixed per 256 line bits (spec 7.3): over 300 frames the
+    schedule at W bits is the 256-bit one summed over W / 256 clocks, so the count offered
+    at every frame start is the same.  (A rate rounded per W-bit clock instead drifts: at
+    0 ppm the 512-bit numerator is 2 x the 256-bit one + 1; over 300 frames some hundred
+    clocks differ, and frame-start counts after some hundred frames.)"""
+    from physec.gmp import client_valid
+    for name, w in (("100g", 512), ("400g", 1024), ("400g", 512)):
+        base, p = get_profile(name).at_width(256), get_profile(name).at_width(w)
+        a, b = client_valid(base, 300, ppm), client_valid(p, 300, ppm)
+        assert (a.reshape(-1, w // 256).sum(axis=1) == b).all(), (name, w)
+        assert len(b) == 300 * p.words_per_frame
