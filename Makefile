@@ -73,6 +73,11 @@ vectors-canonical: $(STAMP)
 	for s in $$($(VENV)/bin/physec scenarios | cut -d' ' -f1); do \
 	  rm -rf vectors/scenarios/$$s && $(VENV)/bin/physec vectors --scenario $$s --seed 1 --compact --out vectors/scenarios/$$s || exit 1; \
 	done
+	for pw in 100g:512 400g:1024; do \
+	  d=vectors/widths/$${pw%:*}_$${pw#*:}/clean; \
+	  rm -rf $$d && $(VENV)/bin/physec vectors --scenario clean --seed 1 --compact --profile $${pw%:*} \
+	    --word-bits $${pw#*:} --out $$d || exit 1; \
+	done
 	$(VENV)/bin/physec profile --sv > rtl/frame/physec_profile_pkg.sv
 
 lint: $(STAMP)

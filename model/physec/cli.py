@@ -15,6 +15,7 @@ from .mac import FrameError, MacTx
 from .pcapio import FrameWriter, PcapError, iter_frames
 from .pcs import PcsRxStream
 from .profile import PROFILES as FRAME_PROFILES
+from .profile import WORD_WIDTHS
 from .progress import Progress
 from .traffic import MIN_FRAME, PROFILES, expected_rx
 from .vectors import HashMismatch, VectorError
@@ -30,8 +31,8 @@ def cmd_vectors(a) -> int:
         return cmd_scenarios(a)
     if not a.out:
         raise ValueError("vectors: --out DIR is required")
-    if a.scenario and (a.traffic != "default" or a.ppm or a.security != "encrypt" or a.profile != "100g"):
-        raise ValueError("vectors: --scenario sets traffic, profile, ppm and security itself; leave those out")
+    if a.scenario and (a.traffic != "default" or a.ppm or a.security != "encrypt"):
+        raise ValueError("vectors: --scenario sets traffic, ppm and security itself; leave those out")
     if a.compact and not a.scenario:
         raise ValueError("vectors: --compact applies to --scenario sets only")
     a.frames_given, a.frames = a.frames, 200 if a.frames is None else a.frames
@@ -43,15 +44,16 @@ def cmd_vectors(a) -> int:
     if a.scenario:
         from . import scenario as scn
         sc = scn.get_scenario(a.scenario)
-        recipe = scn.recipe_for(sc, a.frames_given, a.seed)
+        recipe = scn.recipe_for(sc, a.frames_given, a.seed, a.profile, a.word_bits)
         traffic = scn.traffic(sc, recipe.frames, a.seed)
         _log(f"scenario {sc.name}: {sc.summary}")
     else:
         traffic = load_traffic(a.traffic, a.frames, a.seed)
-        recipe = Recipe(traffic.profile, traffic.n_frames, traffic.seed, a.profile, a.ppm, a.security)
+        recipe = Recipe(traffic.profile, traffic.n_frames, traffic.seed, a.profile, a.ppm, a.security, a.word_bits)
     n_frames = len(traffic.frames) if sc else traffic.n_frames
     _log(f"{n_frames} frames of '{traffic.profile}' traffic, seed {traffic.seed}, "
-         f"profile {recipe.profile}, client {recipe.ppm:+g} ppm, security {recipe.mode}")
+         f"profile {recipe.profile} at {recipe.word_bits}-bit words, client {recipe.ppm:+g} ppm, "
+         f"security {recipe.mode}")
     out.mkdir(parents=True, exist_ok=True)
     write_set(out, recipe, traffic, _log, scenario=sc, compact=a.compact, progress=sys.stderr)
     _log(f"wrote {out}/ in {time.perf_counter() - t0:.2f} s")
@@ -66,7 +68,7 @@ def cmd_scenarios(a) -> int:
 
 
 def cmd_check(a) -> int:
-    summary = check_set(Path(a.vectors), _log, progress=sys.stderr)
+    summary = check_set(Path(a.vectors), _log, progress=sys.stderr, word_bits=a.word_bits)
     print(f"PASS {a.vectors}: {summary}")
     return 0
 
@@ -129,14 +131,16 @@ def cmd_roundtrip(a) -> int:
 def cmd_profile(a) -> int:
     from .profile import get_profile
     from .profile_pkg import to_sv_package
-    p = get_profile(a.name)
+    p = get_profile(a.name).at_width(a.word_bits)
     if a.sv:
         sys.stdout.write(to_sv_package(p))
         return 0
-    for q in [p]:
-        print(f"{q.name}: frame {q.frame_bits} bits = {q.words_per_frame} x {q.word_bits}-bit words; "
-              f"AM {q.am_bits} | PAD {q.pad_bits} | OH {q.oh_bits} | {q.n_slots} slots x {q.slot_bits} "
-              f"+ {q.fill_bits} fill; {q.frame_rate:,.2f} frames/s; nominal Cm {q.cm_nominal:.2f}")
+    tail = (f" (word {p.header_words - 1}: its last {p.header_tail_bits} bits, then the payload)"
+            if p.header_tail_bits else "")
+    print(f"{p.name}: frame {p.frame_bits} bits = {p.words_per_frame} x {p.word_bits}-bit words at "
+          f"{p.clock_hz / 1e6:.2f} MHz; header {p.header_bits} bits in {p.header_words} words{tail}; "
+          f"AM {p.am_bits} | PAD {p.pad_bits} | OH {p.oh_bits} | {p.n_slots} slots x {p.slot_bits} "
+          f"+ {p.fill_bits} fill; {p.frame_rate:,.2f} frames/s; nominal Cm {p.cm_nominal:.2f}")
     return 0
 
 
@@ -164,6 +168,9 @@ def parser() -> argparse.ArgumentParser:
                         "for a scenario: its canonical count)")
     v.add_argument("--seed", type=int, default=1, help="random seed of the traffic profile (default 1)")
     v.add_argument("--profile", default="100g", choices=sorted(FRAME_PROFILES), help="frame profile (default 100g)")
+    v.add_argument("--word-bits", type=int, default=None, metavar="W",
+                   help=f"line word width, one of {', '.join(map(str, WORD_WIDTHS))} dividing the frame "
+                        f"(default: the profile's, 256 for 100g, 1024 for 400g)")
     v.add_argument("--ppm", type=float, default=0.0, help="client rate offset in ppm (default 0)")
     v.add_argument("--security", default="encrypt", choices=["encrypt", "auth", "bypass"],
                    help="PHYSec mode (default encrypt; keys are test keys derived from --seed)")
@@ -180,13 +187,15 @@ def parser() -> argparse.ArgumentParser:
                                    "257b.hex and valid.hex, the receiver from line.hex down to frames with good "
                                    "FCS, and that the model regenerates the set identically from its manifest.")
     c.add_argument("--vectors", required=True, help="vector set directory (holds manifest.json)")
+    c.add_argument("--word-bits", type=int, default=None, metavar="W",
+                   help="refuse the set unless it is at this line word width (default: the manifest's)")
     c.set_defaults(func=cmd_check)
 
     vf = sub.add_parser("verify", help="compare a line-word capture from your RTL with a golden set",
-                        description="Compare a capture of line words (hex, one 256-bit word per line, first "
-                                    "transmitted bit = MSB, starting at word 0 of frame 0, as line.hex) with the "
-                                    "set's line.hex; the first difference is named by frame, word, bit and field "
-                                    "(AM, PAD.PN, OH.JC1, payload slot k ...).")
+                        description="Compare a capture of line words (hex, one word per line at the set's "
+                                    "word_bits, first transmitted bit = MSB, starting at word 0 of frame 0, as "
+                                    "line.hex) with the set's line.hex; the first difference is named by frame, "
+                                    "word, bit and field (AM, PAD.PN, OH.JC1, payload slot k ...).")
     vf.add_argument("--vectors", required=True, help="golden vector set directory")
     vf.add_argument("--line", required=True, help="the capture to check")
     vf.add_argument("--skip", type=int, default=0, help="words to drop from the start of the capture")
@@ -203,6 +212,8 @@ def parser() -> argparse.ArgumentParser:
                                     "takes its parameters from (rtl/frame/physec_profile_pkg.sv).")
     pr.add_argument("--name", default="100g", help="profile name (default 100g)")
     pr.add_argument("--sv", action="store_true", help="print the SystemVerilog package")
+    pr.add_argument("--word-bits", type=int, default=None, metavar="W",
+                    help="line word width (default: the profile's)")
     pr.set_defaults(func=cmd_profile)
 
     from .regmap import add_cli as add_regmap_cli

@@ -242,12 +242,18 @@ class GmpMapper:
 
 
 def client_valid(p: Profile, n_frames: int, ppm: float = 0.0, start_frame: int = 0) -> np.ndarray:
-    """Blocks offered per clock by a client at the nominal rate offset by ``ppm``: clock c
-    offers floor((c+1) r) - floor(c r) blocks, r = blocks per clock (exact integers);
-    0 or 1 in the 100g profile."""
+    """Blocks offered per clock by a client at the nominal rate offset by ``ppm``.  The rate
+    is fixed per 256 line bits, the narrowest word (spec 7.3): r = blocks per 256 bits,
+    rounded to 1e-9 (exact integers), and a W-bit clock c offers the blocks of its W / 256
+    256-bit clocks, floor((c+1) k r) - floor(c k r) with k = W / 256: 0 or 1 in the 100g
+    profile at 256 bits, 1 or 2 at 512.  The schedule at W bits is thus the 256-bit one
+    summed over groups of k clocks, the same count at every frame start, so while the FIFO
+    neither runs empty nor overflows the levels at frame starts, the Cm sequence and the
+    line bits are the same at every width (test_widths checks it on the committed sets)."""
     den = 10 ** 9
-    r = p.cm_nominal * (1 + ppm * 1e-6) / p.words_per_frame
-    num = round(r * den)
-    c = np.arange(start_frame * p.words_per_frame, (start_frame + n_frames) * p.words_per_frame + 1, dtype=np.int64)
+    k = p.word_bits // 256
+    num = round(p.cm_nominal * (1 + ppm * 1e-6) / (p.frame_bits // 256) * den)
+    c = np.arange(start_frame * p.words_per_frame, (start_frame + n_frames) * p.words_per_frame + 1,
+                  dtype=np.int64) * k
     cum = (c * num) // den
     return np.diff(cum)

@@ -9,7 +9,7 @@ import it.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
 # IEEE 802.3 Table 119-2 (400GBASE-R) alignment markers, PCS lanes 0..15, fields
@@ -32,12 +32,16 @@ AM_IEEE_400G = tuple(bytes.fromhex(h) for h in (
 # Table 9-1 for a 100G FlexO instance).
 AM_IEEE_100G = AM_IEEE_400G[:4]
 
+# Line word widths the RTL is built for (its WORD_BITS parameter); a profile names its
+# default, Profile.at_width gives the same frame at another (spec 4.1, 5.1, 7.3).
+WORD_WIDTHS = (256, 512, 1024)
+
 
 @dataclass(frozen=True)
 class Profile:
     name: str
     frame_bits: int              # bits per frame on the line (header + payload)
-    word_bits: int               # RTL line word width
+    word_bits: int               # RTL line word width (the default; at_width for another)
     am_lanes: tuple              # alignment markers, IEEE notation, 15 bytes each
     pad_bits: int                # PAD field (security parameters)
     oh_bits: int                 # overhead (MFAS, STAT, JC1..JC6, reserved, CRC-16)
@@ -76,7 +80,21 @@ class Profile:
 
     @property
     def header_words(self) -> int:
-        return self.header_bits // self.word_bits
+        """Line words holding header bits: the last one is shared with the payload when
+        the header is not whole words (header_tail_bits > 0)."""
+        return -(-self.header_bits // self.word_bits)
+
+    @property
+    def header_tail_bits(self) -> int:
+        """Header bits in the last header word (its top bits, sent first), 0 when the
+        header is whole words; the payload starts in that word after them (spec 5.1)."""
+        return self.header_bits % self.word_bits
+
+    @property
+    def clock_hz(self) -> float:
+        """The word clock at one line word per clock: frame_rate * words_per_frame, i.e.
+        line_rate * frame_fraction / word_bits (the frames' share of the line rate)."""
+        return self.line_rate * float(self.frame_fraction) / self.word_bits
 
     @property
     def pad_bytes(self) -> int:
@@ -100,12 +118,22 @@ class Profile:
         """Whole part of the nominal client blocks per frame: the Cm rule's feed-forward."""
         return int(self.cm_nominal)
 
+    def at_width(self, word_bits: int | None) -> "Profile":
+        """The same frame carried in ``word_bits``-bit line words (None: the profile's own),
+        validated: the line bits do not change, only their grouping into clocks."""
+        if word_bits is None or word_bits == self.word_bits:
+            return self
+        if isinstance(word_bits, bool) or not isinstance(word_bits, int):
+            raise ValueError(f"profile {self.name}: word_bits must be an integer, got {word_bits!r}")
+        return replace(self, word_bits=word_bits).validate()
+
     def validate(self) -> "Profile":
         errs = []
-        if self.frame_bits % self.word_bits:
-            errs.append("frame_bits must be a multiple of word_bits")
-        if self.header_bits % self.word_bits:
-            errs.append("the header (AM + PAD + OH) must be whole line words")
+        if self.word_bits not in WORD_WIDTHS:
+            errs.append(f"word_bits {self.word_bits} is not one of the RTL's widths "
+                        f"{', '.join(map(str, WORD_WIDTHS))}")
+        elif self.frame_bits % self.word_bits:
+            errs.append(f"frame_bits {self.frame_bits} is not a multiple of word_bits {self.word_bits}")
         if self.pad_bits % 8 or self.oh_bits % 8:
             errs.append("PAD and OH must be whole bytes")
         if self.oh_bytes < 10:

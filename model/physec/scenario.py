@@ -961,16 +961,23 @@ class Run:
     seed: int | None
 
 
-def recipe_for(sc: Scenario, frames: int | None, seed: int | None):
+def recipe_for(sc: Scenario, frames: int | None, seed: int | None, profile: str = "100g",
+               word_bits: int | None = None):
+    """The scenario's recipe, in the frame profile ``profile`` at ``word_bits`` (None: its
+    own width).  A client schedule (``Scenario.client``) is given in clocks of the 100g
+    profile's 256-bit words, so such a scenario exists there only."""
     from .vectorset import Recipe
-    return Recipe(sc.traffic, sc.frames if frames is None else frames, seed, "100g", sc.ppm, sc.mode)
+    r = Recipe(sc.traffic, sc.frames if frames is None else frames, seed, profile, sc.ppm, sc.mode, word_bits)
+    if sc.client and (r.profile, r.word_bits) != ("100g", 256):
+        raise ValueError(f"scenario {sc.name}: its client schedule is given in clocks of 256-bit words of the "
+                         f"100g profile; it has no {r.profile} {r.word_bits}-bit form")
+    return r
 
 
 def transmit(sc: Scenario, recipe, traffic_: Traffic) -> Run:
-    from .profile import get_profile
     from .frame import line_bits
     from .vectorset import generate
-    p = get_profile(recipe.profile)
+    p = recipe.frame_profile()
     taps, tx, frames = generate(recipe, traffic_, make_sec_tx(sc, recipe), sc.min_line_frames, sc.client)
     if sc.mac:      # Cm does not depend on the content: the first run says which blocks frame `at` carries
         taps, tx, frames = generate(recipe, traffic_, make_sec_tx(sc, recipe), sc.min_line_frames, sc.client,
@@ -1044,8 +1051,7 @@ def check_rx_and_regenerate(d, man: dict, sc: Scenario, recipe, vals: dict, pcap
     (both policies), and the whole set against a regeneration from the recipe."""
     import json
     from .vectorset import PCAP_NAME, _first_diff
-    from .profile import get_profile
-    p = get_profile(recipe.profile)
+    p = recipe.frame_profile()
     bits = np.unpackbits(np.frombuffer(b"".join(v.to_bytes(p.word_bits // 8, "big") for v in vals["line"]),
                                        np.uint8))
     for pol in RX_POLICY_SUFFIX:

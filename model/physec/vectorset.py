@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 from collections import deque
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -64,13 +65,20 @@ class Recipe:
     profile: str = "100g"
     ppm: float = 0.0           # client rate offset
     mode: str = "encrypt"      # security mode: encrypt, auth, bypass
+    word_bits: int | None = None   # line word width; None: the profile's own (then resolved)
 
     def __post_init__(self):
         if not (isinstance(self.ppm, (int, float)) and abs(self.ppm) <= PPM_LIMIT):    # also refuses NaN
             raise ValueError(f"the client offset must be within +-{PPM_LIMIT} ppm, got {self.ppm!r}")
+        # Resolved and validated here, so that a manifest always states the width.
+        object.__setattr__(self, "word_bits", get_profile(self.profile).at_width(self.word_bits).word_bits)
+
+    def frame_profile(self) -> Profile:
+        """The recipe's frame profile at its line word width."""
+        return get_profile(self.profile).at_width(self.word_bits)
 
 
-PPM_LIMIT = 10_000             # +-1 %: far beyond any Ethernet clock, keeps <= 1 block per clock in 100g
+PPM_LIMIT = 10_000             # +-1 %: far beyond any Ethernet clock; keeps <= 1 block per clock in 100g at 256 bits
 
 
 MODES = {"encrypt": MODE_ENCRYPT, "auth": MODE_AUTH, "bypass": MODE_BYPASS}
@@ -144,7 +152,7 @@ def generate(recipe: Recipe, traffic: Traffic, sec: SecTx | None = None, min_lin
     ``client_edits``: (line frame, first clock, clocks, blocks per clock) overriding the
     client's schedule there (a scenario's pause or burst); ``cgmii_edit(cgmii, layout)``:
     the MAC's stream as the client sends it (a scenario's MAC events in an idle stretch)."""
-    p = get_profile(recipe.profile)
+    p = recipe.frame_profile()
     tx = pcs_tx(traffic, lead_blocks=lead_blocks(p))
     if cgmii_edit is not None:
         cg = cgmii_edit(tx.cgmii, tx.layout)
@@ -429,7 +437,7 @@ def write_set(out: Path, recipe: Recipe, traffic, log=lambda m: None, scenario=N
     (scenario.Scenario) the line is impaired and the receiver outcome is added
     (``compact``: without cgmii, line_plain).  ``progress``: a stream for progress lines,
     or None.  Returns the word count of every tap."""
-    p = get_profile(recipe.profile)
+    p = recipe.frame_profile()
     src = traffic if isinstance(traffic, TrafficSource) else whole(traffic)
     if scenario is not None:
         return _write_scenario_set(out, recipe, src, log, scenario, compact)
@@ -470,7 +478,7 @@ def write_set(out: Path, recipe: Recipe, traffic, log=lambda m: None, scenario=N
         counts = files.counts()
         log(f"TX chain: {counts['66b']} 66b -> {counts['257b']} 257b -> {n_line} line frames of "
             f"{p.words_per_frame} words")
-        side = chain_side({"mode": recipe.mode, "security": security_meta(recipe)}, counts,
+        side = chain_side(p, {"mode": recipe.mode, "security": security_meta(recipe)}, counts,
                           {pol: t.bad for pol, t in taps_of.items()},
                           {pol: {"rx": asdict(rx.counters), "sec": asdict(srx.cnt)} for pol, (rx, srx) in rxs.items()})
         for name, v in side.items():
@@ -510,7 +518,7 @@ def _write_scenario_set(out: Path, recipe: Recipe, src: TrafficSource, log, scen
     """A scenario set (short by design: an impairment at a given line frame) is made in
     memory by scenario.scenario_set and written through the same tap writers."""
     from .scenario import scenario_set
-    p = get_profile(recipe.profile)
+    p = recipe.frame_profile()
     pieces = list(src.pieces())
     traffic = Traffic([f for t in pieces for f in t.frames], np.concatenate([t.gaps for t in pieces]),
                       src.profile, src.seed) if len(pieces) != 1 else pieces[0]
@@ -519,7 +527,7 @@ def _write_scenario_set(out: Path, recipe: Recipe, src: TrafficSource, log, scen
         f"-> {len(frames)} line frames of {p.words_per_frame} words")
     counts = {k: len(v) for k, v in taps.items() if k in all_taps}
     bad = {pol: _undecodable(taps[f"rx257b{sfx}"]) for pol, sfx in ((CUT_THROUGH, ""), (STORE_AND_FORWARD, "_sf"))}
-    taps.update(chain_side({"mode": recipe.mode, "security": security_meta(recipe), **extra}, counts, bad, None))
+    taps.update(chain_side(p, {"mode": recipe.mode, "security": security_meta(recipe), **extra}, counts, bad, None))
     all_taps, titles = {**all_taps, **CHAIN_TAPS}, {**titles, **CHAIN_TITLES}
     files = _SetFiles(out, all_taps, titles)
     try:
@@ -568,7 +576,8 @@ CHAIN_TITLES = {"cfg": "chain testbench configuration (from the manifest)",
                 "rxcnt_sf": "receiver counters at the end of the line (model RX, store-and-forward)"}
 
 
-def chain_side(man: dict, counts: dict, rx_undecodable: dict, rx_counters: dict | None) -> dict[str, list[int]]:
+def chain_side(p: Profile, man: dict, counts: dict, rx_undecodable: dict,
+               rx_counters: dict | None) -> dict[str, list[int]]:
     """cfg.hex, rxcnt.hex and rxcnt_sf.hex of a set, from its manifest (``rx_counters``: a
     plain set's by policy, which its manifest does not hold; a scenario set's come from its
     manifest), and by policy the number of rx257b*.hex blocks detranscode_257b cannot decode."""
@@ -578,7 +587,6 @@ def chain_side(man: dict, counts: dict, rx_undecodable: dict, rx_counters: dict 
     ranges = sc["impairment"]["line_tx_ranges"] if sc else [[0, counts["line"]]]
     rekeys = [(sc["rekey"]["requested_before_frame"], sc["rekey"]["an"])] if sc and sc["rekey"] else []
     kev = [(e["before_line_frame"], e["op"] == "erase", e["an"]) for e in (sc["rx_key_events"] if sc else [])]
-    p = get_profile(man.get("profile", "100g"))
 
     def key_words(keys: dict) -> list[int]:
         out = []
@@ -688,19 +696,21 @@ def _listed_count(d: Path, man: dict, tap: Tap) -> int:
     return _check_count(d, man, tap, count_words(Path(d) / tap.file, tap))
 
 
-def check_set(d: Path, log=lambda m: None, progress=None) -> str:
+def check_set(d: Path, log=lambda m: None, progress=None, word_bits: int | None = None) -> str:
     """Check a set end to end; returns a one-line summary or raises Mismatch/VectorError.
     Every file is read a block at a time: memory does not grow with the set.
-    ``progress``: a stream for progress lines (Progress), or None."""
+    ``progress``: a stream for progress lines (Progress), or None; ``word_bits``: the
+    line word width the set must be at (None: the one its manifest states)."""
     d = Path(d)
     man = read_manifest(d)
     verify_hashes(d, man)
     try:
-        recipe = Recipe(man["traffic"], int(man["frames"]), man["seed"], man.get("profile", "100g"),
-                        float(man.get("ppm", 0.0)), man.get("mode", "encrypt"))
-        p = get_profile(recipe.profile)
+        recipe = Recipe(man["traffic"], int(man["frames"]), man["seed"], man["profile"], float(man["ppm"]),
+                        man["mode"], man["word_bits"])
+        p = recipe.frame_profile()
     except ValueError as e:
         raise VectorError(f"{d / MANIFEST}: {e}") from None
+    check_word_width(d, man, p, word_bits)
     sc = None
     if "scenario" in man:                               # a scenario set (scenario.py): impaired line, RX taps
         from . import scenario as scn
@@ -771,12 +781,12 @@ def _check_files(d: Path, man: dict, recipe: Recipe, p: Profile, sc, taps: dict,
     if sc:                                              # short by design: in memory, as scenario.py checks it
         vals = {name: rows_to_ints(read_rows(d / t.file, t, counts[name])) for name, t in taps.items()}
         summary = scn.check_rx_and_regenerate(d, man, sc, recipe, vals, list(iter_frames(d / PCAP_NAME)), log)
-        _check_chain_side(man, {CUT_THROUGH: _undecodable(vals["rx257b"]),
+        _check_chain_side(p, man, {CUT_THROUGH: _undecodable(vals["rx257b"]),
                                 STORE_AND_FORWARD: _undecodable(vals["rx257b_sf"])}, side, None, log)
         return summary
     # 3. The receiver: line.hex -> deframe -> 257b -> 66b -> frames == frames.pcap; the receiver taps.
     rx_counters, rx_bad = _check_receivers(d, p, recipe, taps, counts, cms, n_pcap, log, progress)
-    _check_chain_side(man, rx_bad, side, rx_counters, log)
+    _check_chain_side(p, man, rx_bad, side, rx_counters, log)
     # 4. The set is what this model generates from the manifest's recipe.
     _check_regenerated(d, p, recipe, {n: t for n, t in taps.items() if n not in RX_TAPS}, counts, progress)
     log("regenerated from the manifest's recipe: identical")
@@ -1086,8 +1096,9 @@ def _check_regenerated(d: Path, p: Profile, recipe: Recipe, taps: dict, counts: 
         raise Mismatch(f"regenerated frames differ from {PCAP_NAME}")
 
 
-def _check_chain_side(man: dict, rx_undecodable: dict, side: dict, rx_counters: dict | None, log) -> None:
-    want = chain_side(man, man["counts"], rx_undecodable, rx_counters)
+def _check_chain_side(p: Profile, man: dict, rx_undecodable: dict, side: dict, rx_counters: dict | None,
+                      log) -> None:
+    want = chain_side(p, man, man["counts"], rx_undecodable, rx_counters)
     for name, got in side.items():
         _first_diff(f"{name}.hex vs the manifest and the model receiver", got, want[name], CHAIN_TAPS[name].width)
     log("cfg.hex, rxcnt.hex and rxcnt_sf.hex agree with the manifest and the model receiver")
@@ -1129,6 +1140,54 @@ def field_at(p: Profile, bit: int) -> str:
     return f"payload slot {k // p.slot_bits + 1} bit {k % p.slot_bits}"
 
 
+def set_profile(d: Path, man: dict) -> Profile:
+    """The frame profile of a set at the line word width its manifest states."""
+    try:
+        return get_profile(man["profile"]).at_width(man["word_bits"])
+    except ValueError as e:
+        raise VectorError(f"{Path(d) / MANIFEST}: {e}") from None
+
+
+LINE_WIDTH_HEADER = re.compile(r"// (\d+) words of (\d+) bits")
+
+
+def check_word_width(d: Path, man: dict, p: Profile, word_bits: int | None = None) -> None:
+    """The set is at one line word width (spec 7.3): the manifest's ``word_bits`` (and
+    ``word_bits`` if given), its listing of line.hex and line_plain.hex, and those
+    files' own headers ("// N words of W bits") all say the same W."""
+    where = Path(d) / MANIFEST
+    if word_bits is not None and word_bits != p.word_bits:
+        raise VectorError(f"{where}: the set is at word_bits {p.word_bits}, not the {word_bits} asked for")
+    for name in ("line", "line_plain"):
+        info = man["files"].get(f"{name}.hex")
+        if info is None:
+            continue
+        if info.get("width") != p.word_bits:
+            raise VectorError(f"{where}: files/{name}.hex/width is {info.get('width')!r}, but the set's "
+                              f"word_bits is {p.word_bits}")
+        w = _header_width(Path(d) / f"{name}.hex")
+        if w != p.word_bits:
+            raise VectorError(f"{Path(d) / name}.hex: its header says {w}-bit words, but the manifest's "
+                              f"word_bits is {p.word_bits}" if w is not None else
+                              f"{Path(d) / name}.hex: no '// N words of W bits' header line states its word width")
+
+
+def _header_width(path: Path) -> int | None:
+    """W of the "// N words of W bits" line of a tap file's ``//`` header, or None."""
+    try:
+        with open(path, "rb") as f:
+            for raw in f:
+                line = raw.decode("ascii", "replace").strip()
+                if not line.startswith("//"):
+                    return None
+                m = LINE_WIDTH_HEADER.match(line)
+                if m:
+                    return int(m.group(2))
+    except OSError as e:
+        raise VectorError(f"{path}: cannot read: {e.strerror}") from None
+    return None
+
+
 def verify_line(d: Path, capture: Path, skip: int = 0, progress=None) -> str:
     """Compare a line-word capture (hex, one word per line, like line.hex) with a set's
     line.hex; raise Mismatch naming frame, word, bit and field of the first difference.
@@ -1138,7 +1197,7 @@ def verify_line(d: Path, capture: Path, skip: int = 0, progress=None) -> str:
         raise ValueError(f"words to skip must be >= 0, got {skip}")
     d = Path(d)
     man = read_manifest(d)
-    p = get_profile(man.get("profile", "100g"))
+    p = set_profile(d, man)
     tap = frame_taps(p)["line"]
     n_gold = _listed_count(d, man, tap)
     wpf, first, i = p.words_per_frame, None, 0
@@ -1185,7 +1244,7 @@ def inspect_frame(d: Path, frame: int) -> str:
     from .pad import Pad
     d = Path(d)
     man = read_manifest(d)
-    p = get_profile(man.get("profile", "100g"))
+    p = set_profile(d, man)
     taps = frame_taps(p)
     st = sec_taps(man.get("mode", "encrypt"))
     per_frame, counts = {}, {}

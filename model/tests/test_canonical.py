@@ -8,13 +8,23 @@ import pytest
 from physec.cli import main
 
 ROOT = Path(__file__).resolve().parents[2] / "vectors"
-SETS = sorted(p for p in [*ROOT.iterdir(), *(ROOT / "scenarios").iterdir()] if (p / "manifest.json").exists())
+# vectors/widths/<profile>_<word bits>/<scenario>: the sets at other (profile, width) pairs
+WIDTHS = ROOT / "widths"
+SETS = sorted(p for p in [*ROOT.iterdir(), *(ROOT / "scenarios").iterdir(), *WIDTHS.glob("*/*")]
+              if (p / "manifest.json").exists())
 
 
 def test_sets_exist():
     from physec.scenario import SCENARIOS
     assert {p.name for p in SETS if p.parent == ROOT} >= {"default", "bulk"}
     assert {p.name for p in SETS if p.parent.name == "scenarios"} == set(SCENARIOS)
+    # the clean set of each (profile, width) pair the RTL supports besides 100g at 256 bits
+    assert {(p.parent.name, p.name) for p in SETS if p.parent.parent == WIDTHS} >= {
+        ("100g_512", "clean"), ("400g_1024", "clean")}
+    for p in SETS:
+        man = json.loads((p / "manifest.json").read_text())
+        want = tuple(p.parent.name.split("_")) if p.parent.parent == WIDTHS else ("100g", "256")
+        assert (man["profile"], str(man["word_bits"])) == want, p
 
 
 @pytest.mark.parametrize("vset", SETS, ids=lambda p: p.name)
@@ -23,11 +33,13 @@ def test_canonical_set_regenerates_identically(vset, tmp_path):
     out = tmp_path / vset.name
     if "scenario" in man:           # vectors/scenarios/<name>: as `make vectors-canonical` writes them
         assert vset.name == man["scenario"]["name"]
-        args = ["--scenario", vset.name, "--frames", str(man["frames"]), "--seed", str(man["seed"])]
+        args = ["--scenario", vset.name, "--frames", str(man["frames"]), "--seed", str(man["seed"]),
+                "--profile", man["profile"], "--word-bits", str(man["word_bits"])]
         args += ["--compact"] if man["scenario"]["compact"] else []
     else:
         args = ["--traffic", man["traffic"], "--frames", str(man["frames"]), "--seed", str(man["seed"]),
-                "--profile", man["profile"], "--ppm", str(man["ppm"]), "--security", man["mode"]]
+                "--profile", man["profile"], "--ppm", str(man["ppm"]), "--security", man["mode"],
+                "--word-bits", str(man["word_bits"])]
     assert main(["vectors", *args, "--out", str(out)]) == 0
     assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in vset.iterdir()), "stale or missing files"
     new = json.loads((out / "manifest.json").read_text())
@@ -80,15 +92,32 @@ def test_frame_starts_follow_the_requested_gaps(vset):
 
 
 def test_manifest_am_is_the_spec_table_and_the_line():
-    """manifest `am` = the two columns of spec 5.2's table (read from docs/spec.md) = the first
-    480 bits of line.hex (frame 0) in every set."""
+    """manifest `am` = the two columns of spec 5.2's table (read from docs/spec.md), lanes 0..3
+    in 100g sets, 0..15 in 400g sets = the first 120 bits per lane of line.hex (frame 0)
+    in every set, read at the width its header states."""
     import re
     spec = (ROOT.parent / "docs" / "spec.md").read_text()
-    rows = re.findall(r"^\| ([0-3]) \| `([0-9A-F ]+)` \| `([0-9A-F ]+)` \|$", spec, re.M)
-    assert [r[0] for r in rows] == ["0", "1", "2", "3"]
-    table = {"ieee": [r[1].replace(" ", "").lower() for r in rows], "line": [r[2].replace(" ", "").lower() for r in rows]}
+    rows = re.findall(r"^\| ([0-9]+) \| `([0-9A-F ]+)` \| `([0-9A-F ]+)` \|$", spec, re.M)
+    assert [r[0] for r in rows] == [str(i) for i in range(16)]
     for vset in SETS:
         man = json.loads((vset / "manifest.json").read_text())
+        n = {"100g": 4, "400g": 16}[man["profile"]]
+        table = {"ieee": [r[1].replace(" ", "").lower() for r in rows[:n]],
+                 "line": [r[2].replace(" ", "").lower() for r in rows[:n]]}
         assert man["am"] == table, vset.name
+        w = _header_width(vset / "line.hex")
         line = _words(vset / "line.hex")
-        assert f"{line[0]:064x}{line[1]:064x}"[:120] == "".join(table["line"]), vset.name
+        head = "".join(f"{x:0{w // 4}x}" for x in line[:-(-120 * n // w)])
+        assert head[:30 * n] == "".join(table["line"]), vset.name
+
+
+def _header_width(path):
+    """W of the tap header's "// N words of W bits" line, read here without the model."""
+    import re
+    for s in path.read_text().splitlines():
+        if not s.startswith("//"):
+            break
+        m = re.match(r"// \d+ words of (\d+) bits", s)
+        if m:
+            return int(m.group(1))
+    raise AssertionError(f"{path}: no word width in the header")

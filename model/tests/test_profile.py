@@ -51,7 +51,9 @@ def test_invalid_profiles_are_refused():
     p = PROFILES["100g"]
     with pytest.raises(ValueError, match="slots"):
         Profile(**{**p.__dict__, "n_slots": 2600}).validate()
-    with pytest.raises(ValueError, match="whole line words"):
-        Profile(**{**p.__dict__, "oh_bits": 328}).validate()
+    with pytest.raises(ValueError, match="whole bytes"):
+        Profile(**{**p.__dict__, "oh_bits": 324}).validate()
+    # A header that is not whole words is valid (100g at 512 bits: 2.5 words, spec 5.1).
+    assert Profile(**{**p.__dict__, "word_bits": 512}).validate().header_tail_bits == 256
     with pytest.raises(ValueError, match="unknown profile"):
         get_profile("10g")
