@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 
 DATA_BITS = 32
 ACCESS = {
@@ -74,117 +75,78 @@ class Register:
         return any(f.port for f in self.fields)
 
 
-def _word(name: str, off: int, access: str, desc: str, fdesc: str, reset: int = 0, port: str = "") -> Register:
-    return Register(name, off, access, desc, (Field(name if not port else "VALUE", 0, DATA_BITS, fdesc, reset, port),))
+RDL = Path(__file__).resolve().parents[2] / "rtl" / "csr" / "physec_csr.rdl"
 
 
-KEY_WORDS, SALT_WORDS = 8, 3
-ID_VALUE = int.from_bytes(b"PHYS", "big")
-VERSION = (1, 1)                       # (major, minor) of this register map
+def _access(reg) -> str:
+    """The access class (ACCESS) of a register, from its fields' SystemRDL properties."""
+    from systemrdl.rdltypes import AccessType, OnWriteType
 
-# Counters: (register / port suffix, source port, meaning).  One register each, live.
-TX_COUNTERS = [
-    ("frames", "physec_tx cnt_frames", "frames sent (wrapping)"),
-    ("underflow", "physec_tx cnt_underflow (physec_frame_tx underflow_count)",
-     "data slots sent as ERROR_257B for an empty mapper FIFO (saturating at FFFFFFFF)"),
-    ("overflow", "physec_tx cnt_overflow (physec_frame_tx overflow_count)",
-     "client blocks refused for a full mapper FIFO (saturating at FFFFFFFF)"),
-]
-RX_FRAME_COUNTERS = [
-    ("frames", "frames processed"), ("am_bad", "frames with a bad AM"),
-    ("oh_crc_errors", "OH CRC-16 errors"), ("jc_crc_errors", "JC CRC errors"),
-    ("jc_pattern_errors", "JC pattern errors (pattern and stale)"),
-    ("unusable_frames", "frames not demapped"), ("lock_losses", "losses of lock"),
-    ("locks", "locks"), ("lost_frames", "frames lost while unlocked"),
-    ("error_blocks", "ERROR_257B blocks emitted"),
-    ("sec_dropped", "usable frames not released by the security stage"),
-]
-RX_SEC_COUNTERS = [
-    ("frames", "frames seen"), ("passed", "frames passed"), ("failed", "frames failed"),
-    ("bypass", "bypass frames"), ("tag_failures", "tag mismatches"), ("tags_lost", "tags lost"),
-    ("replays", "replayed PNs"), ("unknown_an", "frames with an AN without key"),
-    ("pad_errors", "PAD errors (CRC, version, mode)"), ("pn_unpredicted", "PN not predicted"),
-    ("key_switches", "key switches"),
-    ("key_changed", "frames failed 'key changed' (job not bound to the current key; erase)"),
-]
-TX_CNT_BASE, RX_CNT_BASE, RX_SEC_CNT_BASE = 0x100, 0x140, 0x180
+    fields = list(reg.fields())
+    if any(f.get_property("onwrite") == OnWriteType.woclr for f in fields):
+        return "W1C"
+    if any(f.get_property("singlepulse") for f in fields):
+        return "W1P"
+    sw = {f.get_property("sw") for f in fields}
+    for access, kinds in (("RO", {AccessType.r}), ("WO", {AccessType.w}), ("RW", {AccessType.rw})):
+        if sw == kinds:
+            return access
+    raise ValueError(f"{RDL.name}: {reg.inst_name} mixes software access {sorted(k.name for k in sw)}")
 
 
-def _counters() -> list:
+def compile_rdl(path: Path = RDL):
+    """The elaborated top addrmap of the SystemRDL source (systemrdl-compiler); a
+    source error raises ValueError with the compiler's messages."""
+    from systemrdl import RDLCompileError, RDLCompiler
+    from systemrdl.messages import MessagePrinter
+
+    class _Collect(MessagePrinter):
+        def __init__(self):
+            super().__init__()
+            self.lines = []
+
+        def emit_message(self, lines):
+            self.lines += lines
+
+    printer = _Collect()
+    rdlc = RDLCompiler(message_printer=printer)
+    try:
+        rdlc.compile_file(str(path))
+        return rdlc.elaborate().top
+    except RDLCompileError:
+        raise ValueError(f"{path}: SystemRDL errors:\n" + "\n".join(printer.lines)) from None
+
+
+def _table(top) -> tuple:
     regs = []
-    for k, (n, src, d) in enumerate(TX_COUNTERS):
-        regs.append(_word(f"TX_CNT_{n.upper()}", TX_CNT_BASE + 4 * k, "RO", f"TX: {d}",
-                          src, port=f"tx_cnt_{n}"))
-    for k, (n, d) in enumerate(RX_FRAME_COUNTERS):
-        regs.append(_word(f"RX_CNT_{n.upper()}", RX_CNT_BASE + 4 * k, "RO", f"RX frame: {d} (wrapping)",
-                          f"physec_rx cnt_{n}", port=f"rx_cnt_{n}"))
-    for k, (n, d) in enumerate(RX_SEC_COUNTERS):
-        regs.append(_word(f"RX_CNT_SEC_{n.upper()}", RX_SEC_CNT_BASE + 4 * k, "RO",
-                          f"RX security: {d} (wrapping)", f"physec_rx cnt_sec_{n} (physec_sec_rx cnt_{n})",
-                          port=f"rx_cnt_sec_{n}"))
-    return regs
+    for reg in top.registers():
+        fields = tuple(Field(f.inst_name, f.lsb, f.width, f.get_property("desc") or "",
+                             0 if f.get_property("port") else f.get_property("reset") or 0,
+                             f.get_property("port") or "")
+                       for f in reg.fields())
+        regs.append(Register(reg.inst_name, reg.address_offset, _access(reg), reg.get_property("name"), fields))
+    return tuple(regs)
 
 
-AN_FIELD_DESC = "association number (0..3) taken with the pulse"
-
-REGISTERS = tuple([
-    _word("ID", 0x000, "RO", "block identifier", "ASCII 'PHYS'", ID_VALUE),
-    Register("VERSION", 0x004, "RO", "register map version", (
-        Field("MINOR", 0, 16, "minor version (compatible additions)", VERSION[1]),
-        Field("MAJOR", 16, 16, "major version (incompatible changes)", VERSION[0]))),
-    _word("SCRATCH", 0x008, "RW", "scratch register for software (no effect)", "free"),
-    Register("CTRL", 0x010, "RW", "datapath configuration (sampled by the stages per frame)", (
-        Field("TX_MODE", 0, 2, "tx_cfg_mode: 0 bypass, 1 authenticate only, 2 encrypt and "
-              "authenticate (3 acts as 2)", 2),
-        Field("RX_REQUIRE_SECURITY", 8, 1, "rx_require_security: 1 = bypass frames fail", 1),
-        Field("RX_POLICY", 9, 1, "rx_cfg_cut_through: 0 = store-and-forward (a frame's data leave only "
-              "after its tag verified; reset default, fail closed), 1 = cut-through (released on "
-              "arrival, a tag failure is reported one frame later: spec 6.4 states the risk)", 0))),
-    _word("TX_LINK_ID", 0x014, "RW", "tx_cfg_link_id: link ID of the TX IV", "link ID (spec 6.1)"),
-    _word("RX_LINK_ID", 0x018, "RW", "rx_cfg_link_id: link ID of the RX IV", "link ID (spec 6.1)"),
-    *[_word(f"KEY{i}", 0x020 + 4 * i, "WO", f"key staging word {i}: key bytes {4 * i}..{4 * i + 3}",
-            f"byte {4 * i} in bits 31:24 ... byte {4 * i + 3} in bits 7:0; key[{255 - 32 * i}:{224 - 32 * i}]")
-      for i in range(KEY_WORDS)],
-    *[_word(f"SALT{i}", 0x040 + 4 * i, "WO", f"salt staging word {i}: salt bytes {4 * i}..{4 * i + 3}",
-            f"byte {4 * i} in bits 31:24 ... byte {4 * i + 3} in bits 7:0; salt[{95 - 32 * i}:{64 - 32 * i}]")
-      for i in range(SALT_WORDS)],
-    Register("KEY_LEN", 0x04C, "WO", "key length staging", (
-        Field("AES256", 0, 1, "key_len: 1 = AES-256 (32-byte key), 0 = AES-128 (16 bytes in KEY0..KEY3)", 1),)),
-    Register("KEY_CMD", 0x050, "W1P", "key install: pulses tx_key_we / rx_key_we with the staged key", (
-        Field("TX", 0, 1, "1 = pulse tx_key_we"),
-        Field("RX", 1, 1, "1 = pulse rx_key_we"),
-        Field("AN", 4, 2, AN_FIELD_DESC))),
-    Register("REKEY_CMD", 0x054, "W1P", "TX rekey / activation: pulses tx_rekey_req", (
-        Field("REQ", 0, 1, "1 = pulse tx_rekey_req"),
-        Field("AN", 4, 2, AN_FIELD_DESC))),
-    Register("KEY_ERASE", 0x058, "W1P", "key erase: pulses tx_erase / rx_erase (spec 6.4 erase: the AN's "
-             "key, salt and every register derived from them cleared; a TX AN in use stops protection)", (
-        Field("TX", 0, 1, "1 = pulse tx_erase"),
-        Field("RX", 1, 1, "1 = pulse rx_erase"),
-        Field("AN", 4, 2, AN_FIELD_DESC))),
-    Register("STATUS", 0x060, "RO", "datapath status (live)", (
-        Field("TX_ACTIVE", 0, 1, "a TX key is in use", port="tx_st_active"),
-        Field("TX_AN", 1, 2, "the TX AN in use", port="tx_st_an"),
-        Field("TX_REKEY_PENDING", 3, 1, "a key change announcement is under way", port="tx_st_rekey_pending"),
-        Field("TX_ALARM_PN", 4, 1, "PN exhausted (sticky in physec_sec_tx until the next activation)",
-              port="tx_alarm_pn"),
-        Field("TX_ERR_KS", 5, 1, "keystream underrun or frame without keystream (sticky in physec_sec_tx)",
-              port="tx_err_ks"),
-        Field("TX_ERR_TAG_LATE", 6, 1, "a tag was late (sticky in physec_sec_tx)", port="tx_err_tag_late"),
-        Field("RX_LOCKED", 8, 1, "the receiver is locked", port="rx_locked"),
-        Field("RX_ERR_KS", 9, 1, "RX keystream underrun or out of step (sticky in physec_sec_rx)",
-              port="rx_err_ks"),
-        Field("RX_ERR_BUF", 10, 1, "RX frame buffer overflow (sticky in physec_sec_rxbuf; a design error)",
-              port="rx_err_buf"))),
-    Register("EVENTS", 0x064, "W1C", "sticky events from one-clock pulses", (
-        Field("TX_KEY_REFUSED", 0, 1, "tx_err_key_refused pulsed: a key install into an AN in use, "
-              "announced or being activated was refused"),
-        Field("TX_REKEY_REFUSED", 1, 1, "tx_err_rekey_refused pulsed: a rekey was refused"),
-        Field("RX_KEY_CHANGED", 2, 1, "rx_ev_key_changed pulsed: a frame failed 'key changed' (alarm: "
-              "a key was installed or erased for an AN with a prepared keystream job)"))),
-    *_counters(),
-])
+REGISTERS = _table(compile_rdl())
 BY_NAME = {r.name: r for r in REGISTERS}
+
+# Facts of the map that users name (tb/core, tb/csr, docs), read from the table.
+KEY_WORDS = sum(1 for r in REGISTERS if r.name[:3] == "KEY" and r.name[3:].isdigit())
+SALT_WORDS = sum(1 for r in REGISTERS if r.name[:4] == "SALT" and r.name[4:].isdigit())
+ID_VALUE = BY_NAME["ID"].reset
+VERSION = tuple(next(f.reset for f in BY_NAME["VERSION"].fields if f.name == n) for n in ("MAJOR", "MINOR"))
+# Counters, one register each (live), in offset order: (name, source port, meaning) for
+# TX, (name, meaning) for the RX frame stage and the RX security stage.  The security
+# counters start at RX_CNT_SEC_FRAMES (RX_CNT_SEC_DROPPED before it is the frame stage's).
+TX_CNT_BASE, RX_CNT_BASE, RX_SEC_CNT_BASE = (BY_NAME[n].offset for n in
+                                             ("TX_CNT_FRAMES", "RX_CNT_FRAMES", "RX_CNT_SEC_FRAMES"))
+TX_COUNTERS = [(r.name[len("TX_CNT_"):].lower(), r.fields[0].desc, r.desc) for r in REGISTERS
+               if r.name.startswith("TX_CNT_")]
+RX_FRAME_COUNTERS = [(r.name[len("RX_CNT_"):].lower(), r.desc) for r in REGISTERS
+                     if r.name.startswith("RX_CNT_") and r.offset < RX_SEC_CNT_BASE]
+RX_SEC_COUNTERS = [(r.name[len("RX_CNT_SEC_"):].lower(), r.desc) for r in REGISTERS
+                   if r.name.startswith("RX_CNT_SEC_") and r.offset >= RX_SEC_CNT_BASE]
 
 
 def map_addr_bits() -> int:
