@@ -67,8 +67,8 @@ from physec_tb.secframes import (P, W, WB, SecFrame, blank_pad, first_diff, make
                                  secure, write_hex)
 
 TOPLEVEL = "physec_core_tb"
-SOURCES = (["rtl/csr/physec_csr_pkg.sv"] + [s for s in C.SOURCES if s.startswith("rtl/")]
-           + ["rtl/csr/physec_csr.sv", "rtl/top/physec_core.sv", "tb/core/physec_core_tb.sv"])
+SOURCES = (["rtl/csr/physec_csr_regs.vlt", "rtl/csr/physec_csr_regs_pkg.sv"] + [s for s in C.SOURCES if s.startswith("rtl/")]
+           + ["rtl/csr/physec_csr_regs.sv", "rtl/csr/physec_csr.sv", "rtl/top/physec_core.sv", "tb/core/physec_core_tb.sv"])
 TX_LATENCY = 6                     # clock of frame 0's line_sof (physec_tx header)
 STIM_W = 265
 MIN_REKEY_FRAMES = 19              # switch at frame 16 (announced in 8..15); traffic past it

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import os
 import random
-import shutil
 import struct
 from pathlib import Path
 
@@ -39,7 +38,9 @@ from physec.pad import MODE_ENCRYPT
 from physec.regmap import BY_NAME, REGISTERS, RESP_OKAY, RESP_SLVERR
 
 TOPLEVEL = "physec_csr"
-SOURCES = ["rtl/csr/physec_csr_pkg.sv", "rtl/csr/physec_csr.sv"]
+# The generated register block (peakrdl-regblock) with its lint waivers, and the wrapper
+SOURCES = ["rtl/csr/physec_csr_regs.vlt", "rtl/csr/physec_csr_regs_pkg.sv", "rtl/csr/physec_csr_regs.sv",
+           "rtl/csr/physec_csr.sv"]
 AES_TOP = "physec_csr_aes_tb"
 AES_SOURCES = ["rtl/aes/physec_aes_pkg.sv", "rtl/aes/physec_aes_sbox.sv"] + SOURCES + [
     "rtl/common/physec_pipe.sv", "rtl/aes/physec_aes_keyexp.sv", "rtl/aes/physec_aes_pipe.sv",
@@ -199,7 +200,9 @@ class Bench:
             if g["bvalid"] and g["bready"]:
                 assert aw_pend and w_pend, f"B without an accepted AW and W (cycle {self.cycle})"
                 aw_pend, w_pend = aw_pend - 1, w_pend - 1
-            assert aw_pend <= 2 and w_pend <= 2, f"too many writes accepted before their responses (cycle {self.cycle})"
+            # two requests in flight (the generated block's response buffer) and one held
+            # address / data per channel (docs/registers.md, Bus)
+            assert aw_pend <= 3 and w_pend <= 3, f"too many writes accepted before their responses (cycle {self.cycle})"
             if g["arvalid"] and g["arready"] and g["bvalid"] and g["bready"]:
                 self.stats["rd_wr_same_clock"] += 1
             for kind in ("tx_key_we", "rx_key_we", "tx_rekey_req", "tx_erase", "rx_erase"):
@@ -410,12 +413,15 @@ async def status_counters_events(dut):
         assert await b.read(ev, "EVENTS") == 1 << k
         await b.write(ev, 1 << k, what="clear")
         assert await b.read(ev, "EVENTS cleared") == 0
-    # A one-clock pulse in exactly the clock whose edge does the clearing write (AW and
-    # W held, no B waiting: the write happens at the next edge): the event wins.
+    # A one-clock pulse in exactly the clock whose edge does the clearing write (the
+    # generated block's request strobe for a write: it updates the registers at the
+    # next edge): the event wins.
+    regs = dut.u_regs
+
     async def pulse_at_write():
         while True:
             await FallingEdge(dut.clk)
-            if _int(dut.aw_held, "aw_held") and _int(dut.w_held, "w_held") and not _int(dut.s_axil_bvalid, "b"):
+            if _int(regs.cpuif_req, "cpuif_req") and _int(regs.cpuif_req_is_wr, "cpuif_req_is_wr"):
                 break
         dut.tx_err_key_refused.value = 1
         await FallingEdge(dut.clk)
@@ -588,15 +594,15 @@ RUNS = {
     # sim, ADDR_W, random operations, concurrent rounds
     "verilator-AW12": ("verilator", 12, 3000, 40),
     "verilator-AW32": ("verilator", 32, 500, 10),
-    "icarus-AW9": ("icarus", 9, 1000, 10),
+    # No Icarus run: Icarus 11 stops at the generated block's hardware interface ("sorry:
+    # Unpacked structs not supported"; peakrdl-regblock has no option for packed ones).
+    "verilator-AW9": ("verilator", 9, 1000, 10),
 }
 
 
 @pytest.mark.parametrize("run", list(RUNS))
 def test_csr_runner(run):
     sim, aw, ops, rounds = RUNS[run]
-    if sim == "icarus" and shutil.which("iverilog") is None:
-        pytest.skip("iverilog not installed")
     scale = 10 if os.environ.get("PHYSEC_REGRESS", "") not in ("", "0") else 1
     T.run_cocotb(TOPLEVEL, SOURCES, "test_csr", TB_DIR, parameters={"ADDR_W": aw}, sim=sim,
                  extra_env={"PHYSEC_CSR_OPS": ops * scale, "PHYSEC_CSR_ROUNDS": rounds,
