@@ -29,7 +29,7 @@ ACCESS = {
     "W1C": "read; writing 1 to a bit clears it (an event in the same clock wins).  RDL: onwrite = woclr, "
            "hwset, precedence = hw",
     "W1P": "write-only command: a write pulses the outputs for one clock; reads return 0.  RDL: sw = w, "
-           "singlepulse (the AN fields are stored)",
+           "singlepulse; the ports hold the AN of the last pulse",
 }
 RESP_OKAY, RESP_SLVERR = 0, 2      # AXI xRESP codes; unmapped addresses answer SLVERR
 
