@@ -333,9 +333,10 @@ masks with systemrdl-compiler's; nothing is downloaded at test time.
   (accepted, response not yet taken) besides one held address per channel, so the
   block accepts up to three writes (or reads) before their responses are taken.
   `AWREADY`, `WREADY` and `ARREADY` depend only on the block's state (no
-  combinational path from an input).  A write takes effect at the clock edge before
-  `BVALID` rises (an idle block: two clocks after the later of its `AW` and `W`
-  handshakes); a read samples its register in the clock before `RVALID` rises.
+  combinational path from an input).  In an idle block a write takes effect at the
+  clock edge after the later of its `AW` and `W` handshakes, where `BVALID` rises, and
+  a read samples its register in the clock after its `AR` handshake, at whose end
+  `RVALID` rises; with responses waiting, a request waits for its turn.
 - Bits that are not in a field read 0 and ignore writes.
 
 ## Access types
@@ -396,10 +397,10 @@ Activation and rekey (TX):
    sets `EVENTS.TX_REKEY_REFUSED`.
 
 Both refusals come one clock after the pulse, which is high in the first clock of
-`BVALID`; a read issued after the command's write response samples `EVENTS` two
-clocks after its `AR` handshake at the earliest, so it sees the refusal when the top
-passes the pulses through with at most one extra register stage (with k more, wait
-k clocks more).
+`BVALID`, and `EVENTS` latches them at the end of that clock; a read samples its
+register in the clock after its `AR` handshake, so a read issued after the command's
+write response sees the refusal when the top passes the pulses through without extra
+register stages (with k extra stages, wait k clocks more).
 
 ## Ports
 

@@ -14,16 +14,16 @@
 //                 ignored, WSTRB selects bytes).  Requests reach the registers one per
 //                 clock (reads and writes alternate when both wait), at most two in
 //                 flight; AWREADY / WREADY / ARREADY come from state only (no path from
-//                 inputs).  A write takes effect at the edge before BVALID rises; a read
-//                 samples its register in the clock before RVALID rises.  BRESP / RRESP: OKAY (0) for a
-//                 mapped offset (writes to RO registers ignored, WO / W1P registers
-//                 read 0), SLVERR (2) for an unmapped one (read data 0).  AWPROT / ARPROT
-//                 ignored.
+//                 inputs).  Idle: a write takes effect at the edge after its later AW / W
+//                 handshake, where BVALID rises; a read samples its register in the
+//                 clock after its AR handshake.  BRESP / RRESP: OKAY (0) for a mapped
+//                 offset (writes to RO registers ignored, WO / W1P registers read 0),
+//                 SLVERR (2) for an unmapped one (read data 0).  AWPROT / ARPROT ignored.
 //   tx_cfg_mode[1:0], rx_require_security, rx_cfg_cut_through   CTRL fields (RW;
 //                 RX_POLICY resets to 0 = store-and-forward).
 //   tx_cfg_link_id[31:0], rx_cfg_link_id[31:0]   TX_LINK_ID, RX_LINK_ID (RW).
 //   tx_key_we, rx_key_we   one-clock pulse in the clock after a KEY_CMD write with TX /
-//                 RX = 1; tx_key_an / rx_key_an = its AN (held until the next command).
+//                 RX = 1; tx_key_an / rx_key_an = its AN (held until the next pulse).
 //   tx_key[255:0], rx_key[255:0]   the staged key: KEY0 in [255:224] ... KEY7 in
 //                 [31:0].  KEYi holds key bytes 4i..4i+3 big-endian (byte 4i in its bits
 //                 31:24), so key byte k is in key[255-8k -: 8]: the order of
