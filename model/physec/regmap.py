@@ -42,6 +42,7 @@ class Field:
     desc: str
     reset: int = 0
     port: str = ""             # RO fields: the physec_csr input they show (live)
+    counter: str = ""          # IRQ_STATUS bits: the counter register whose changes set them
 
     @property
     def msb(self) -> int:
@@ -130,7 +131,7 @@ def _table(top) -> tuple:
     for reg in top.registers():
         fields = tuple(Field(f.inst_name, f.lsb, f.width, f.get_property("desc") or "",
                              0 if f.get_property("port") else f.get_property("reset") or 0,
-                             f.get_property("port") or "")
+                             f.get_property("port") or "", f.get_property("irq_counter") or "")
                        for f in reg.fields())
         regs.append(Register(reg.inst_name, reg.address_offset, _access(reg), reg.get_property("name"), fields))
     return tuple(regs)
@@ -180,6 +181,7 @@ def salt_words(salt: bytes) -> list:
 def validate(regs=REGISTERS) -> None:
     """Raise ValueError on an inconsistent table (overlaps, fields outside the word...)."""
     seen = {}
+    names = {r.name: r for r in regs}
     for r in regs:
         if r.access not in ACCESS:
             raise ValueError(f"{r.name}: unknown access {r.access}")
@@ -194,6 +196,9 @@ def validate(regs=REGISTERS) -> None:
                 raise ValueError(f"{r.name}.{f.name}: reset {f.reset:#x} does not fit {f.width} bits")
             if bool(f.port) != (r.access == "RO" and r.name not in ("ID", "VERSION")):
                 raise ValueError(f"{r.name}.{f.name}: only live RO fields name an input port")
+            if f.counter and not (f.counter in names and names[f.counter].live and r.access == "W1C"):
+                raise ValueError(f"{r.name}.{f.name}: irq_counter {f.counter} is not a live counter register "
+                                 "(or the field is not W1C)")
             used |= f.mask
     for base, n in (("KEY", KEY_WORDS), ("SALT", SALT_WORDS)):
         offs = [BY_NAME[f"{base}{i}"].offset for i in range(n)]
@@ -423,6 +428,18 @@ the stages that own them).  The RX counters and the TX frame counter wrap at 2^3
 (take differences modulo 2^32); the TX FIFO underflow and overflow counts saturate
 at FFFFFFFF.  Each register reads one counter atomically; two counters read one
 after the other may belong to different clocks.
+
+## Interrupt
+
+`irq` (an output of `physec_csr` and `physec_core`) is a level: high while any bit of
+`IRQ_STATUS & IRQ_ENABLE` is 1.  Each `IRQ_STATUS` bit is set in the clock after its
+counter changes (the field's `irq_counter` in the RDL: tag failures, losses of lock,
+replayed PNs, RX key switches, TX FIFO underflow and overflow) and stays set until
+software writes 1 to it; a change in the clock of that write wins, so no event is
+lost.  A counter that saturated (the TX FIFO counts at FFFFFFFF) no longer changes and
+sets no more events.  `IRQ_ENABLE` is 0 after reset: enable, then on `irq` read
+`IRQ_STATUS`, read the counters that tell how many events happened, and clear the bits
+read.
 """
 
 

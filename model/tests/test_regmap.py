@@ -161,6 +161,8 @@ def test_table_is_consistent():
     (Register("X", 0x0F0, "RW", "", (Field("A", 0, 2, "", reset=4),)), "does not fit"),
     (Register("X", 0x0F0, "RX", "", (Field("A", 0, 2, ""),)), "unknown access"),
     (Register("X", 0x0F0, "RW", "", (Field("A", 0, 2, "", port="x"),)), "input port"),
+    (Register("X", 0x0F0, "W1C", "", (Field("A", 0, 1, "", counter="SCRATCH"),)), "not a live counter"),
+    (Register("X", 0x0F0, "RW", "", (Field("A", 0, 1, "", counter="TX_CNT_FRAMES"),)), "not W1C"),
 ])
 def test_bad_tables_are_refused(bad, msg):
     with pytest.raises(ValueError, match=msg):
@@ -201,6 +203,20 @@ def test_chain_top_status_has_registers(top, prefix):
     assert {prefix + o for o in outs - events} <= live
     if prefix == "tx_":
         assert events <= outs
+
+
+def test_interrupt_sources_are_counters():
+    """Each IRQ_STATUS bit names a live counter register, and IRQ_ENABLE has the same
+    fields at the same bits."""
+    st, en = BY_NAME["IRQ_STATUS"], BY_NAME["IRQ_ENABLE"]
+    assert st.access == "W1C" and en.access == "RW" and en.reset == 0
+    assert [(f.name, f.lsb) for f in st.fields] == [(f.name, f.lsb) for f in en.fields]
+    assert {f.counter for f in st.fields} == {"RX_CNT_SEC_TAG_FAILURES", "RX_CNT_LOCK_LOSSES", "RX_CNT_SEC_REPLAYS",
+                                            "RX_CNT_SEC_KEY_SWITCHES", "TX_CNT_UNDERFLOW", "TX_CNT_OVERFLOW"}
+    src = (ROOT / "rtl/csr/physec_csr.sv").read_text()
+    for f in st.fields:       # the wrapper compares exactly that counter's input
+        port = BY_NAME[f.counter].fields[0].port
+        assert re.search(rf"IRQ_STATUS\.{f.name}\.hwset\s*=\s*{port} != ", src), f.name
 
 
 def test_key_and_salt_words_are_big_endian():

@@ -46,6 +46,10 @@
 //   tx_cnt_*, rx_cnt_*   32-bit counters, one RO register each, read live: physec_tx's
 //                 cnt_frames, cnt_underflow, cnt_overflow and physec_rx's cnt_* (frame
 //                 stage, RxCounters, with cnt_sec_dropped) and cnt_sec_* (SecCounters).
+//   irq           level interrupt: OR of IRQ_STATUS & IRQ_ENABLE.  An IRQ_STATUS bit is
+//                 set in the clock after its counter (the RDL's irq_counter) changes:
+//                 tag failures, lock losses, replays, RX key switches, TX FIFO underflow
+//                 and overflow; an event wins over a clearing write in the same clock.
 //
 // Geometry: ADDR_W >= the map's span (9 bits) and <= 64, else elaboration stops.  The
 // generated block decodes 64-bit addresses, so an address with any bit set above the
@@ -82,6 +86,8 @@ module physec_csr #(
   output logic [1:0]             s_axil_rresp,
   output logic                   s_axil_rvalid,
   input  wire logic              s_axil_rready,
+  // interrupt (level): OR of IRQ_STATUS & IRQ_ENABLE
+  output logic                   irq,
   // to physec_tx
   output logic [1:0]             tx_cfg_mode,
   output logic [31:0]            tx_cfg_link_id,
@@ -222,6 +228,36 @@ module physec_csr #(
   wire logic [1:0] rekey_an = rekey_pulse ? hwif_out.REKEY_CMD.AN.value : rekey_an_q;
   wire logic [1:0] erase_an = erase_pulse ? hwif_out.KEY_ERASE.AN.value : erase_an_q;
 
+  // ====================================================================== interrupt
+  // An event is any change of its counter since the last clock (counters may step by
+  // more than one, so the whole value is compared, not its LSB).
+  logic [31:0] tag_failures_q, lock_losses_q, replays_q, key_switches_q, underflow_q, overflow_q;
+
+  always_ff @(posedge clk) begin
+    if (rst) begin
+      tag_failures_q <= '0;
+      lock_losses_q  <= '0;
+      replays_q      <= '0;
+      key_switches_q <= '0;
+      underflow_q    <= '0;
+      overflow_q     <= '0;
+    end else begin
+      tag_failures_q <= rx_cnt_sec_tag_failures;
+      lock_losses_q  <= rx_cnt_lock_losses;
+      replays_q      <= rx_cnt_sec_replays;
+      key_switches_q <= rx_cnt_sec_key_switches;
+      underflow_q    <= tx_cnt_underflow;
+      overflow_q     <= tx_cnt_overflow;
+    end
+  end
+
+  assign irq = (hwif_out.IRQ_STATUS.TAG_FAILURE.value       && hwif_out.IRQ_ENABLE.TAG_FAILURE.value)
+            || (hwif_out.IRQ_STATUS.LOCK_LOSS.value         && hwif_out.IRQ_ENABLE.LOCK_LOSS.value)
+            || (hwif_out.IRQ_STATUS.REPLAY.value            && hwif_out.IRQ_ENABLE.REPLAY.value)
+            || (hwif_out.IRQ_STATUS.KEY_SWITCH.value        && hwif_out.IRQ_ENABLE.KEY_SWITCH.value)
+            || (hwif_out.IRQ_STATUS.TX_FIFO_UNDERFLOW.value && hwif_out.IRQ_ENABLE.TX_FIFO_UNDERFLOW.value)
+            || (hwif_out.IRQ_STATUS.TX_FIFO_OVERFLOW.value  && hwif_out.IRQ_ENABLE.TX_FIFO_OVERFLOW.value);
+
   // Staging (write-only, hwclr / hwset in the RDL): cleared, KEY_LEN back to AES-256, at
   // the end of the install pulse, so no key material stays here; a staging write in
   // that clock belongs to the next key and lands (software has precedence).
@@ -239,7 +275,8 @@ module physec_csr #(
     hwif_in.SALT2.SALT2.hwclr = key_pulse;
     hwif_in.KEY_LEN.AES256.hwset = key_pulse;
 
-    // STATUS: live; EVENTS: set by the one-clock pulses (the pulse wins over a clear)
+    // STATUS: live; EVENTS: set by the one-clock pulses, IRQ_STATUS by counter changes
+    // (the event wins over a clear)
     hwif_in.STATUS.TX_ACTIVE.next        = tx_st_active;
     hwif_in.STATUS.TX_AN.next            = tx_st_an;
     hwif_in.STATUS.TX_REKEY_PENDING.next = tx_st_rekey_pending;
@@ -252,6 +289,12 @@ module physec_csr #(
     hwif_in.EVENTS.TX_KEY_REFUSED.hwset   = tx_err_key_refused;
     hwif_in.EVENTS.TX_REKEY_REFUSED.hwset = tx_err_rekey_refused;
     hwif_in.EVENTS.RX_KEY_CHANGED.hwset   = rx_ev_key_changed;
+    hwif_in.IRQ_STATUS.TAG_FAILURE.hwset       = rx_cnt_sec_tag_failures != tag_failures_q;
+    hwif_in.IRQ_STATUS.LOCK_LOSS.hwset         = rx_cnt_lock_losses != lock_losses_q;
+    hwif_in.IRQ_STATUS.REPLAY.hwset            = rx_cnt_sec_replays != replays_q;
+    hwif_in.IRQ_STATUS.KEY_SWITCH.hwset        = rx_cnt_sec_key_switches != key_switches_q;
+    hwif_in.IRQ_STATUS.TX_FIFO_UNDERFLOW.hwset = tx_cnt_underflow != underflow_q;
+    hwif_in.IRQ_STATUS.TX_FIFO_OVERFLOW.hwset  = tx_cnt_overflow != overflow_q;
 
     // Counters: live
     hwif_in.TX_CNT_FRAMES.VALUE.next             = tx_cnt_frames;

@@ -252,6 +252,8 @@ module physec_csr_regs (
         logic KEY_ERASE;
         logic STATUS;
         logic EVENTS;
+        logic IRQ_STATUS;
+        logic IRQ_ENABLE;
         logic TX_CNT_FRAMES;
         logic TX_CNT_UNDERFLOW;
         logic TX_CNT_OVERFLOW;
@@ -338,6 +340,10 @@ module physec_csr_regs (
         is_valid_addr |= cpuif_req_masked & (cpuif_addr == 64'h60);
         decoded_reg_strb.EVENTS = cpuif_req_masked & (cpuif_addr == 64'h64);
         is_valid_addr |= cpuif_req_masked & (cpuif_addr == 64'h64);
+        decoded_reg_strb.IRQ_STATUS = cpuif_req_masked & (cpuif_addr == 64'h68);
+        is_valid_addr |= cpuif_req_masked & (cpuif_addr == 64'h68);
+        decoded_reg_strb.IRQ_ENABLE = cpuif_req_masked & (cpuif_addr == 64'h6c);
+        is_valid_addr |= cpuif_req_masked & (cpuif_addr == 64'h6c);
         decoded_reg_strb.TX_CNT_FRAMES = cpuif_req_masked & (cpuif_addr == 64'h100) & !cpuif_req_is_wr;
         is_valid_addr |= cpuif_req_masked & (cpuif_addr == 64'h100);
         decoded_reg_strb.TX_CNT_UNDERFLOW = cpuif_req_masked & (cpuif_addr == 64'h104) & !cpuif_req_is_wr;
@@ -560,6 +566,58 @@ module physec_csr_regs (
                 logic load_next;
             } RX_KEY_CHANGED;
         } EVENTS;
+        struct {
+            struct {
+                logic next;
+                logic load_next;
+            } TAG_FAILURE;
+            struct {
+                logic next;
+                logic load_next;
+            } LOCK_LOSS;
+            struct {
+                logic next;
+                logic load_next;
+            } REPLAY;
+            struct {
+                logic next;
+                logic load_next;
+            } KEY_SWITCH;
+            struct {
+                logic next;
+                logic load_next;
+            } TX_FIFO_UNDERFLOW;
+            struct {
+                logic next;
+                logic load_next;
+            } TX_FIFO_OVERFLOW;
+        } IRQ_STATUS;
+        struct {
+            struct {
+                logic next;
+                logic load_next;
+            } TAG_FAILURE;
+            struct {
+                logic next;
+                logic load_next;
+            } LOCK_LOSS;
+            struct {
+                logic next;
+                logic load_next;
+            } REPLAY;
+            struct {
+                logic next;
+                logic load_next;
+            } KEY_SWITCH;
+            struct {
+                logic next;
+                logic load_next;
+            } TX_FIFO_UNDERFLOW;
+            struct {
+                logic next;
+                logic load_next;
+            } TX_FIFO_OVERFLOW;
+        } IRQ_ENABLE;
     } field_combo_t;
     field_combo_t field_combo;
 
@@ -691,6 +749,46 @@ module physec_csr_regs (
                 logic value;
             } RX_KEY_CHANGED;
         } EVENTS;
+        struct {
+            struct {
+                logic value;
+            } TAG_FAILURE;
+            struct {
+                logic value;
+            } LOCK_LOSS;
+            struct {
+                logic value;
+            } REPLAY;
+            struct {
+                logic value;
+            } KEY_SWITCH;
+            struct {
+                logic value;
+            } TX_FIFO_UNDERFLOW;
+            struct {
+                logic value;
+            } TX_FIFO_OVERFLOW;
+        } IRQ_STATUS;
+        struct {
+            struct {
+                logic value;
+            } TAG_FAILURE;
+            struct {
+                logic value;
+            } LOCK_LOSS;
+            struct {
+                logic value;
+            } REPLAY;
+            struct {
+                logic value;
+            } KEY_SWITCH;
+            struct {
+                logic value;
+            } TX_FIFO_UNDERFLOW;
+            struct {
+                logic value;
+            } TX_FIFO_OVERFLOW;
+        } IRQ_ENABLE;
     } field_storage_t;
     field_storage_t field_storage;
 
@@ -1417,6 +1515,300 @@ module physec_csr_regs (
             end
         end
     end
+    // Field: physec_csr.IRQ_STATUS.TAG_FAILURE
+    always_comb begin
+        automatic logic [0:0] next_c;
+        automatic logic load_next_c;
+        next_c = field_storage.IRQ_STATUS.TAG_FAILURE.value;
+        load_next_c = '0;
+        if(hwif_in.IRQ_STATUS.TAG_FAILURE.hwset) begin // HW Set
+            next_c = '1;
+            load_next_c = '1;
+        end else if(decoded_reg_strb.IRQ_STATUS && decoded_req_is_wr) begin // SW write 1 clear
+            next_c = field_storage.IRQ_STATUS.TAG_FAILURE.value & ~(decoded_wr_data[0:0] & decoded_wr_biten[0:0]);
+            load_next_c = '1;
+        end
+        field_combo.IRQ_STATUS.TAG_FAILURE.next = next_c;
+        field_combo.IRQ_STATUS.TAG_FAILURE.load_next = load_next_c;
+    end
+    always_ff @(posedge clk) begin
+        if(rst) begin
+            field_storage.IRQ_STATUS.TAG_FAILURE.value <= 1'h0;
+        end else begin
+            if(field_combo.IRQ_STATUS.TAG_FAILURE.load_next) begin
+                field_storage.IRQ_STATUS.TAG_FAILURE.value <= field_combo.IRQ_STATUS.TAG_FAILURE.next;
+            end
+        end
+    end
+    assign hwif_out.IRQ_STATUS.TAG_FAILURE.value = field_storage.IRQ_STATUS.TAG_FAILURE.value;
+    // Field: physec_csr.IRQ_STATUS.LOCK_LOSS
+    always_comb begin
+        automatic logic [0:0] next_c;
+        automatic logic load_next_c;
+        next_c = field_storage.IRQ_STATUS.LOCK_LOSS.value;
+        load_next_c = '0;
+        if(hwif_in.IRQ_STATUS.LOCK_LOSS.hwset) begin // HW Set
+            next_c = '1;
+            load_next_c = '1;
+        end else if(decoded_reg_strb.IRQ_STATUS && decoded_req_is_wr) begin // SW write 1 clear
+            next_c = field_storage.IRQ_STATUS.LOCK_LOSS.value & ~(decoded_wr_data[1:1] & decoded_wr_biten[1:1]);
+            load_next_c = '1;
+        end
+        field_combo.IRQ_STATUS.LOCK_LOSS.next = next_c;
+        field_combo.IRQ_STATUS.LOCK_LOSS.load_next = load_next_c;
+    end
+    always_ff @(posedge clk) begin
+        if(rst) begin
+            field_storage.IRQ_STATUS.LOCK_LOSS.value <= 1'h0;
+        end else begin
+            if(field_combo.IRQ_STATUS.LOCK_LOSS.load_next) begin
+                field_storage.IRQ_STATUS.LOCK_LOSS.value <= field_combo.IRQ_STATUS.LOCK_LOSS.next;
+            end
+        end
+    end
+    assign hwif_out.IRQ_STATUS.LOCK_LOSS.value = field_storage.IRQ_STATUS.LOCK_LOSS.value;
+    // Field: physec_csr.IRQ_STATUS.REPLAY
+    always_comb begin
+        automatic logic [0:0] next_c;
+        automatic logic load_next_c;
+        next_c = field_storage.IRQ_STATUS.REPLAY.value;
+        load_next_c = '0;
+        if(hwif_in.IRQ_STATUS.REPLAY.hwset) begin // HW Set
+            next_c = '1;
+            load_next_c = '1;
+        end else if(decoded_reg_strb.IRQ_STATUS && decoded_req_is_wr) begin // SW write 1 clear
+            next_c = field_storage.IRQ_STATUS.REPLAY.value & ~(decoded_wr_data[2:2] & decoded_wr_biten[2:2]);
+            load_next_c = '1;
+        end
+        field_combo.IRQ_STATUS.REPLAY.next = next_c;
+        field_combo.IRQ_STATUS.REPLAY.load_next = load_next_c;
+    end
+    always_ff @(posedge clk) begin
+        if(rst) begin
+            field_storage.IRQ_STATUS.REPLAY.value <= 1'h0;
+        end else begin
+            if(field_combo.IRQ_STATUS.REPLAY.load_next) begin
+                field_storage.IRQ_STATUS.REPLAY.value <= field_combo.IRQ_STATUS.REPLAY.next;
+            end
+        end
+    end
+    assign hwif_out.IRQ_STATUS.REPLAY.value = field_storage.IRQ_STATUS.REPLAY.value;
+    // Field: physec_csr.IRQ_STATUS.KEY_SWITCH
+    always_comb begin
+        automatic logic [0:0] next_c;
+        automatic logic load_next_c;
+        next_c = field_storage.IRQ_STATUS.KEY_SWITCH.value;
+        load_next_c = '0;
+        if(hwif_in.IRQ_STATUS.KEY_SWITCH.hwset) begin // HW Set
+            next_c = '1;
+            load_next_c = '1;
+        end else if(decoded_reg_strb.IRQ_STATUS && decoded_req_is_wr) begin // SW write 1 clear
+            next_c = field_storage.IRQ_STATUS.KEY_SWITCH.value & ~(decoded_wr_data[3:3] & decoded_wr_biten[3:3]);
+            load_next_c = '1;
+        end
+        field_combo.IRQ_STATUS.KEY_SWITCH.next = next_c;
+        field_combo.IRQ_STATUS.KEY_SWITCH.load_next = load_next_c;
+    end
+    always_ff @(posedge clk) begin
+        if(rst) begin
+            field_storage.IRQ_STATUS.KEY_SWITCH.value <= 1'h0;
+        end else begin
+            if(field_combo.IRQ_STATUS.KEY_SWITCH.load_next) begin
+                field_storage.IRQ_STATUS.KEY_SWITCH.value <= field_combo.IRQ_STATUS.KEY_SWITCH.next;
+            end
+        end
+    end
+    assign hwif_out.IRQ_STATUS.KEY_SWITCH.value = field_storage.IRQ_STATUS.KEY_SWITCH.value;
+    // Field: physec_csr.IRQ_STATUS.TX_FIFO_UNDERFLOW
+    always_comb begin
+        automatic logic [0:0] next_c;
+        automatic logic load_next_c;
+        next_c = field_storage.IRQ_STATUS.TX_FIFO_UNDERFLOW.value;
+        load_next_c = '0;
+        if(hwif_in.IRQ_STATUS.TX_FIFO_UNDERFLOW.hwset) begin // HW Set
+            next_c = '1;
+            load_next_c = '1;
+        end else if(decoded_reg_strb.IRQ_STATUS && decoded_req_is_wr) begin // SW write 1 clear
+            next_c = field_storage.IRQ_STATUS.TX_FIFO_UNDERFLOW.value & ~(decoded_wr_data[4:4] & decoded_wr_biten[4:4]);
+            load_next_c = '1;
+        end
+        field_combo.IRQ_STATUS.TX_FIFO_UNDERFLOW.next = next_c;
+        field_combo.IRQ_STATUS.TX_FIFO_UNDERFLOW.load_next = load_next_c;
+    end
+    always_ff @(posedge clk) begin
+        if(rst) begin
+            field_storage.IRQ_STATUS.TX_FIFO_UNDERFLOW.value <= 1'h0;
+        end else begin
+            if(field_combo.IRQ_STATUS.TX_FIFO_UNDERFLOW.load_next) begin
+                field_storage.IRQ_STATUS.TX_FIFO_UNDERFLOW.value <= field_combo.IRQ_STATUS.TX_FIFO_UNDERFLOW.next;
+            end
+        end
+    end
+    assign hwif_out.IRQ_STATUS.TX_FIFO_UNDERFLOW.value = field_storage.IRQ_STATUS.TX_FIFO_UNDERFLOW.value;
+    // Field: physec_csr.IRQ_STATUS.TX_FIFO_OVERFLOW
+    always_comb begin
+        automatic logic [0:0] next_c;
+        automatic logic load_next_c;
+        next_c = field_storage.IRQ_STATUS.TX_FIFO_OVERFLOW.value;
+        load_next_c = '0;
+        if(hwif_in.IRQ_STATUS.TX_FIFO_OVERFLOW.hwset) begin // HW Set
+            next_c = '1;
+            load_next_c = '1;
+        end else if(decoded_reg_strb.IRQ_STATUS && decoded_req_is_wr) begin // SW write 1 clear
+            next_c = field_storage.IRQ_STATUS.TX_FIFO_OVERFLOW.value & ~(decoded_wr_data[5:5] & decoded_wr_biten[5:5]);
+            load_next_c = '1;
+        end
+        field_combo.IRQ_STATUS.TX_FIFO_OVERFLOW.next = next_c;
+        field_combo.IRQ_STATUS.TX_FIFO_OVERFLOW.load_next = load_next_c;
+    end
+    always_ff @(posedge clk) begin
+        if(rst) begin
+            field_storage.IRQ_STATUS.TX_FIFO_OVERFLOW.value <= 1'h0;
+        end else begin
+            if(field_combo.IRQ_STATUS.TX_FIFO_OVERFLOW.load_next) begin
+                field_storage.IRQ_STATUS.TX_FIFO_OVERFLOW.value <= field_combo.IRQ_STATUS.TX_FIFO_OVERFLOW.next;
+            end
+        end
+    end
+    assign hwif_out.IRQ_STATUS.TX_FIFO_OVERFLOW.value = field_storage.IRQ_STATUS.TX_FIFO_OVERFLOW.value;
+    // Field: physec_csr.IRQ_ENABLE.TAG_FAILURE
+    always_comb begin
+        automatic logic [0:0] next_c;
+        automatic logic load_next_c;
+        next_c = field_storage.IRQ_ENABLE.TAG_FAILURE.value;
+        load_next_c = '0;
+        if(decoded_reg_strb.IRQ_ENABLE && decoded_req_is_wr) begin // SW write
+            next_c = (field_storage.IRQ_ENABLE.TAG_FAILURE.value & ~decoded_wr_biten[0:0]) | (decoded_wr_data[0:0] & decoded_wr_biten[0:0]);
+            load_next_c = '1;
+        end
+        field_combo.IRQ_ENABLE.TAG_FAILURE.next = next_c;
+        field_combo.IRQ_ENABLE.TAG_FAILURE.load_next = load_next_c;
+    end
+    always_ff @(posedge clk) begin
+        if(rst) begin
+            field_storage.IRQ_ENABLE.TAG_FAILURE.value <= 1'h0;
+        end else begin
+            if(field_combo.IRQ_ENABLE.TAG_FAILURE.load_next) begin
+                field_storage.IRQ_ENABLE.TAG_FAILURE.value <= field_combo.IRQ_ENABLE.TAG_FAILURE.next;
+            end
+        end
+    end
+    assign hwif_out.IRQ_ENABLE.TAG_FAILURE.value = field_storage.IRQ_ENABLE.TAG_FAILURE.value;
+    // Field: physec_csr.IRQ_ENABLE.LOCK_LOSS
+    always_comb begin
+        automatic logic [0:0] next_c;
+        automatic logic load_next_c;
+        next_c = field_storage.IRQ_ENABLE.LOCK_LOSS.value;
+        load_next_c = '0;
+        if(decoded_reg_strb.IRQ_ENABLE && decoded_req_is_wr) begin // SW write
+            next_c = (field_storage.IRQ_ENABLE.LOCK_LOSS.value & ~decoded_wr_biten[1:1]) | (decoded_wr_data[1:1] & decoded_wr_biten[1:1]);
+            load_next_c = '1;
+        end
+        field_combo.IRQ_ENABLE.LOCK_LOSS.next = next_c;
+        field_combo.IRQ_ENABLE.LOCK_LOSS.load_next = load_next_c;
+    end
+    always_ff @(posedge clk) begin
+        if(rst) begin
+            field_storage.IRQ_ENABLE.LOCK_LOSS.value <= 1'h0;
+        end else begin
+            if(field_combo.IRQ_ENABLE.LOCK_LOSS.load_next) begin
+                field_storage.IRQ_ENABLE.LOCK_LOSS.value <= field_combo.IRQ_ENABLE.LOCK_LOSS.next;
+            end
+        end
+    end
+    assign hwif_out.IRQ_ENABLE.LOCK_LOSS.value = field_storage.IRQ_ENABLE.LOCK_LOSS.value;
+    // Field: physec_csr.IRQ_ENABLE.REPLAY
+    always_comb begin
+        automatic logic [0:0] next_c;
+        automatic logic load_next_c;
+        next_c = field_storage.IRQ_ENABLE.REPLAY.value;
+        load_next_c = '0;
+        if(decoded_reg_strb.IRQ_ENABLE && decoded_req_is_wr) begin // SW write
+            next_c = (field_storage.IRQ_ENABLE.REPLAY.value & ~decoded_wr_biten[2:2]) | (decoded_wr_data[2:2] & decoded_wr_biten[2:2]);
+            load_next_c = '1;
+        end
+        field_combo.IRQ_ENABLE.REPLAY.next = next_c;
+        field_combo.IRQ_ENABLE.REPLAY.load_next = load_next_c;
+    end
+    always_ff @(posedge clk) begin
+        if(rst) begin
+            field_storage.IRQ_ENABLE.REPLAY.value <= 1'h0;
+        end else begin
+            if(field_combo.IRQ_ENABLE.REPLAY.load_next) begin
+                field_storage.IRQ_ENABLE.REPLAY.value <= field_combo.IRQ_ENABLE.REPLAY.next;
+            end
+        end
+    end
+    assign hwif_out.IRQ_ENABLE.REPLAY.value = field_storage.IRQ_ENABLE.REPLAY.value;
+    // Field: physec_csr.IRQ_ENABLE.KEY_SWITCH
+    always_comb begin
+        automatic logic [0:0] next_c;
+        automatic logic load_next_c;
+        next_c = field_storage.IRQ_ENABLE.KEY_SWITCH.value;
+        load_next_c = '0;
+        if(decoded_reg_strb.IRQ_ENABLE && decoded_req_is_wr) begin // SW write
+            next_c = (field_storage.IRQ_ENABLE.KEY_SWITCH.value & ~decoded_wr_biten[3:3]) | (decoded_wr_data[3:3] & decoded_wr_biten[3:3]);
+            load_next_c = '1;
+        end
+        field_combo.IRQ_ENABLE.KEY_SWITCH.next = next_c;
+        field_combo.IRQ_ENABLE.KEY_SWITCH.load_next = load_next_c;
+    end
+    always_ff @(posedge clk) begin
+        if(rst) begin
+            field_storage.IRQ_ENABLE.KEY_SWITCH.value <= 1'h0;
+        end else begin
+            if(field_combo.IRQ_ENABLE.KEY_SWITCH.load_next) begin
+                field_storage.IRQ_ENABLE.KEY_SWITCH.value <= field_combo.IRQ_ENABLE.KEY_SWITCH.next;
+            end
+        end
+    end
+    assign hwif_out.IRQ_ENABLE.KEY_SWITCH.value = field_storage.IRQ_ENABLE.KEY_SWITCH.value;
+    // Field: physec_csr.IRQ_ENABLE.TX_FIFO_UNDERFLOW
+    always_comb begin
+        automatic logic [0:0] next_c;
+        automatic logic load_next_c;
+        next_c = field_storage.IRQ_ENABLE.TX_FIFO_UNDERFLOW.value;
+        load_next_c = '0;
+        if(decoded_reg_strb.IRQ_ENABLE && decoded_req_is_wr) begin // SW write
+            next_c = (field_storage.IRQ_ENABLE.TX_FIFO_UNDERFLOW.value & ~decoded_wr_biten[4:4]) | (decoded_wr_data[4:4] & decoded_wr_biten[4:4]);
+            load_next_c = '1;
+        end
+        field_combo.IRQ_ENABLE.TX_FIFO_UNDERFLOW.next = next_c;
+        field_combo.IRQ_ENABLE.TX_FIFO_UNDERFLOW.load_next = load_next_c;
+    end
+    always_ff @(posedge clk) begin
+        if(rst) begin
+            field_storage.IRQ_ENABLE.TX_FIFO_UNDERFLOW.value <= 1'h0;
+        end else begin
+            if(field_combo.IRQ_ENABLE.TX_FIFO_UNDERFLOW.load_next) begin
+                field_storage.IRQ_ENABLE.TX_FIFO_UNDERFLOW.value <= field_combo.IRQ_ENABLE.TX_FIFO_UNDERFLOW.next;
+            end
+        end
+    end
+    assign hwif_out.IRQ_ENABLE.TX_FIFO_UNDERFLOW.value = field_storage.IRQ_ENABLE.TX_FIFO_UNDERFLOW.value;
+    // Field: physec_csr.IRQ_ENABLE.TX_FIFO_OVERFLOW
+    always_comb begin
+        automatic logic [0:0] next_c;
+        automatic logic load_next_c;
+        next_c = field_storage.IRQ_ENABLE.TX_FIFO_OVERFLOW.value;
+        load_next_c = '0;
+        if(decoded_reg_strb.IRQ_ENABLE && decoded_req_is_wr) begin // SW write
+            next_c = (field_storage.IRQ_ENABLE.TX_FIFO_OVERFLOW.value & ~decoded_wr_biten[5:5]) | (decoded_wr_data[5:5] & decoded_wr_biten[5:5]);
+            load_next_c = '1;
+        end
+        field_combo.IRQ_ENABLE.TX_FIFO_OVERFLOW.next = next_c;
+        field_combo.IRQ_ENABLE.TX_FIFO_OVERFLOW.load_next = load_next_c;
+    end
+    always_ff @(posedge clk) begin
+        if(rst) begin
+            field_storage.IRQ_ENABLE.TX_FIFO_OVERFLOW.value <= 1'h0;
+        end else begin
+            if(field_combo.IRQ_ENABLE.TX_FIFO_OVERFLOW.load_next) begin
+                field_storage.IRQ_ENABLE.TX_FIFO_OVERFLOW.value <= field_combo.IRQ_ENABLE.TX_FIFO_OVERFLOW.next;
+            end
+        end
+    end
+    assign hwif_out.IRQ_ENABLE.TX_FIFO_OVERFLOW.value = field_storage.IRQ_ENABLE.TX_FIFO_OVERFLOW.value;
 
     //--------------------------------------------------------------------------
     // Write response
@@ -1442,7 +1834,7 @@ module physec_csr_regs (
             readback_data_var[31:0] = 32'h50485953;
         end
         if(rd_mux_addr == 64'h4) begin
-            readback_data_var[15:0] = 16'h1;
+            readback_data_var[15:0] = 16'h2;
             readback_data_var[31:16] = 16'h1;
         end
         if(rd_mux_addr == 64'h8) begin
@@ -1474,6 +1866,22 @@ module physec_csr_regs (
             readback_data_var[0] = field_storage.EVENTS.TX_KEY_REFUSED.value;
             readback_data_var[1] = field_storage.EVENTS.TX_REKEY_REFUSED.value;
             readback_data_var[2] = field_storage.EVENTS.RX_KEY_CHANGED.value;
+        end
+        if(rd_mux_addr == 64'h68) begin
+            readback_data_var[0] = field_storage.IRQ_STATUS.TAG_FAILURE.value;
+            readback_data_var[1] = field_storage.IRQ_STATUS.LOCK_LOSS.value;
+            readback_data_var[2] = field_storage.IRQ_STATUS.REPLAY.value;
+            readback_data_var[3] = field_storage.IRQ_STATUS.KEY_SWITCH.value;
+            readback_data_var[4] = field_storage.IRQ_STATUS.TX_FIFO_UNDERFLOW.value;
+            readback_data_var[5] = field_storage.IRQ_STATUS.TX_FIFO_OVERFLOW.value;
+        end
+        if(rd_mux_addr == 64'h6c) begin
+            readback_data_var[0] = field_storage.IRQ_ENABLE.TAG_FAILURE.value;
+            readback_data_var[1] = field_storage.IRQ_ENABLE.LOCK_LOSS.value;
+            readback_data_var[2] = field_storage.IRQ_ENABLE.REPLAY.value;
+            readback_data_var[3] = field_storage.IRQ_ENABLE.KEY_SWITCH.value;
+            readback_data_var[4] = field_storage.IRQ_ENABLE.TX_FIFO_UNDERFLOW.value;
+            readback_data_var[5] = field_storage.IRQ_ENABLE.TX_FIFO_OVERFLOW.value;
         end
         if(rd_mux_addr == 64'h100) begin
             readback_data_var[31:0] = hwif_in.TX_CNT_FRAMES.VALUE.next;

@@ -174,6 +174,39 @@ package physec_csr_regs_pkg;
     } physec_csr__EVENTS__in_t;
 
     typedef struct {
+        logic hwset;
+    } physec_csr__irq_event_t_desc_5a1dc247_irq_counter_fa1a46c9__in_t;
+
+    typedef struct {
+        logic hwset;
+    } physec_csr__irq_event_t_desc_7a8f30ef_irq_counter_c25e46dc__in_t;
+
+    typedef struct {
+        logic hwset;
+    } physec_csr__irq_event_t_desc_4b3d7007_irq_counter_0cf54048__in_t;
+
+    typedef struct {
+        logic hwset;
+    } physec_csr__irq_event_t_desc_b858275e_irq_counter_179e2ed6__in_t;
+
+    typedef struct {
+        logic hwset;
+    } physec_csr__irq_event_t_desc_59726fe0_irq_counter_588181f1__in_t;
+
+    typedef struct {
+        logic hwset;
+    } physec_csr__irq_event_t_desc_eb27bb25_irq_counter_1f41547d__in_t;
+
+    typedef struct {
+        physec_csr__irq_event_t_desc_5a1dc247_irq_counter_fa1a46c9__in_t TAG_FAILURE;
+        physec_csr__irq_event_t_desc_7a8f30ef_irq_counter_c25e46dc__in_t LOCK_LOSS;
+        physec_csr__irq_event_t_desc_4b3d7007_irq_counter_0cf54048__in_t REPLAY;
+        physec_csr__irq_event_t_desc_b858275e_irq_counter_179e2ed6__in_t KEY_SWITCH;
+        physec_csr__irq_event_t_desc_59726fe0_irq_counter_588181f1__in_t TX_FIFO_UNDERFLOW;
+        physec_csr__irq_event_t_desc_eb27bb25_irq_counter_1f41547d__in_t TX_FIFO_OVERFLOW;
+    } physec_csr__IRQ_STATUS__in_t;
+
+    typedef struct {
         logic [31:0] next;
     } physec_csr__TX_CNT_FRAMES__VALUE__in_t;
 
@@ -396,6 +429,7 @@ package physec_csr_regs_pkg;
         physec_csr__KEY_LEN__in_t KEY_LEN;
         physec_csr__STATUS__in_t STATUS;
         physec_csr__EVENTS__in_t EVENTS;
+        physec_csr__IRQ_STATUS__in_t IRQ_STATUS;
         physec_csr__TX_CNT_FRAMES__in_t TX_CNT_FRAMES;
         physec_csr__TX_CNT_UNDERFLOW__in_t TX_CNT_UNDERFLOW;
         physec_csr__TX_CNT_OVERFLOW__in_t TX_CNT_OVERFLOW;
@@ -604,6 +638,72 @@ package physec_csr_regs_pkg;
     } physec_csr__KEY_ERASE__out_t;
 
     typedef struct {
+        logic value;
+    } physec_csr__irq_event_t_desc_5a1dc247_irq_counter_fa1a46c9__out_t;
+
+    typedef struct {
+        logic value;
+    } physec_csr__irq_event_t_desc_7a8f30ef_irq_counter_c25e46dc__out_t;
+
+    typedef struct {
+        logic value;
+    } physec_csr__irq_event_t_desc_4b3d7007_irq_counter_0cf54048__out_t;
+
+    typedef struct {
+        logic value;
+    } physec_csr__irq_event_t_desc_b858275e_irq_counter_179e2ed6__out_t;
+
+    typedef struct {
+        logic value;
+    } physec_csr__irq_event_t_desc_59726fe0_irq_counter_588181f1__out_t;
+
+    typedef struct {
+        logic value;
+    } physec_csr__irq_event_t_desc_eb27bb25_irq_counter_1f41547d__out_t;
+
+    typedef struct {
+        physec_csr__irq_event_t_desc_5a1dc247_irq_counter_fa1a46c9__out_t TAG_FAILURE;
+        physec_csr__irq_event_t_desc_7a8f30ef_irq_counter_c25e46dc__out_t LOCK_LOSS;
+        physec_csr__irq_event_t_desc_4b3d7007_irq_counter_0cf54048__out_t REPLAY;
+        physec_csr__irq_event_t_desc_b858275e_irq_counter_179e2ed6__out_t KEY_SWITCH;
+        physec_csr__irq_event_t_desc_59726fe0_irq_counter_588181f1__out_t TX_FIFO_UNDERFLOW;
+        physec_csr__irq_event_t_desc_eb27bb25_irq_counter_1f41547d__out_t TX_FIFO_OVERFLOW;
+    } physec_csr__IRQ_STATUS__out_t;
+
+    typedef struct {
+        logic value;
+    } physec_csr__IRQ_ENABLE__irq_enable_t_desc_3c04f263__out_t;
+
+    typedef struct {
+        logic value;
+    } physec_csr__IRQ_ENABLE__irq_enable_t_desc_e8670312__out_t;
+
+    typedef struct {
+        logic value;
+    } physec_csr__IRQ_ENABLE__irq_enable_t_desc_54a5bdee__out_t;
+
+    typedef struct {
+        logic value;
+    } physec_csr__IRQ_ENABLE__irq_enable_t_desc_d6f16c06__out_t;
+
+    typedef struct {
+        logic value;
+    } physec_csr__IRQ_ENABLE__irq_enable_t_desc_3f4cb007__out_t;
+
+    typedef struct {
+        logic value;
+    } physec_csr__IRQ_ENABLE__irq_enable_t_desc_fc0f4be2__out_t;
+
+    typedef struct {
+        physec_csr__IRQ_ENABLE__irq_enable_t_desc_3c04f263__out_t TAG_FAILURE;
+        physec_csr__IRQ_ENABLE__irq_enable_t_desc_e8670312__out_t LOCK_LOSS;
+        physec_csr__IRQ_ENABLE__irq_enable_t_desc_54a5bdee__out_t REPLAY;
+        physec_csr__IRQ_ENABLE__irq_enable_t_desc_d6f16c06__out_t KEY_SWITCH;
+        physec_csr__IRQ_ENABLE__irq_enable_t_desc_3f4cb007__out_t TX_FIFO_UNDERFLOW;
+        physec_csr__IRQ_ENABLE__irq_enable_t_desc_fc0f4be2__out_t TX_FIFO_OVERFLOW;
+    } physec_csr__IRQ_ENABLE__out_t;
+
+    typedef struct {
         physec_csr__CTRL__out_t CTRL;
         physec_csr__TX_LINK_ID__out_t TX_LINK_ID;
         physec_csr__RX_LINK_ID__out_t RX_LINK_ID;
@@ -622,6 +722,8 @@ package physec_csr_regs_pkg;
         physec_csr__KEY_CMD__out_t KEY_CMD;
         physec_csr__REKEY_CMD__out_t REKEY_CMD;
         physec_csr__KEY_ERASE__out_t KEY_ERASE;
+        physec_csr__IRQ_STATUS__out_t IRQ_STATUS;
+        physec_csr__IRQ_ENABLE__out_t IRQ_ENABLE;
     } physec_csr__out_t;
 endpackage
 
