@@ -76,7 +76,7 @@ class Register:
 
     @property
     def live(self) -> bool:
-        """Reads show physec_csr inputs (their value in the clock the read is accepted)."""
+        """Reads show physec_csr inputs (their value in the clock the read reaches the registers)."""
         return any(f.port for f in self.fields)
 
 
@@ -148,8 +148,7 @@ VERSION = tuple(next(f.reset for f in BY_NAME["VERSION"].fields if f.name == n) 
 # Counters, one register each (live), in offset order: (name, source port, meaning) for
 # TX, (name, meaning) for the RX frame stage and the RX security stage.  The security
 # counters start at RX_CNT_SEC_FRAMES (RX_CNT_SEC_DROPPED before it is the frame stage's).
-TX_CNT_BASE, RX_CNT_BASE, RX_SEC_CNT_BASE = (BY_NAME[n].offset for n in
-                                             ("TX_CNT_FRAMES", "RX_CNT_FRAMES", "RX_CNT_SEC_FRAMES"))
+RX_SEC_CNT_BASE = BY_NAME["RX_CNT_SEC_FRAMES"].offset
 TX_COUNTERS = [(r.name[len("TX_CNT_"):].lower(), r.fields[0].desc, r.desc) for r in REGISTERS
                if r.name.startswith("TX_CNT_")]
 RX_FRAME_COUNTERS = [(r.name[len("RX_CNT_"):].lower(), r.desc) for r in REGISTERS
@@ -422,7 +421,8 @@ no register.
 ## Counters
 
 One RO register per counter, 32 bits.  Reads are **live**: a read returns the
-counter input's value in the clock its address is accepted; counters are not
+counter input's value in the clock the read reaches the registers (in an idle block
+the clock after its `AR` handshake); counters are not
 latched or cleared by reads, and software cannot clear them (only `rst` does, in
 the stages that own them).  The RX counters and the TX frame counter wrap at 2^32
 (take differences modulo 2^32); the TX FIFO underflow and overflow counts saturate
