@@ -11,6 +11,8 @@
 #   make synth     Yosys synthesis estimates per block (cells, FFs, logic levels): syn/report.md
 #   make durations re-measure .test_durations (a full timed run), which balances the shards
 #   make formal    SymbiYosys proofs of the security properties, each with its mutants (formal/run.py)
+#   make regmap    regenerate everything made from rtl/csr/physec_csr.rdl (PeakRDL: register block,
+#                  C header, IP-XACT, docs/registers.md); a test checks the committed files
 
 PYTHON ?= python3
 VENV   := .venv
@@ -39,8 +41,10 @@ VERILATOR = $(VERILATOR_ROOT)/bin/verilator
 
 RTL_PKG  := $(sort $(shell find rtl -name '*_pkg.sv'))
 RTL_SRC  := $(sort $(shell find rtl -name '*.sv' ! -name '*_pkg.sv'))
+# Verilator configuration files: lint waivers of generated code (rtl/csr/physec_csr_regs.vlt)
+RTL_VLT  := $(sort $(shell find rtl -name '*.vlt'))
 
-.PHONY: all venv vectors vectors-canonical test test-model test-rtl lint regress coverage bench bench-scale synth formal durations clean distclean help
+.PHONY: all venv regmap vectors vectors-canonical test test-model test-rtl lint regress coverage bench bench-scale synth formal durations clean distclean help
 
 # Coverage reports (tb/physec_tb/coverage.py, fcov.py): build/coverage/, build/fcov/.
 TBPY := PYTHONPATH=$(CURDIR)/tb $(VPY)
@@ -48,7 +52,7 @@ TBPY := PYTHONPATH=$(CURDIR)/tb $(VPY)
 all: vectors
 
 help:
-	@sed -n '2,12p' Makefile
+	@sed -n '2,14p' Makefile
 
 venv: $(STAMP)
 
@@ -81,7 +85,11 @@ vectors-canonical: $(STAMP)
 	$(VENV)/bin/physec profile --sv > rtl/frame/physec_profile_pkg.sv
 
 lint: $(STAMP)
-	$(VERILATOR) --lint-only -Wall $(RTL_PKG) $(RTL_SRC)
+	$(VERILATOR) --lint-only -Wall $(RTL_VLT) $(RTL_PKG) $(RTL_SRC)
+
+# Everything generated from the SystemRDL register map (offline: the exporters are in .venv).
+regmap: $(STAMP)
+	$(VENV)/bin/physec regmap --write
 
 test: lint $(STAMP)
 	@test -z "$(SHARDS)" || { test -n "$(SHARD)" && test "$(SHARD)" -ge 1 -a "$(SHARD)" -le "$(SHARDS)"; } 2>/dev/null \

@@ -1,11 +1,13 @@
 # SPDX-License-Identifier: Apache-2.0
 """The register map of ``physec_csr`` (AXI4-Lite configuration and status block).
 
-This table is the one source of truth: ``physec regmap --sv`` writes the RTL package
-``rtl/csr/physec_csr_pkg.sv`` (byte offsets, field positions, reset values) and
-``physec regmap --md`` writes ``docs/registers.md``; a test keeps both committed
-files identical to the generator's output, and the testbench's register model reads
-this table too.
+The one source of truth is the SystemRDL file ``rtl/csr/physec_csr.rdl``: this module
+compiles it with systemrdl-compiler at import and builds :data:`REGISTERS` from it
+(the table that tb/csr's register model, tb/core and the docs read).  ``physec regmap
+--write`` (``make regmap``) runs the PeakRDL exporters on it: the register block
+(peakrdl-regblock), the C header (peakrdl-cheader), the IP-XACT description
+(peakrdl-ipxact) and docs/registers.md (peakrdl-markdown inside the prose kept here);
+a test regenerates them all and compares them with the committed files.
 
 Key and salt words: staging word i holds bytes 4i..4i+3 of the key (or salt) as a
 big-endian 32-bit integer (byte 4i in bits 31:24), so the words in address order,
@@ -17,14 +19,17 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 
 DATA_BITS = 32
 ACCESS = {
-    "RO": "read-only; writes are ignored (OKAY)",
-    "RW": "read/write",
-    "WO": "write-only; reads return 0 (OKAY)",
-    "W1C": "read; writing 1 to a bit clears it (an event in the same clock wins)",
-    "W1P": "write-only command: a write pulses the outputs for one clock; reads return 0",
+    "RO": "read-only; writes are ignored (OKAY).  RDL: sw = r; a constant (hw = na) or live (hw = w)",
+    "RW": "read/write.  RDL: sw = rw",
+    "WO": "write-only; reads return 0 (OKAY).  RDL: sw = w",
+    "W1C": "read; writing 1 to a bit clears it (an event in the same clock wins).  RDL: onwrite = woclr, "
+           "hwset, precedence = hw",
+    "W1P": "write-only command: a write pulses the outputs for one clock; reads return 0.  RDL: sw = w, "
+           "singlepulse; the ports hold the AN of the last pulse",
 }
 RESP_OKAY, RESP_SLVERR = 0, 2      # AXI xRESP codes; unmapped addresses answer SLVERR
 
@@ -37,6 +42,7 @@ class Field:
     desc: str
     reset: int = 0
     port: str = ""             # RO fields: the physec_csr input they show (live)
+    counter: str = ""          # IRQ_STATUS bits: the counter register whose changes set them
 
     @property
     def msb(self) -> int:
@@ -70,121 +76,85 @@ class Register:
 
     @property
     def live(self) -> bool:
-        """Reads show physec_csr inputs (their value in the clock the read is accepted)."""
+        """Reads show physec_csr inputs (their value in the clock the read reaches the registers)."""
         return any(f.port for f in self.fields)
 
 
-def _word(name: str, off: int, access: str, desc: str, fdesc: str, reset: int = 0, port: str = "") -> Register:
-    return Register(name, off, access, desc, (Field(name if not port else "VALUE", 0, DATA_BITS, fdesc, reset, port),))
+RDL = Path(__file__).resolve().parents[2] / "rtl" / "csr" / "physec_csr.rdl"
 
 
-KEY_WORDS, SALT_WORDS = 8, 3
-ID_VALUE = int.from_bytes(b"PHYS", "big")
-VERSION = (1, 1)                       # (major, minor) of this register map
+def _access(reg) -> str:
+    """The access class (ACCESS) of a register, from its fields' SystemRDL properties."""
+    from systemrdl.rdltypes import AccessType, OnWriteType
 
-# Counters: (register / port suffix, source port, meaning).  One register each, live.
-TX_COUNTERS = [
-    ("frames", "physec_tx cnt_frames", "frames sent (wrapping)"),
-    ("underflow", "physec_tx cnt_underflow (physec_frame_tx underflow_count)",
-     "data slots sent as ERROR_257B for an empty mapper FIFO (saturating at FFFFFFFF)"),
-    ("overflow", "physec_tx cnt_overflow (physec_frame_tx overflow_count)",
-     "client blocks refused for a full mapper FIFO (saturating at FFFFFFFF)"),
-]
-RX_FRAME_COUNTERS = [
-    ("frames", "frames processed"), ("am_bad", "frames with a bad AM"),
-    ("oh_crc_errors", "OH CRC-16 errors"), ("jc_crc_errors", "JC CRC errors"),
-    ("jc_pattern_errors", "JC pattern errors (pattern and stale)"),
-    ("unusable_frames", "frames not demapped"), ("lock_losses", "losses of lock"),
-    ("locks", "locks"), ("lost_frames", "frames lost while unlocked"),
-    ("error_blocks", "ERROR_257B blocks emitted"),
-    ("sec_dropped", "usable frames not released by the security stage"),
-]
-RX_SEC_COUNTERS = [
-    ("frames", "frames seen"), ("passed", "frames passed"), ("failed", "frames failed"),
-    ("bypass", "bypass frames"), ("tag_failures", "tag mismatches"), ("tags_lost", "tags lost"),
-    ("replays", "replayed PNs"), ("unknown_an", "frames with an AN without key"),
-    ("pad_errors", "PAD errors (CRC, version, mode)"), ("pn_unpredicted", "PN not predicted"),
-    ("key_switches", "key switches"),
-    ("key_changed", "frames failed 'key changed' (job not bound to the current key; erase)"),
-]
-TX_CNT_BASE, RX_CNT_BASE, RX_SEC_CNT_BASE = 0x100, 0x140, 0x180
+    fields = list(reg.fields())
+    if any(f.get_property("onwrite") == OnWriteType.woclr for f in fields):
+        return "W1C"
+    if any(f.get_property("singlepulse") for f in fields):
+        return "W1P"
+    sw = {f.get_property("sw") for f in fields}
+    for access, kinds in (("RO", {AccessType.r}), ("WO", {AccessType.w}), ("RW", {AccessType.rw})):
+        if sw == kinds:
+            return access
+    raise ValueError(f"{RDL.name}: {reg.inst_name} mixes software access {sorted(k.name for k in sw)}")
 
 
-def _counters() -> list:
+def compile_rdl(path: Path = RDL, udps=()):
+    """The elaborated top addrmap of the SystemRDL source (systemrdl-compiler); a
+    source error raises ValueError with the compiler's messages.  ``udps``: the
+    user-defined properties an exporter reads (peakrdl-regblock's), declared before
+    the source is compiled."""
+    from systemrdl import RDLCompileError, RDLCompiler
+    from systemrdl.messages import MessagePrinter
+
+    class _Collect(MessagePrinter):
+        def __init__(self):
+            super().__init__()
+            self.lines = []
+
+        def emit_message(self, lines):
+            self.lines += lines
+
+    printer = _Collect()
+    rdlc = RDLCompiler(message_printer=printer)
+    for udp in udps:
+        rdlc.register_udp(udp)
+    try:
+        rdlc.compile_file(str(path))
+        return rdlc.elaborate().top
+    except RDLCompileError:
+        raise ValueError(f"{path}: SystemRDL errors:\n" + "\n".join(printer.lines)) from None
+
+
+def _table(top) -> tuple:
     regs = []
-    for k, (n, src, d) in enumerate(TX_COUNTERS):
-        regs.append(_word(f"TX_CNT_{n.upper()}", TX_CNT_BASE + 4 * k, "RO", f"TX: {d}",
-                          src, port=f"tx_cnt_{n}"))
-    for k, (n, d) in enumerate(RX_FRAME_COUNTERS):
-        regs.append(_word(f"RX_CNT_{n.upper()}", RX_CNT_BASE + 4 * k, "RO", f"RX frame: {d} (wrapping)",
-                          f"physec_rx cnt_{n}", port=f"rx_cnt_{n}"))
-    for k, (n, d) in enumerate(RX_SEC_COUNTERS):
-        regs.append(_word(f"RX_CNT_SEC_{n.upper()}", RX_SEC_CNT_BASE + 4 * k, "RO",
-                          f"RX security: {d} (wrapping)", f"physec_rx cnt_sec_{n} (physec_sec_rx cnt_{n})",
-                          port=f"rx_cnt_sec_{n}"))
-    return regs
+    for reg in top.registers():
+        fields = tuple(Field(f.inst_name, f.lsb, f.width, f.get_property("desc") or "",
+                             0 if f.get_property("port") else f.get_property("reset") or 0,
+                             f.get_property("port") or "", f.get_property("irq_counter") or "")
+                       for f in reg.fields())
+        regs.append(Register(reg.inst_name, reg.address_offset, _access(reg), reg.get_property("name"), fields))
+    return tuple(regs)
 
 
-AN_FIELD_DESC = "association number (0..3) taken with the pulse"
-
-REGISTERS = tuple([
-    _word("ID", 0x000, "RO", "block identifier", "ASCII 'PHYS'", ID_VALUE),
-    Register("VERSION", 0x004, "RO", "register map version", (
-        Field("MINOR", 0, 16, "minor version (compatible additions)", VERSION[1]),
-        Field("MAJOR", 16, 16, "major version (incompatible changes)", VERSION[0]))),
-    _word("SCRATCH", 0x008, "RW", "scratch register for software (no effect)", "free"),
-    Register("CTRL", 0x010, "RW", "datapath configuration (sampled by the stages per frame)", (
-        Field("TX_MODE", 0, 2, "tx_cfg_mode: 0 bypass, 1 authenticate only, 2 encrypt and "
-              "authenticate (3 acts as 2)", 2),
-        Field("RX_REQUIRE_SECURITY", 8, 1, "rx_require_security: 1 = bypass frames fail", 1),
-        Field("RX_POLICY", 9, 1, "rx_cfg_cut_through: 0 = store-and-forward (a frame's data leave only "
-              "after its tag verified; reset default, fail closed), 1 = cut-through (released on "
-              "arrival, a tag failure is reported one frame later: spec 6.4 states the risk)", 0))),
-    _word("TX_LINK_ID", 0x014, "RW", "tx_cfg_link_id: link ID of the TX IV", "link ID (spec 6.1)"),
-    _word("RX_LINK_ID", 0x018, "RW", "rx_cfg_link_id: link ID of the RX IV", "link ID (spec 6.1)"),
-    *[_word(f"KEY{i}", 0x020 + 4 * i, "WO", f"key staging word {i}: key bytes {4 * i}..{4 * i + 3}",
-            f"byte {4 * i} in bits 31:24 ... byte {4 * i + 3} in bits 7:0; key[{255 - 32 * i}:{224 - 32 * i}]")
-      for i in range(KEY_WORDS)],
-    *[_word(f"SALT{i}", 0x040 + 4 * i, "WO", f"salt staging word {i}: salt bytes {4 * i}..{4 * i + 3}",
-            f"byte {4 * i} in bits 31:24 ... byte {4 * i + 3} in bits 7:0; salt[{95 - 32 * i}:{64 - 32 * i}]")
-      for i in range(SALT_WORDS)],
-    Register("KEY_LEN", 0x04C, "WO", "key length staging", (
-        Field("AES256", 0, 1, "key_len: 1 = AES-256 (32-byte key), 0 = AES-128 (16 bytes in KEY0..KEY3)", 1),)),
-    Register("KEY_CMD", 0x050, "W1P", "key install: pulses tx_key_we / rx_key_we with the staged key", (
-        Field("TX", 0, 1, "1 = pulse tx_key_we"),
-        Field("RX", 1, 1, "1 = pulse rx_key_we"),
-        Field("AN", 4, 2, AN_FIELD_DESC))),
-    Register("REKEY_CMD", 0x054, "W1P", "TX rekey / activation: pulses tx_rekey_req", (
-        Field("REQ", 0, 1, "1 = pulse tx_rekey_req"),
-        Field("AN", 4, 2, AN_FIELD_DESC))),
-    Register("KEY_ERASE", 0x058, "W1P", "key erase: pulses tx_erase / rx_erase (spec 6.4 erase: the AN's "
-             "key, salt and every register derived from them cleared; a TX AN in use stops protection)", (
-        Field("TX", 0, 1, "1 = pulse tx_erase"),
-        Field("RX", 1, 1, "1 = pulse rx_erase"),
-        Field("AN", 4, 2, AN_FIELD_DESC))),
-    Register("STATUS", 0x060, "RO", "datapath status (live)", (
-        Field("TX_ACTIVE", 0, 1, "a TX key is in use", port="tx_st_active"),
-        Field("TX_AN", 1, 2, "the TX AN in use", port="tx_st_an"),
-        Field("TX_REKEY_PENDING", 3, 1, "a key change announcement is under way", port="tx_st_rekey_pending"),
-        Field("TX_ALARM_PN", 4, 1, "PN exhausted (sticky in physec_sec_tx until the next activation)",
-              port="tx_alarm_pn"),
-        Field("TX_ERR_KS", 5, 1, "keystream underrun or frame without keystream (sticky in physec_sec_tx)",
-              port="tx_err_ks"),
-        Field("TX_ERR_TAG_LATE", 6, 1, "a tag was late (sticky in physec_sec_tx)", port="tx_err_tag_late"),
-        Field("RX_LOCKED", 8, 1, "the receiver is locked", port="rx_locked"),
-        Field("RX_ERR_KS", 9, 1, "RX keystream underrun or out of step (sticky in physec_sec_rx)",
-              port="rx_err_ks"),
-        Field("RX_ERR_BUF", 10, 1, "RX frame buffer overflow (sticky in physec_sec_rxbuf; a design error)",
-              port="rx_err_buf"))),
-    Register("EVENTS", 0x064, "W1C", "sticky events from one-clock pulses", (
-        Field("TX_KEY_REFUSED", 0, 1, "tx_err_key_refused pulsed: a key install into an AN in use, "
-              "announced or being activated was refused"),
-        Field("TX_REKEY_REFUSED", 1, 1, "tx_err_rekey_refused pulsed: a rekey was refused"),
-        Field("RX_KEY_CHANGED", 2, 1, "rx_ev_key_changed pulsed: a frame failed 'key changed' (alarm: "
-              "a key was installed or erased for an AN with a prepared keystream job)"))),
-    *_counters(),
-])
+REGISTERS = _table(compile_rdl())
 BY_NAME = {r.name: r for r in REGISTERS}
+
+# Facts of the map that users name (tb/core, tb/csr, docs), read from the table.
+KEY_WORDS = sum(1 for r in REGISTERS if r.name[:3] == "KEY" and r.name[3:].isdigit())
+SALT_WORDS = sum(1 for r in REGISTERS if r.name[:4] == "SALT" and r.name[4:].isdigit())
+ID_VALUE = BY_NAME["ID"].reset
+VERSION = tuple(next(f.reset for f in BY_NAME["VERSION"].fields if f.name == n) for n in ("MAJOR", "MINOR"))
+# Counters, one register each (live), in offset order: (name, source port, meaning) for
+# TX, (name, meaning) for the RX frame stage and the RX security stage.  The security
+# counters start at RX_CNT_SEC_FRAMES (RX_CNT_SEC_DROPPED before it is the frame stage's).
+RX_SEC_CNT_BASE = BY_NAME["RX_CNT_SEC_FRAMES"].offset
+TX_COUNTERS = [(r.name[len("TX_CNT_"):].lower(), r.fields[0].desc, r.desc) for r in REGISTERS
+               if r.name.startswith("TX_CNT_")]
+RX_FRAME_COUNTERS = [(r.name[len("RX_CNT_"):].lower(), r.desc) for r in REGISTERS
+                     if r.name.startswith("RX_CNT_") and r.offset < RX_SEC_CNT_BASE]
+RX_SEC_COUNTERS = [(r.name[len("RX_CNT_SEC_"):].lower(), r.desc) for r in REGISTERS
+                   if r.name.startswith("RX_CNT_SEC_") and r.offset >= RX_SEC_CNT_BASE]
 
 
 def map_addr_bits() -> int:
@@ -210,6 +180,7 @@ def salt_words(salt: bytes) -> list:
 def validate(regs=REGISTERS) -> None:
     """Raise ValueError on an inconsistent table (overlaps, fields outside the word...)."""
     seen = {}
+    names = {r.name: r for r in regs}
     for r in regs:
         if r.access not in ACCESS:
             raise ValueError(f"{r.name}: unknown access {r.access}")
@@ -224,6 +195,9 @@ def validate(regs=REGISTERS) -> None:
                 raise ValueError(f"{r.name}.{f.name}: reset {f.reset:#x} does not fit {f.width} bits")
             if bool(f.port) != (r.access == "RO" and r.name not in ("ID", "VERSION")):
                 raise ValueError(f"{r.name}.{f.name}: only live RO fields name an input port")
+            if f.counter and not (f.counter in names and names[f.counter].live and r.access == "W1C"):
+                raise ValueError(f"{r.name}.{f.name}: irq_counter {f.counter} is not a live counter register "
+                                 "(or the field is not W1C)")
             used |= f.mask
     for base, n in (("KEY", KEY_WORDS), ("SALT", SALT_WORDS)):
         offs = [BY_NAME[f"{base}{i}"].offset for i in range(n)]
@@ -231,39 +205,90 @@ def validate(regs=REGISTERS) -> None:
             raise ValueError(f"{base}0..{base}{n - 1} must be contiguous")
 
 
-# --------------------------------------------------------------------------- SystemVerilog
+# --------------------------------------------------------------------------- generated files
 
-def to_sv_package(regs=REGISTERS) -> str:
-    validate(regs)
-    nwords = 1 << (map_addr_bits() - 2)
-    mapped = sum(1 << (r.offset // 4) for r in regs)
-    out = ["// SPDX-License-Identifier: Apache-2.0",
-           "// Register map of physec_csr. Generated by `physec regmap --sv` from",
-           "// model/physec/regmap.py; do not edit (a test compares it with the generator).",
-           "// ADDR_<reg>: byte offset; <reg>_RESET: value after reset; <reg>_MASK: the bits that",
-           "// exist; <reg>_<field>_LSB / _W: field position.  docs/registers.md describes them.",
-           "`default_nettype none", "",
-           "// Not every design uses every number of the map.",
-           "/* verilator lint_off UNUSEDPARAM */",
-           "package physec_csr_pkg;", "",
-           f"  localparam int MAP_ADDR_W = {map_addr_bits()};   // byte-address bits the map needs",
-           f"  localparam int KEY_WORDS  = {KEY_WORDS};",
-           f"  localparam int SALT_WORDS = {SALT_WORDS};",
-           f"  localparam logic [1:0] RESP_OKAY   = 2'd{RESP_OKAY};",
-           f"  localparam logic [1:0] RESP_SLVERR = 2'd{RESP_SLVERR};",
-           "  // Bit w = the 32-bit word at byte offset 4w is a register (else SLVERR).",
-           f"  localparam logic [{nwords - 1}:0] MAP_WORDS = {nwords}'h{mapped:0{nwords // 4}X};", ""]
-    for r in regs:
-        out.append(f"  // {r.name} ({r.access}): {r.desc}")
-        out.append(f"  localparam int {'ADDR_' + r.name:<24} = 'h{r.offset:03X};")
-        out.append(f"  localparam logic [31:0] {r.name + '_RESET':<16} = 32'h{r.reset:08X};")
-        out.append(f"  localparam logic [31:0] {r.name + '_MASK':<16} = 32'h{r.mask:08X};")
-        if len(r.fields) > 1 or r.fields[0].width < DATA_BITS:
-            for f in r.fields:
-                out.append(f"  localparam int {r.name}_{f.name}_LSB = {f.lsb};  "
-                           f"localparam int {r.name}_{f.name}_W = {f.width};")
-    out += ["", "endpackage", "/* verilator lint_on UNUSEDPARAM */", "", "`default_nettype wire", ""]
+ROOT = RDL.parents[2]
+# Every file PeakRDL makes from the RDL (`physec regmap --write`, `make regmap`); a test
+# regenerates them and compares.
+REGBLOCK_SV, REGBLOCK_PKG = "rtl/csr/physec_csr_regs.sv", "rtl/csr/physec_csr_regs_pkg.sv"
+C_HEADER, IPXACT, REGISTERS_MD = "sw/physec_csr.h", "rtl/csr/physec_csr.xml", "docs/registers.md"
+MD_BEGIN = "<!-- BEGIN peakrdl-markdown: generated from rtl/csr/physec_csr.rdl by `make regmap`; do not edit -->"
+MD_END = "<!-- END peakrdl-markdown -->"
+_GEN_NOTE = "Generated by `make regmap` from rtl/csr/physec_csr.rdl; do not edit"
+
+
+def _regblock(top, out: Path) -> dict:
+    from peakrdl_regblock import RegblockExporter
+    from peakrdl_regblock.cpuif.axi4lite import AXI4Lite_Cpuif_flattened
+
+    # 64-bit decode: the wrapper physec_csr zero-extends its ADDR_W-bit addresses, so
+    # every address above the map answers SLVERR whatever ADDR_W is.
+    RegblockExporter().export(top, str(out), cpuif_cls=AXI4Lite_Cpuif_flattened, module_name="physec_csr_regs",
+                              package_name="physec_csr_regs_pkg", address_width=64, err_if_bad_addr=True)
+    files = {}
+    for rel in (REGBLOCK_SV, REGBLOCK_PKG):
+        text = (out / Path(rel).name).read_text()
+        files[rel] = (f"// SPDX-License-Identifier: Apache-2.0\n// {_GEN_NOTE}.\n"
+                      f"// Lint waivers for this generated code: physec_csr_regs.vlt.\n"
+                      f"`default_nettype none\n{text.rstrip()}\n\n`default_nettype wire\n")
+    return files
+
+
+def to_markdown(top=None) -> str:
+    """docs/registers.md: the hand-written sections around the summary (from the table)
+    and the register and field reference (peakrdl-markdown, between MD_BEGIN and MD_END)."""
+    import tempfile
+
+    from peakrdl_markdown import MarkdownExporter
+
+    top = top or compile_rdl()
+    with tempfile.TemporaryDirectory() as d:
+        path = Path(d) / "registers.md"
+        MarkdownExporter().export(top, str(path), input_files=[str(RDL.relative_to(RDL.parents[2]))])
+        ref = path.read_text().strip()
+    out = [_MD_HEAD.format(aw=map_addr_bits())]
+    out += [f"| {a} | {d} |" for a, d in ACCESS.items()]
+    out += ["", "## Register summary", "",
+            "The access class of each register (the table above) and, for live read-only "
+            "registers, the `physec_csr` inputs a read shows; the reference below has every field.", "",
+            "| offset | name | access | reset | inputs | description |", "|---|---|---|---|---|---|"]
+    for r in REGISTERS:
+        reset = "live" if r.live else _hex(r.reset)
+        ports = ", ".join(f"`{f.port}`" for f in r.fields if f.port)
+        out.append(f"| {r.offset:03X} | `{r.name}` | {r.access} | {reset} | {ports} | {r.desc} |")
+    out += ["", "Offsets and values in hex.  Every offset not listed is unmapped (SLVERR).", "",
+            "## Register reference", "", MD_BEGIN, "", ref, "", MD_END, "", _MD_KEYS]
     return "\n".join(out)
+
+
+def artifacts() -> dict:
+    """{path relative to the repository: text} of every file generated from the RDL."""
+    import tempfile
+
+    from peakrdl_cheader.exporter import CHeaderExporter
+    from peakrdl_ipxact import IPXACTExporter
+    from peakrdl_regblock.udps import ALL_UDPS
+
+    top = compile_rdl(udps=ALL_UDPS)
+    with tempfile.TemporaryDirectory() as d:
+        out = Path(d)
+        files = _regblock(top, out)
+        CHeaderExporter().export(top, str(out / Path(C_HEADER).name))
+        files[C_HEADER] = (f"// SPDX-License-Identifier: Apache-2.0\n// {_GEN_NOTE}.\n"
+                           + (out / Path(C_HEADER).name).read_text())
+        IPXACTExporter(vendor="physec", library="physec", version="%d.%d" % VERSION).export(
+            top, str(out / Path(IPXACT).name))
+        xml = (out / Path(IPXACT).name).read_text()
+        decl, rest = xml.split("\n", 1) if xml.startswith("<?xml") else ("", xml)
+        files[IPXACT] = f"{decl}\n<!-- SPDX-License-Identifier: Apache-2.0 -->\n<!-- {_GEN_NOTE}. -->\n{rest}"
+    files[REGISTERS_MD] = to_markdown(top)
+    return files
+
+
+def stale_artifacts() -> list:
+    """The generated files whose committed text differs from a fresh generation."""
+    return [rel for rel, text in artifacts().items()
+            if not (ROOT / rel).exists() or (ROOT / rel).read_text() != text]
 
 
 # --------------------------------------------------------------------------- Markdown
@@ -271,9 +296,27 @@ def to_sv_package(regs=REGISTERS) -> str:
 _MD_HEAD = """\
 # PHYSec configuration and status registers
 
-Generated by `physec regmap --md` from `model/physec/regmap.py`; do not edit (a test
-compares it with the generator).  RTL: `rtl/csr/physec_csr.sv` with the package
-`rtl/csr/physec_csr_pkg.sv` generated from the same table.
+The register map is one SystemRDL source, `rtl/csr/physec_csr.rdl`; do not edit this
+file, edit the RDL and run `make regmap`.
+
+## How the map is generated
+
+`make regmap` (`physec regmap --write`) compiles the RDL with systemrdl-compiler and
+writes, with the PeakRDL exporters pinned in `requirements.txt`: the register block
+`rtl/csr/physec_csr_regs.sv` and its package `physec_csr_regs_pkg.sv`
+(peakrdl-regblock, AXI4-Lite CPU interface), which the hand-written wrapper
+`rtl/csr/physec_csr.sv` connects to the chain tops' ports; the C header
+`sw/physec_csr.h` for firmware (peakrdl-cheader: `PHYSEC_CSR__<REG>__<FIELD>_bm` /
+`_bp` / `_bw` / `_reset`, and the struct `physec_csr_t` whose member offsets are the
+register offsets); the IP-XACT description `rtl/csr/physec_csr.xml` (IEEE 1685-2014,
+peakrdl-ipxact) for vendor IP integrators; and this file, whose register reference
+(between the `peakrdl-markdown` markers) comes from peakrdl-markdown while the other
+sections are prose kept in `model/physec/regmap.py` (the summary table is made there
+from the RDL too: the access classes below and the live inputs are not PeakRDL
+properties).  The model (`physec.regmap`) reads the same RDL at import.
+`model/tests/test_regmap.py` regenerates every file and compares it with the committed
+one, compiles the C header with the system C compiler and compares its offsets and
+masks with systemrdl-compiler's; nothing is downloaded at test time.
 
 ## Bus
 
@@ -289,12 +332,15 @@ compares it with the generator).  RTL: `rtl/csr/physec_csr.sv` with the package
   DECERR) for an unmapped address, read or write; an unmapped read returns 0.
 - `WSTRB`: a byte lane whose strobe is 0 is not written (for W1P and W1C registers
   its bits count as 0).  `AWPROT` / `ARPROT` are ignored.
-- Throughput: at most one write every 2 clocks and one read every 2 clocks; the read
-  and the write channels are independent.  `AWREADY`, `WREADY` and `ARREADY` depend
-  only on the block's state (no combinational path from an input).  A write takes
-  effect at the clock edge where `BVALID` rises; a read samples its register at the
-  edge of its `AR` handshake, so a read accepted in the same clock as a write
-  completes sees the value before that write.
+- Throughput: one request (read or write) reaches the registers per clock; when a
+  read and a write both wait they alternate.  At most two requests are in flight
+  (accepted, response not yet taken) besides one held address per channel, so the
+  block accepts up to three writes (or reads) before their responses are taken.
+  `AWREADY`, `WREADY` and `ARREADY` depend only on the block's state (no
+  combinational path from an input).  In an idle block a write takes effect at the
+  clock edge after the later of its `AW` and `W` handshakes, where `BVALID` rises, and
+  a read samples its register in the clock after its `AR` handshake, at whose end
+  `RVALID` rises; with responses waiting, a request waits for its turn.
 - Bits that are not in a field read 0 and ignore writes.
 
 ## Access types
@@ -354,10 +400,11 @@ Activation and rekey (TX):
 3. A refused request (AN without a fresh key, the AN in use, a change under way)
    sets `EVENTS.TX_REKEY_REFUSED`.
 
-Both refusals come one clock after the pulse; `EVENTS` also shows a refusal pulse
-in the clock of the read, so a read issued after the command's write response sees
-it when the top passes the pulses through without extra register stages (with k
-extra stages, wait k clocks more).
+Both refusals come one clock after the pulse, which is high in the first clock of
+`BVALID`, and `EVENTS` latches them at the end of that clock; a read samples its
+register in the clock after its `AR` handshake, so a read issued after the command's
+write response sees the refusal when the top passes the pulses through without extra
+register stages (with k extra stages, wait k clocks more).
 
 ## Ports
 
@@ -374,12 +421,25 @@ no register.
 ## Counters
 
 One RO register per counter, 32 bits.  Reads are **live**: a read returns the
-counter input's value in the clock its address is accepted; counters are not
+counter input's value in the clock the read reaches the registers (in an idle block
+the clock after its `AR` handshake); counters are not
 latched or cleared by reads, and software cannot clear them (only `rst` does, in
 the stages that own them).  The RX counters and the TX frame counter wrap at 2^32
 (take differences modulo 2^32); the TX FIFO underflow and overflow counts saturate
 at FFFFFFFF.  Each register reads one counter atomically; two counters read one
 after the other may belong to different clocks.
+
+## Interrupt
+
+`irq` (an output of `physec_csr` and `physec_core`) is a level: high while any bit of
+`IRQ_STATUS & IRQ_ENABLE` is 1.  Each `IRQ_STATUS` bit is set in the clock after its
+counter changes (the field's `irq_counter` in the RDL: tag failures, losses of lock,
+replayed PNs, RX key switches, TX FIFO underflow and overflow) and stays set until
+software writes 1 to it; a change in the clock of that write wins, so no event is
+lost.  A counter that saturated (the TX FIFO counts at FFFFFFFF) no longer changes and
+sets no more events.  `IRQ_ENABLE` is 0 after reset: enable, then on `irq` read
+`IRQ_STATUS`, read the counters that tell how many events happened, and clear the bits
+read.
 """
 
 
@@ -387,49 +447,33 @@ def _hex(v: int) -> str:
     return f"{v:08X}"
 
 
-def to_markdown(regs=REGISTERS) -> str:
-    validate(regs)
-    out = [_MD_HEAD.format(aw=map_addr_bits())]
-    out += [f"| {a} | {d} |" for a, d in ACCESS.items()]
-    out += ["", "## Register summary", "",
-            "| offset | name | access | reset | description |", "|---|---|---|---|---|"]
-    for r in regs:
-        reset = "live" if r.live else _hex(r.reset)
-        out.append(f"| {r.offset:03X} | `{r.name}` | {r.access} | {reset} | {r.desc} |")
-    out += ["", "Offsets and values in hex.  Every offset not listed is unmapped (SLVERR).", "",
-            "## Fields", ""]
-    for r in regs:
-        if r.name.startswith(("TX_CNT_", "RX_CNT_")):
-            continue
-        out += [f"### {r.name} ({r.offset:03X}, {r.access})", "", r.desc[0].upper() + r.desc[1:] + ".", "",
-                "| bits | field | reset | description |", "|---|---|---|---|"]
-        for f in r.fields:
-            reset = f"input `{f.port}`" if f.port else f"{f.reset:X}"
-            out.append(f"| {f.bits} | `{f.name}` | {reset} | {f.desc} |")
-        out.append("")
-    out += ["### Counters (RO, live)", "", "| offset | name | input port | source |", "|---|---|---|---|"]
-    for r in regs:
-        if r.name.startswith(("TX_CNT_", "RX_CNT_")):
-            f = r.fields[0]
-            out.append(f"| {r.offset:03X} | `{r.name}` | `{f.port}` | {f.desc} |")
-    out += ["", _MD_KEYS]
-    return "\n".join(out)
-
-
 # --------------------------------------------------------------------------- CLI
 
 def cmd_regmap(a) -> int:
-    sys.stdout.write(to_sv_package() if a.sv else to_markdown())
+    if a.md:
+        sys.stdout.write(to_markdown())
+        return 0
+    if a.check:
+        stale = stale_artifacts()
+        for rel in stale:
+            print(f"physec regmap: {rel} is not what rtl/csr/physec_csr.rdl generates (run `make regmap`)",
+                  file=sys.stderr)
+        return 1 if stale else 0
+    for rel, text in artifacts().items():
+        (ROOT / rel).parent.mkdir(parents=True, exist_ok=True)
+        (ROOT / rel).write_text(text)
+        print(f"physec regmap: wrote {rel}")
     return 0
 
 
 def add_cli(sub) -> None:
     """The `physec regmap` subcommand (called from physec.cli.parser)."""
-    p = sub.add_parser("regmap", help="emit the CSR register map as a SystemVerilog package or Markdown",
-                       description="Print rtl/csr/physec_csr_pkg.sv (--sv) or docs/registers.md (--md), "
-                                   "both generated from model/physec/regmap.py.")
+    p = sub.add_parser("regmap", help="generate the CSR register block, C header, docs and IP-XACT from the RDL",
+                       description="Generate every file that PeakRDL makes from rtl/csr/physec_csr.rdl "
+                                   "(--write), check that the committed ones are up to date (--check), or "
+                                   "print docs/registers.md (--md).")
     g = p.add_mutually_exclusive_group(required=True)
-    g.add_argument("--sv", action="store_true", help="print the SystemVerilog package")
+    g.add_argument("--write", action="store_true", help="write the generated files into the repository")
+    g.add_argument("--check", action="store_true", help="exit 1 if a committed generated file is stale")
     g.add_argument("--md", action="store_true", help="print the Markdown register documentation")
     p.set_defaults(func=cmd_regmap)
-

@@ -29,6 +29,7 @@
 //                 addresses; unmapped offsets answer SLVERR).  Register map, key and salt
 //                 word order (KEYi = key bytes 4i..4i+3 big-endian), install, activation
 //                 and rekey sequences: docs/registers.md.
+//   irq           level interrupt of physec_csr (IRQ_STATUS & IRQ_ENABLE, docs/registers.md).
 //   tx_client_valid, tx_client_blocks[4*66-1:0]  physec_tx client_valid / client_blocks:
 //                 four 66b blocks per valid clock, block j in [66j +: 66], j = 0 first in
 //                 time, each the IEEE vector tx_coded<65:0> (sync header in bits 1:0).
@@ -94,6 +95,8 @@ module physec_core #(
   output logic [1:0]             s_axil_rresp,
   output logic                   s_axil_rvalid,
   input  wire logic              s_axil_rready,
+  // interrupt (level) of physec_csr: OR of IRQ_STATUS & IRQ_ENABLE
+  output logic                   irq,
   // transmit: client in, line out
   input  wire logic              tx_client_valid,
   input  wire logic [4*66-1:0]   tx_client_blocks,
@@ -190,6 +193,7 @@ module physec_core #(
     .s_axil_rresp             (s_axil_rresp),
     .s_axil_rvalid            (s_axil_rvalid),
     .s_axil_rready            (s_axil_rready),
+    .irq                      (irq),
     .tx_cfg_mode              (tx_cfg_mode),
     .tx_cfg_link_id           (tx_cfg_link_id),
     .tx_key_we                (tx_key_we),

@@ -110,6 +110,7 @@ module physec_core_tb #(
     .s_axil_rresp        (s_axil_rresp),
     .s_axil_rvalid       (s_axil_rvalid),
     .s_axil_rready       (s_axil_rready),
+    .irq                 (),                  // test_core enables no interrupt (tb/csr tests irq)
     .tx_client_valid     (s[264]),
     .tx_client_blocks    (s[263:0]),
     .tx_line_valid       (tx_valid),

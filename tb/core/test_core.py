@@ -34,21 +34,23 @@ failures over AXI == the model's, the clear payload still delivers every Etherne
 in cut-through, set with CTRL.RX_POLICY).  bringup and rekey run the reset default,
 store-and-forward.  PHYSEC_REGRESS=1: five times the traffic.
 
+Verilator only: Icarus 11 cannot compile physec_csr_regs, the register block that
+peakrdl-regblock generates (its hardware interface is unpacked structs, "sorry: Unpacked
+structs not supported"); the chain tops without it still elaborate in Icarus
+(tb/chain/test_chain_loop.py).
+
 Environment: PHYSEC_SEED (default physec_tb.DEFAULT_SEED), PHYSEC_REGRESS.
 """
 from __future__ import annotations
 
 import logging
 import os
-import shutil
-import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import cocotb
 import numpy as np
-import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "chain"))
 
@@ -67,8 +69,8 @@ from physec_tb.secframes import (P, W, WB, SecFrame, blank_pad, first_diff, make
                                  secure, write_hex)
 
 TOPLEVEL = "physec_core_tb"
-SOURCES = (["rtl/csr/physec_csr_pkg.sv"] + [s for s in C.SOURCES if s.startswith("rtl/")]
-           + ["rtl/csr/physec_csr.sv", "rtl/top/physec_core.sv", "tb/core/physec_core_tb.sv"])
+SOURCES = (["rtl/csr/physec_csr_regs.vlt", "rtl/csr/physec_csr_regs_pkg.sv"] + [s for s in C.SOURCES if s.startswith("rtl/")]
+           + ["rtl/csr/physec_csr_regs.sv", "rtl/csr/physec_csr.sv", "rtl/top/physec_core.sv", "tb/core/physec_core_tb.sv"])
 TX_LATENCY = 6                     # clock of frame 0's line_sof (physec_tx header)
 STIM_W = 265
 MIN_REKEY_FRAMES = 19              # switch at frame 16 (announced in 8..15); traffic past it
@@ -423,12 +425,3 @@ def test_core_runner():
                  parameters={"NW": big, "NB": big, "NF": 512 if C.regress() else 64},
                  extra_env={"PHYSEC_SEED": os.environ.get("PHYSEC_SEED", T.DEFAULT_SEED)})
 
-
-def test_icarus_elaborates(tmp_path):
-    """Icarus Verilog (-g2012) compiles and elaborates physec_core without a warning."""
-    if shutil.which("iverilog") is None:
-        pytest.skip("iverilog not installed")
-    srcs = [str(T.REPO / s) for s in SOURCES if s.startswith("rtl/")]
-    r = subprocess.run(["iverilog", "-g2012", "-s", "physec_core", "-o", str(tmp_path / "a.vvp"), *srcs],
-                       capture_output=True, text=True)
-    assert r.returncode == 0 and not r.stdout.strip() and not r.stderr.strip(), r.stdout + r.stderr

@@ -67,6 +67,7 @@ module physec_csr_aes_tb (
     .s_axil_rresp            (s_axil_rresp),
     .s_axil_rvalid           (s_axil_rvalid),
     .s_axil_rready           (s_axil_rready),
+    .irq                     (),
     .tx_cfg_mode             (),
     .tx_cfg_link_id          (),
     .tx_key_we               (key_we),

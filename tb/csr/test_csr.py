@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import os
 import random
-import shutil
 import struct
 from pathlib import Path
 
@@ -39,7 +38,9 @@ from physec.pad import MODE_ENCRYPT
 from physec.regmap import BY_NAME, REGISTERS, RESP_OKAY, RESP_SLVERR
 
 TOPLEVEL = "physec_csr"
-SOURCES = ["rtl/csr/physec_csr_pkg.sv", "rtl/csr/physec_csr.sv"]
+# The generated register block (peakrdl-regblock) with its lint waivers, and the wrapper
+SOURCES = ["rtl/csr/physec_csr_regs.vlt", "rtl/csr/physec_csr_regs_pkg.sv", "rtl/csr/physec_csr_regs.sv",
+           "rtl/csr/physec_csr.sv"]
 AES_TOP = "physec_csr_aes_tb"
 AES_SOURCES = ["rtl/aes/physec_aes_pkg.sv", "rtl/aes/physec_aes_sbox.sv"] + SOURCES + [
     "rtl/common/physec_pipe.sv", "rtl/aes/physec_aes_keyexp.sv", "rtl/aes/physec_aes_pipe.sv",
@@ -51,6 +52,8 @@ MASK32 = 0xFFFFFFFF
 # Live RO inputs: port -> width (from the table: a field's width is its port's).
 LIVE_PORTS = {f.port: f.width for r in REGISTERS for f in r.fields if f.port}
 PULSES = ("tx_err_key_refused", "tx_err_rekey_refused", "rx_ev_key_changed")     # EVENTS bits 0, 1, 2
+# IRQ_STATUS: bit -> the input port of the counter whose changes set it (from the table)
+IRQ_PORTS = {f.lsb: BY_NAME[f.counter].fields[0].port for f in BY_NAME["IRQ_STATUS"].fields}
 STAGING = [f"KEY{i}" for i in range(8)] + [f"SALT{i}" for i in range(3)] + ["KEY_LEN"]
 
 
@@ -115,13 +118,21 @@ class RegModel:
     def event(self, port: str) -> None:
         self.v["EVENTS"] |= 1 << PULSES.index(port)
 
+    def set_input(self, port: str, value: int) -> None:
+        """A live input changes; a change of an interrupt counter sets its IRQ_STATUS bit."""
+        if value != self.inputs[port]:
+            for bit, p in IRQ_PORTS.items():
+                if p == port:
+                    self.v["IRQ_STATUS"] |= 1 << bit
+        self.inputs[port] = value
+
     def outputs(self) -> dict:
         ctrl = self.v["CTRL"]
         key, klen, salt = self.staged()
         return {"tx_cfg_mode": ctrl & 3, "rx_require_security": ctrl >> 8 & 1, "rx_cfg_cut_through": ctrl >> 9 & 1,
                 "tx_cfg_link_id": self.v["TX_LINK_ID"], "rx_cfg_link_id": self.v["RX_LINK_ID"],
                 "tx_key": key, "rx_key": key, "tx_key_len": klen, "rx_key_len": klen,
-                "tx_salt": salt, "rx_salt": salt}
+                "tx_salt": salt, "rx_salt": salt, "irq": int(bool(self.v["IRQ_STATUS"] & self.v["IRQ_ENABLE"]))}
 
 
 # --------------------------------------------------------------------------- simulator side
@@ -199,7 +210,9 @@ class Bench:
             if g["bvalid"] and g["bready"]:
                 assert aw_pend and w_pend, f"B without an accepted AW and W (cycle {self.cycle})"
                 aw_pend, w_pend = aw_pend - 1, w_pend - 1
-            assert aw_pend <= 2 and w_pend <= 2, f"too many writes accepted before their responses (cycle {self.cycle})"
+            # two requests in flight (the generated block's response buffer) and one held
+            # address / data per channel (docs/registers.md, Bus)
+            assert aw_pend <= 3 and w_pend <= 3, f"too many writes accepted before their responses (cycle {self.cycle})"
             if g["arvalid"] and g["arready"] and g["bvalid"] and g["bready"]:
                 self.stats["rd_wr_same_clock"] += 1
             for kind in ("tx_key_we", "rx_key_we", "tx_rekey_req", "tx_erase", "rx_erase"):
@@ -235,7 +248,7 @@ class Bench:
 
     def set_input(self, port: str, value: int):
         getattr(self.dut, port).value = value
-        self.model.inputs[port] = value
+        self.model.set_input(port, value)
 
     async def settle(self, n: int = 3):
         from cocotb.triggers import ClockCycles
@@ -274,7 +287,8 @@ async def reset_values(dut):
     assert _int(dut.tx_key_len, "len") == 1                        # AES-256 unless told otherwise
     await b.read_all("reset")
     assert (await b.read(0x000)).to_bytes(4, "big") == b"PHYS"
-    assert await b.read(0x004) == 0x00010001                       # version 1.1 (RX_POLICY, KEY_ERASE added)
+    assert await b.read(0x004) == 0x00010002                       # version 1.2 (IRQ_STATUS, IRQ_ENABLE added)
+    assert _int(dut.irq, "irq") == 0
     b.check_pulses("reset")
 
 
@@ -410,12 +424,15 @@ async def status_counters_events(dut):
         assert await b.read(ev, "EVENTS") == 1 << k
         await b.write(ev, 1 << k, what="clear")
         assert await b.read(ev, "EVENTS cleared") == 0
-    # A one-clock pulse in exactly the clock whose edge does the clearing write (AW and
-    # W held, no B waiting: the write happens at the next edge): the event wins.
+    # A one-clock pulse in exactly the clock whose edge does the clearing write (the
+    # generated block's request strobe for a write: it updates the registers at the
+    # next edge): the event wins.
+    regs = dut.u_regs
+
     async def pulse_at_write():
         while True:
             await FallingEdge(dut.clk)
-            if _int(dut.aw_held, "aw_held") and _int(dut.w_held, "w_held") and not _int(dut.s_axil_bvalid, "b"):
+            if _int(regs.cpuif_req, "cpuif_req") and _int(regs.cpuif_req_is_wr, "cpuif_req_is_wr"):
                 break
         dut.tx_err_key_refused.value = 1
         await FallingEdge(dut.clk)
@@ -427,6 +444,60 @@ async def status_counters_events(dut):
     assert await b.read(ev, "event wins") == 1
     await b.write(ev, (1 << len(PULSES)) - 1, what="clear")
     assert await b.read(ev) == 0
+
+
+@cocotb.test(skip=_TOP != TOPLEVEL)
+async def interrupt(dut):
+    """IRQ_STATUS: each bit set by a change of its counter (not of another one), sticky,
+    write-1-to-clear; irq = OR of IRQ_STATUS & IRQ_ENABLE, checked at every step; a
+    counter change in the clock of the clearing write wins."""
+    from cocotb.triggers import FallingEdge
+
+    b = await _bench(dut)
+    st, en = BY_NAME["IRQ_STATUS"].offset, BY_NAME["IRQ_ENABLE"].offset
+    others = [p for p in LIVE_PORTS if p.startswith(("tx_cnt_", "rx_cnt_")) and p not in IRQ_PORTS.values()]
+    for p in others:                                   # no interrupt source: nothing set
+        b.set_input(p, b.rng.getrandbits(32) | 1)
+    await b.settle()
+    assert await b.read(st, "IRQ_STATUS after other counters") == 0
+    for bit, port in IRQ_PORTS.items():
+        b.set_input(port, b.model.inputs[port] + 1 + b.rng.randrange(3))   # may step by more than one
+        await b.settle()
+        assert await b.read(st, f"IRQ_STATUS after {port}") == 1 << bit
+        b.check_outputs(f"{port} changed, disabled")
+        assert _int(dut.irq, "irq") == 0
+        await b.write(en, 1 << bit, what="enable")
+        await b.settle(2)
+        b.check_outputs(f"{port} enabled")
+        assert _int(dut.irq, "irq") == 1
+        await b.write(en, ~(1 << bit) & MASK32, what="enable the others only")
+        await b.settle(2)
+        assert _int(dut.irq, "irq") == 0
+        await b.write(en, MASK32, what="enable all")
+        await b.write(st, 1 << bit, what="clear")
+        assert await b.read(st, "IRQ_STATUS cleared") == 0
+        b.check_outputs(f"{port} cleared")
+        assert _int(dut.irq, "irq") == 0
+        await b.write(en, 0, what="disable")
+    # A counter change in exactly the clock whose edge does the clearing write: the event wins.
+    regs = dut.u_regs
+    port = IRQ_PORTS[0]
+
+    async def change_at_write():
+        while True:
+            await FallingEdge(dut.clk)
+            if _int(regs.cpuif_req, "cpuif_req") and _int(regs.cpuif_req_is_wr, "cpuif_req_is_wr"):
+                break
+        getattr(dut, port).value = b.model.inputs[port] + 1
+    b.set_input(port, b.model.inputs[port] + 1)
+    await b.settle()
+    t = cocotb.start_soon(change_at_write())
+    await b.write(st, 1, what="clear during the event")
+    await t
+    b.model.set_input(port, b.model.inputs[port] + 1)       # after the clear: the event won
+    assert await b.read(st, "event wins") == 1
+    await b.write(st, MASK32, what="clear all")
+    assert await b.read(st) == 0
 
 
 @cocotb.test(skip=_TOP != TOPLEVEL)
@@ -506,7 +577,7 @@ async def random_sequence(dut):
     b = await _bench(dut)
     _backpressure(b, 0.2)
     n = T.env_int("PHYSEC_CSR_OPS", 1500)
-    offs = [r.offset for r in REGISTERS] + [0x00C, 0x05C, 0x068, 0x0FC, 0x1FC, (1 << b.addr_w) - 4]
+    offs = [r.offset for r in REGISTERS] + [0x00C, 0x05C, 0x070, 0x0FC, 0x1FC, (1 << b.addr_w) - 4]
     strobes = [0xF] * 6 + [0x1, 0x2, 0x4, 0x8, 0x3, 0x6, 0xC, 0x7, 0xE]
     kinds = {"read": 40, "write": 40, "input": 8, "event": 4, "key": 4, "rekey": 4}
     for i in range(n):
@@ -588,15 +659,15 @@ RUNS = {
     # sim, ADDR_W, random operations, concurrent rounds
     "verilator-AW12": ("verilator", 12, 3000, 40),
     "verilator-AW32": ("verilator", 32, 500, 10),
-    "icarus-AW9": ("icarus", 9, 1000, 10),
+    # No Icarus run: Icarus 11 stops at the generated block's hardware interface ("sorry:
+    # Unpacked structs not supported"; peakrdl-regblock has no option for packed ones).
+    "verilator-AW9": ("verilator", 9, 1000, 10),
 }
 
 
 @pytest.mark.parametrize("run", list(RUNS))
 def test_csr_runner(run):
     sim, aw, ops, rounds = RUNS[run]
-    if sim == "icarus" and shutil.which("iverilog") is None:
-        pytest.skip("iverilog not installed")
     scale = 10 if os.environ.get("PHYSEC_REGRESS", "") not in ("", "0") else 1
     T.run_cocotb(TOPLEVEL, SOURCES, "test_csr", TB_DIR, parameters={"ADDR_W": aw}, sim=sim,
                  extra_env={"PHYSEC_CSR_OPS": ops * scale, "PHYSEC_CSR_ROUNDS": rounds,
