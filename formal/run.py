@@ -131,6 +131,18 @@ PROOFS = [
               Mutant("rtl/sec/physec_sec_ksgen.sv", "credit_q <= credit_q + (AW+1)'(issue) - (AW+1)'(pop);",
                      "credit_q <= credit_q - (AW+1)'(pop);", "an issue takes no credit (the FIFO can overflow)"),
           ]),
+    Proof("ks_underflow", "physec_sec_rx's keystream FIFO never runs dry while payload flows (its frame stream, "
+          "48-word frames); its job queue never overflows",
+          "sec_ksflow_formal",
+          ["rtl/common/physec_pipe.sv"] + AES + ["rtl/aes/physec_aes_keyexp.sv", "formal/aes_pipe_stub.sv",
+                                                 "rtl/sec/physec_sec_ksgen.sv", "rtl/common/physec_word_index.sv",
+                                                 "rtl/sec/physec_sec_jobq.sv", "formal/sec_ksflow.sv"], 1,
+          bmc_depth=60,
+          # The ksgen's and key expansion's own assertions (zero_ksgen, zero_keyexp) are
+          # dropped here: then the keystream data, which no pop decision reads, leaves the
+          # model (opt_clean keeps only the cone of the remaining assertions).
+          script=["flatten", "chformal -remove sec_ksflow_formal/u_ksgen.*", "memory_map", "opt_clean"],
+          mutants=[]),
     Proof("zero_ghash", "reset and clr leave no H, H^2, operand or running GHASH", "physec_ghash",
           ["rtl/ghash/physec_gf128_pkg.sv", "rtl/ghash/physec_gf128_mul.sv", "rtl/ghash/physec_ghash.sv"], 2,
           bmc_depth=3,
