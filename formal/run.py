@@ -159,6 +159,26 @@ PROOFS = [
                      "credit_q <= credit_q + (AW+1)'(issue) - (AW+1)'(pop && !issue);",
                      "a pop in a clock with an issue returns no credit (the generator stalls)"),
           ]),
+    Proof("ks_consumer", "physec_sec_rx pops keystream exactly at word 1 and the payload words, pushes each job "
+          "2 clocks after word 3 and flushes nothing before the first frame (ks_underflow's assumptions)",
+          "sec_rx_ks_formal",
+          ["rtl/frame/physec_profile_pkg.sv", "rtl/aes/physec_aes_pkg.sv", "rtl/aes/physec_aes_sbox.sv",
+           "rtl/ghash/physec_gf128_pkg.sv", "rtl/sec/physec_sec_pkg.sv", "rtl/common/physec_pipe.sv",
+           "rtl/common/physec_word_index.sv", "rtl/aes/physec_aes_keyexp.sv", "formal/aes_pipe_stub.sv",
+           "rtl/ghash/physec_gf128_mul.sv", "rtl/ghash/physec_ghash.sv", "rtl/sec/physec_sec_keys.sv",
+           "rtl/sec/physec_sec_ksgen.sv", "rtl/sec/physec_sec_jobq.sv", "rtl/sec/physec_sec_rx.sv",
+           "formal/sec_rx_ks.sv"], 1, bmc_depth=30,
+          # The blocks' own assertions are proven elsewhere (removed here); opt_clean then
+          # leaves the cone of the harness's assertions (GHASH stays: the verdict feeds flush).
+          script=["chformal -remove sec_rx_ks_formal/dut.*", "memory_map", "opt_clean"],
+          mutants=[
+              Mutant("rtl/sec/physec_sec_rx.sv", "  wire logic pl_beat   = beat && widx >= IW'(HEADER_WORDS);",
+                     "  wire logic pl_beat   = beat && widx >= IW'(HEADER_WORDS - 1);",
+                     "word 4 pops keystream too (one entry too many per frame)"),
+              Mutant("rtl/sec/physec_sec_rx.sv",
+                     "  wire logic flush = erase && ((prev_pend_q && prev_an_q == erase_an) || jb_held[erase_an]);",
+                     "  wire logic flush = erase;", "every erase flushes the keystream path, also before the first frame"),
+          ]),
     Proof("zero_ghash", "reset and clr leave no H, H^2, operand or running GHASH", "physec_ghash",
           ["rtl/ghash/physec_gf128_pkg.sv", "rtl/ghash/physec_gf128_mul.sv", "rtl/ghash/physec_ghash.sv"], 2,
           bmc_depth=3,
