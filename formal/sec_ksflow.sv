@@ -1,40 +1,49 @@
 // SPDX-License-Identifier: Apache-2.0
 //
 // Formal harness of the keystream flow of physec_sec_rx (formal/run.py, proof
-// ks_underflow): while payload flows, a keystream pop never finds the FIFO empty (spec
-// 6.4; issue 16).  Compositional, on the parts of the stage that decide when entries
-// are made and taken:
+// ks_underflow): while payload flows, a keystream pop never finds the FIFO empty, and a
+// job is never pushed into a full job queue (spec 6.4; issue 16).  Compositional, on
+// the parts of the stage that decide when entries are made and taken:
 //
 //   frame stream --> physec_word_index --> pops (word 1: entry 0; words 5..: payload)
 //                                      \-> job push 2 clocks after word 3 --> physec_sec_jobq
 //   physec_sec_jobq --> physec_sec_ksgen (two AES pipe stubs of the real latency,
 //                       formal/aes_pipe_stub.sv; the real key expansion) --> FIFO --> pops
 //
-// The pop and push rules are physec_sec_rx's own (ks_pop = w1_beat || pl_beat; push =
-// ck2_q, the check stage 2 clock); physec_sec_rx checks in every simulation that its
-// pops and pushes are these (its "keystream consumer" checks).  What the stage sees:
+// The pop and push rules are physec_sec_rx's (ks_pop = w1_beat || pl_beat; push = ck2_q,
+// its check stage 2 clock); proof ks_consumer (formal/sec_rx_ks.sv) shows on the real
+// stage, for the same frame stream, that its pops, pushes and flushes are these.  The
+// stage's environment, as assumed here:
 //   - whole frames of WORDS words, pauses anywhere (in_valid free), in_sof on word 0
-//     (physec_aligner's contract, stated on physec_sec_rx's ports);
-//   - the first in_sof at least START clocks after reset (the stage's port contract);
-//   - clr (the stage's flush) only once a frame has started: a flush needs a job or a
-//     pending frame holding key material, which exists only after the first frame's
-//     PAD check; key ids, kid_inval and the job records' key fields are free.
+//     (physec_aligner: "every processed frame comes out whole");
+//   - the first in_sof at least START clocks after reset (physec_sec_rx's port contract);
+//   - clr (the stage's flush) only once a frame has started (ks_consumer: a flush needs a
+//     job or a pending frame holding key material); key ids, kid_inval and the job
+//     records' key fields are free, so every job may cost a key expansion.
 // Reset in the first clock only: every register of the flow is reset synchronously, so
 // a later reset restarts from this same state (and the stream contract starts over).
 //
 // Invariants (k = 1): the stream model's word index is the word index's; the credits
-// equal the entries of the consumer's job and the next one issued and not yet popped
-// (ghost rel: the producer has finished the consumer's job), and the entries in the FIFO
-// plus those in pipe A's delay line; the job queue holds the jobs pushed and not taken;
-// the key expansion is busy only early in a job; and the unused credits (the deficit)
-// are at most B, plus what a job switch (at most 2 clocks without an issue) and the
-// frame's first words cost before its idle words (0, 2, 3, 4) give them back.  With
-// deficit <= B + 2, the FIFO holds at least DEPTH - (B + 2) - LAT entries at every pop.
+// equal the entries of the consumer's job (and, once the generator has issued its last
+// one, ghost rel = 1, of the next job) issued and not yet popped, and the entries in the
+// FIFO plus those in pipe A's delay line; the job queue holds the jobs pushed and not
+// taken; the key expansion is busy only in the first clocks of the job that started it;
+// and the deficit (DEPTH - credits) is at most B, plus what a job switch (at most 2 clocks
+// without an issue: S_IDLE, S_LOAD) and the end of a frame cost until the frame's idle
+// words (0, 2, 3, 4) give them back: at most B + 2.  So at every pop the FIFO holds at
+// least DEPTH - (B + 2) - LAT entries, LAT = 15 (pipe_latency(1), the delay line).
+// B must cover the start (at the first in_sof, t >= START, credits >= START - 3:
+// B >= DEPTH - START + 1) and leave an entry at a pop (B <= DEPTH - LAT - 3): with
+// DEPTH 32, START 24, any B in 9 .. 14.  Frame length enters only through two relations:
+// WORDS - DEPTH >= 6 (the next job is queued, 2 clocks after word 3, before the generator
+// finishes the current one, which it does at word >= WORDS - DEPTH) and WORDS - 5 >= 14
+// (an expansion ends within the job that started it).  100g: 2538 and 2565; the 48-word
+// profile of the mutant runs: 16 and 43.
 
 `default_nettype none
 
 module sec_ksflow_formal #(
-  parameter int WORDS = 48,       // words per frame of the test profile (header 5)
+  parameter int WORDS = 2570,     // words per frame (header 5): 100g
   parameter int DEPTH = 32,       // keystream FIFO entries (the stage's KS_DEPTH)
   parameter int START = 24,       // first in_sof this many clocks after reset, or later
   parameter int B     = 12        // deficit bound of the invariants
