@@ -49,6 +49,9 @@ class Proof:
     bmc_depth: int = 0          # BMC depth of the mutant runs (default: depth)
     params: dict = field(default_factory=dict)
     script: list = field(default_factory=list)   # Yosys commands after prep
+    # The mutant runs only: parameters over params, Yosys commands after script.
+    mutant_params: dict = field(default_factory=dict)
+    mutant_script: list = field(default_factory=list)
 
 
 PKG_AES = ["rtl/aes/physec_aes_pkg.sv"]
@@ -131,6 +134,51 @@ PROOFS = [
               Mutant("rtl/sec/physec_sec_ksgen.sv", "credit_q <= credit_q + (AW+1)'(issue) - (AW+1)'(pop);",
                      "credit_q <= credit_q - (AW+1)'(pop);", "an issue takes no credit (the FIFO can overflow)"),
           ]),
+    Proof("ks_underflow", "physec_sec_rx's keystream FIFO never runs dry while payload flows (its frame stream, "
+          "100g profile: 2570-word frames, KS_DEPTH 32, RPR 1); its job queue never overflows",
+          "sec_ksflow_formal",
+          ["rtl/common/physec_pipe.sv"] + AES + ["rtl/aes/physec_aes_keyexp.sv", "formal/aes_pipe_stub.sv",
+                                                 "rtl/sec/physec_sec_ksgen.sv", "rtl/common/physec_word_index.sv",
+                                                 "rtl/sec/physec_sec_jobq.sv", "formal/sec_ksflow.sv"], 1,
+          bmc_depth=80, params={"WORDS": 2570},
+          # The ksgen's and key expansion's own assertions (zero_ksgen, zero_keyexp) are
+          # dropped here: then the keystream data, which no pop decision reads, leaves the
+          # model (opt_clean keeps only the cone of the remaining assertions).
+          script=["flatten", "chformal -remove sec_ksflow_formal/u_ksgen.*", "memory_map", "opt_clean"],
+          # A mutant must break the property itself, not only an invariant of the proof, and
+          # BMC must reach it: 48-word frames (the same relations, sec_ksflow.sv), no invariants.
+          mutant_params={"WORDS": 48}, mutant_script=["chformal -remove sec_ksflow_formal/inv_*", "opt_clean"],
+          mutants=[
+              Mutant("rtl/sec/physec_sec_jobq.sv", "      jq_valid_q[0] <= 1'b1;            // the first frame's null job",
+                     "      jq_valid_q[0] <= 1'b0;", "no job at reset: every frame's keystream starts a frame late"),
+              Mutant("rtl/sec/physec_sec_ksgen.sv",
+                     "wire logic issue = (st_q == S_RUN) && (credit_q < (AW+1)'(DEPTH));",
+                     "wire logic issue = (st_q == S_RUN) && (credit_q < (AW+1)'(DEPTH / 2));",
+                     "the generator runs only DEPTH/2 entries ahead (less than the pipe latency and a job switch)"),
+              Mutant("rtl/sec/physec_sec_ksgen.sv", "credit_q <= credit_q + (AW+1)'(issue) - (AW+1)'(pop);",
+                     "credit_q <= credit_q + (AW+1)'(issue) - (AW+1)'(pop && !issue);",
+                     "a pop in a clock with an issue returns no credit (the generator stalls)"),
+          ]),
+    Proof("ks_consumer", "physec_sec_rx pops keystream exactly at word 1 and the payload words, pushes each job "
+          "2 clocks after word 3 and flushes nothing before the first frame (ks_underflow's assumptions)",
+          "sec_rx_ks_formal",
+          ["rtl/frame/physec_profile_pkg.sv", "rtl/aes/physec_aes_pkg.sv", "rtl/aes/physec_aes_sbox.sv",
+           "rtl/ghash/physec_gf128_pkg.sv", "rtl/sec/physec_sec_pkg.sv", "rtl/common/physec_pipe.sv",
+           "rtl/common/physec_word_index.sv", "rtl/aes/physec_aes_keyexp.sv", "formal/aes_pipe_stub.sv",
+           "rtl/ghash/physec_gf128_mul.sv", "rtl/ghash/physec_ghash.sv", "rtl/sec/physec_sec_keys.sv",
+           "rtl/sec/physec_sec_ksgen.sv", "rtl/sec/physec_sec_jobq.sv", "rtl/sec/physec_sec_rx.sv",
+           "formal/sec_rx_ks.sv"], 1, bmc_depth=30,
+          # The blocks' own assertions are proven elsewhere (removed here); opt_clean then
+          # leaves the cone of the harness's assertions (GHASH stays: the verdict feeds flush).
+          script=["chformal -remove sec_rx_ks_formal/dut.*", "memory_map", "opt_clean"],
+          mutants=[
+              Mutant("rtl/sec/physec_sec_rx.sv", "  wire logic pl_beat   = beat && widx >= IW'(HEADER_WORDS);",
+                     "  wire logic pl_beat   = beat && widx >= IW'(HEADER_WORDS - 1);",
+                     "word 4 pops keystream too (one entry too many per frame)"),
+              Mutant("rtl/sec/physec_sec_rx.sv",
+                     "  wire logic flush = erase && ((prev_pend_q && prev_an_q == erase_an) || jb_held[erase_an]);",
+                     "  wire logic flush = erase;", "every erase flushes the keystream path, also before the first frame"),
+          ]),
     Proof("zero_ghash", "reset and clr leave no H, H^2, operand or running GHASH", "physec_ghash",
           ["rtl/ghash/physec_gf128_pkg.sv", "rtl/ghash/physec_gf128_mul.sv", "rtl/ghash/physec_ghash.sv"], 2,
           bmc_depth=3,
@@ -155,13 +203,13 @@ def shims() -> Path:
 
 def sby_text(p: Proof, src: Path, bmc: bool) -> str:
     files = [src / Path(f).name for f in p.files]
-    params = " ".join(f"-G {k}={v}" for k, v in p.params.items())
+    params = " ".join(f"-G {k}={v}" for k, v in {**p.params, **(p.mutant_params if bmc else {})}.items())
     return "\n".join([
         "[options]", "mode bmc" if bmc else "mode prove", f"depth {(p.bmc_depth or p.depth) if bmc else p.depth}", "",
         "[engines]", "smtbmc boolector", "",
         "[script]",
         f"read_slang --threads 1 -D FORMAL -D SYNTHESIS {' '.join(f.name for f in files)} {params} --top {p.top}",
-        f"prep -top {p.top}", *p.script, "",
+        f"prep -top {p.top}", *p.script, *(p.mutant_script if bmc else []), "",
         "[files]", *map(str, files), ""])
 
 
