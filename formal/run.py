@@ -131,11 +131,14 @@ PROOFS = [
               Mutant("rtl/sec/physec_sec_ksgen.sv", "credit_q <= credit_q + (AW+1)'(issue) - (AW+1)'(pop);",
                      "credit_q <= credit_q - (AW+1)'(pop);", "an issue takes no credit (the FIFO can overflow)"),
           ]),
-    Proof("zero_ghash", "reset and clr leave no H, H^2, operand or running GHASH", "physec_ghash",
+    Proof("zero_ghash", "reset and clr leave no H, power of H, operand, partial product, lane or GHASH",
+          "physec_ghash",
           ["rtl/ghash/physec_gf128_pkg.sv", "rtl/ghash/physec_gf128_mul.sv", "rtl/ghash/physec_ghash.sv"], 2,
           bmc_depth=3,
-          mutants=[Mutant("rtl/ghash/physec_ghash.sv", "    k_q <= zero ? '0 : pair ? h2_q : h_q;",
-                          "    k_q <= rst ? '0 : pair ? h2_q : h_q;", "clr keeps the multiplier operand")]),
+          mutants=[Mutant("rtl/ghash/physec_ghash.sv", "    if (zero)         mp_q <= '0;",
+                          "    if (rst)          mp_q <= '0;", "clr keeps the message's powers"),
+                   Mutant("rtl/ghash/physec_ghash.sv", "    .clr  (lane_clr),",
+                          "    .clr  (rst || start_f || fold),", "clr keeps the loop's partial products")]),
 ]
 
 

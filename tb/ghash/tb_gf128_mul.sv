@@ -1,18 +1,18 @@
 // SPDX-License-Identifier: Apache-2.0
 //
-// tb_gf128_pmul: test wrapper, physec_gf128_pmul with its caller's register, as
+// tb_gf128_mul: test wrapper, physec_gf128_mul with its caller's register, as
 // physec_ghash uses it: a two-stage pipelined multiplier.  in_valid loads the partial
 // products (en), a clock later out_z is registered; out_valid is in_valid 2 clocks
 // later.  Bubbles leave the partial products held (en = 0), so garbage operands in a
 // bubble must not reach a later out_z.  clr (over in_valid) zeroises the partial
 // products and the output register.
 //
-// Bit order: as physec_gf128_pmul (byte 0 of a block in bits 127:120, GCM's reflected
+// Bit order: as physec_gf128_mul (byte 0 of a block in bits 127:120, GCM's reflected
 // field element: x^0 is bit 127).
 
 `default_nettype none
 
-module tb_gf128_pmul (
+module tb_gf128_mul (
   input  wire logic         clk,
   input  wire logic         rst,
   input  wire logic         clr,
@@ -26,7 +26,7 @@ module tb_gf128_pmul (
   logic [127:0] z;
   logic         v1_q;
 
-  physec_gf128_pmul u_mul (
+  physec_gf128_mul u_mul (
     .clk  (clk),
     .clr  (clr),
     .en   (in_valid),
