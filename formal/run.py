@@ -179,11 +179,14 @@ PROOFS = [
                      "  wire logic flush = erase && ((prev_pend_q && prev_an_q == erase_an) || jb_held[erase_an]);",
                      "  wire logic flush = erase;", "every erase flushes the keystream path, also before the first frame"),
           ]),
-    Proof("zero_ghash", "reset and clr leave no H, H^2, operand or running GHASH", "physec_ghash",
+    Proof("zero_ghash", "reset and clr leave no H, power of H, operand, partial product, lane or GHASH",
+          "physec_ghash",
           ["rtl/ghash/physec_gf128_pkg.sv", "rtl/ghash/physec_gf128_mul.sv", "rtl/ghash/physec_ghash.sv"], 2,
           bmc_depth=3,
-          mutants=[Mutant("rtl/ghash/physec_ghash.sv", "    k_q <= zero ? '0 : pair ? h2_q : h_q;",
-                          "    k_q <= rst ? '0 : pair ? h2_q : h_q;", "clr keeps the multiplier operand")]),
+          mutants=[Mutant("rtl/ghash/physec_ghash.sv", "    if (zero)         mp_q <= '0;",
+                          "    if (rst)          mp_q <= '0;", "clr keeps the message's powers"),
+                   Mutant("rtl/ghash/physec_ghash.sv", "    .clr  (lane_clr),",
+                          "    .clr  (rst || start_f || fold),", "clr keeps the loop's partial products")]),
 ]
 
 

@@ -6,7 +6,7 @@
 // in its per-frame results and counters (SecRx.frame per PAD, SecRx.finish at
 // `finish`).
 //
-//   in --> [XOR keystream if mode 2] --> out                          (1 clock)
+//   in --> [XOR keystream if mode 2] --> delay (6) --> out            (7 clocks)
 //    |                ^ physec_sec_ksgen: keystream of the predicted (AN, PN), run ahead
 //    +--> PAD: CRC-32, fields --> checks, verdicts, counters, prediction --> next job
 //    +--> GHASH (AAD, C or payload, len) --> expected tag, compared with the next PAD
@@ -18,7 +18,7 @@
 //                 in_sof to the next, the aligner's contract); pauses are allowed.  The
 //                 first in_sof at least 24 clocks after reset (the keystream entry 0 of
 //                 the first frame's job; the aligner needs two frames to lock anyway).
-//   out_valid, out_sof, out_word[255:0]  the same words 1 clock later: header words
+//   out_valid, out_sof, out_word[255:0]  the same words 7 clocks later: header words
 //                 unchanged, payload words 5..2569 decrypted (XOR with the keystream of
 //                 the predicted parameters) when the PAD's mode byte is 2, else unchanged.
 //                 The payload of a frame that is not released (fs_release = 0) is
@@ -36,7 +36,7 @@
 //                 waiting for its verdict fails with "tag lost" (vd_* strobe, counters).
 //   finish        end of stream (SecRx.finish): a frame still waiting for its verdict
 //                 fails with "tag lost" (vd_* strobe, counters).
-//   fs_valid      one clock per frame, 3 clocks after its word 3 (with no pauses: with
+//   fs_valid      one clock per frame, 9 clocks after its word 3 (with no pauses: with
 //                 out word 5, the first payload word), the results of SecRx.frame step 2:
 //                 fs_an, fs_pn (PAD fields as received), fs_mode (PAD byte 1, low bits),
 //                 fs_pad_invalid, fs_bypass (mode 0: the model's verdict "bypass"),
@@ -87,12 +87,20 @@
 // PAD seeds the prediction, so the next frame passes (spec 6.4, as the model).
 //
 // Timing: word 3's clock finishes the CRC-32 (CRC registers after words 1 and 2; word 2
-// folds 32 bytes in one clock, at most 256 + 32 inputs per bit), the next clock compares
-// (TAG = expected tag, 128 bits; PN <= last PN of the AN, PN <= previous PN, prediction,
-// 64/65 bits), the next one combines and updates state; the expected tag of frame n is
-// ready 4 clocks after its word 2569, i.e. before frame n+1's word 3 is checked.  The
-// data path is the FIFO head mux and one XOR into the out register.  GHASH runs on
-// every frame with the H of its predicted key (h_load at word 1, from keystream entry 0).
+// folds 32 bytes in one clock, at most 256 + 32 inputs per bit); OUT_DELAY = 6 clocks
+// later (the PAD registers hold until the next frame's word 1) a clock compares (TAG =
+// expected tag, 128 bits; PN <= last PN of the AN, PN <= previous PN, prediction, 64/65
+// bits), the next one combines and updates state.  GHASH runs on every frame with the H
+// of its predicted key (h_load at word 1, from keystream entry 0); physec_ghash needs 6
+// clocks for the powers of H, so its beats wait GH_DELAY = 4 clocks (a message keeps the
+// powers it began with: the next frame's H may load while this frame's last beats are
+// in the delay).  Frame n's last beat is formed at t + 1 (t = its word 2569), reaches
+// physec_ghash at t + 5, out_valid at t + 10, the expected tag is in its register from
+// t + 11 = frame n+1's word 3 (t + 4 at the earliest) + 1 + OUT_DELAY: the compare clock,
+// no slack.  The words wait OUT_DELAY clocks too (a delay after the out register), so
+// fs_valid stays with out word 5 and `finish` / `lost` are delayed as much, which keeps
+// their order with the checks.  The data path is the FIFO head mux and one XOR into the
+// first register.
 // Keystream jobs: one per frame, pushed when the frame's PAD has been checked, for the
 // next frame (a two-entry queue, the generator runs about KS_DEPTH entries ahead).
 //
@@ -180,6 +188,8 @@ module physec_sec_rx #(
   end
 
   localparam int IW      = 12;
+  localparam int GH_DELAY  = 4;   // GHASH beats after h_load + 2 (word 1 -> word 3): INSTALL - 2
+  localparam int OUT_DELAY = 6;   // the tag deadline: checks and outputs this much later
   localparam logic [2:0] KID_NULL = 3'b100;       // ksgen key id / job tag of a null job
   localparam int LASTW   = WORDS_PER_FRAME - 1;
   localparam int ENTRIES = WORDS_PER_FRAME - HEADER_WORDS + 1;
@@ -294,6 +304,8 @@ module physec_sec_rx #(
 
   // ---- Check stage 1 (the clock after word 3): compares, registered.
   logic         ck1_q, ck2_q;
+  logic [OUT_DELAY-1:0] ck_d;     // word 3, delayed: check stage 1 OUT_DELAY clocks later
+  logic [OUT_DELAY-1:0] end_d;    // finish / lost, delayed as much (their order with the checks)
   logic         c_ok, c_tag_eq, c_known, c_replay_old, c_replay_prev, c_pred_eq, c_job_bad;
   logic [1:0]   c_mode;
   logic [1:0]   c_an, c_nan;
@@ -303,10 +315,12 @@ module physec_sec_rx #(
 
   always_ff @(posedge clk) begin
     if (rst) begin
+      ck_d  <= '0;
       ck1_q <= 1'b0;
       ck2_q <= 1'b0;
     end else begin
-      ck1_q <= w3_beat;
+      ck_d  <= {ck_d[OUT_DELAY-2:0], w3_beat};
+      ck1_q <= ck_d[OUT_DELAY-1];
       ck2_q <= ck1_q;
     end
     if (ck1_q) begin
@@ -393,6 +407,7 @@ module physec_sec_rx #(
       prev_pn_q          <= '0;
       flushed_q          <= 1'b0;
       end_req_q          <= 1'b0;
+      end_d              <= '0;
       fs_valid           <= 1'b0;
       vd_valid           <= 1'b0;
       cnt_frames         <= '0;
@@ -410,7 +425,8 @@ module physec_sec_rx #(
     end else begin
       fs_valid <= ck2_q;
       vd_valid <= (ck2_q || do_end) && prev_pend_q;
-      if (finish || lost) end_req_q <= 1'b1;
+      end_d <= {end_d[OUT_DELAY-2:0], finish || lost};
+      if (end_d[OUT_DELAY-1]) end_req_q <= 1'b1;
       else if (do_end)    end_req_q <= 1'b0;
       if (ck2_q) begin
         cnt_frames         <= cnt_frames + 32'd1;
@@ -553,25 +569,33 @@ module physec_sec_rx #(
   // ====================================================================== data path
   wire logic xor_en = (f_mode == {6'd0, MODE_ENCRYPT});   // PAD byte 1 of this frame
 
+  // The decrypted word, then OUT_DELAY clocks: the checks of a PAD wait that long for the
+  // previous frame's expected tag, and the words wait with them (fs_valid stays with out
+  // word 5).
+  logic [OUT_DELAY:0]        dl_valid, dl_sof;
+  logic [OUT_DELAY:0][255:0] dl_word;
   always_ff @(posedge clk) begin
     if (rst) begin
-      out_valid <= 1'b0;
-      out_sof   <= 1'b0;
+      dl_valid <= '0;
+      dl_sof   <= '0;
     end else begin
-      out_valid <= in_valid;
-      out_sof   <= sof_beat;
+      dl_valid <= {dl_valid[OUT_DELAY-1:0], in_valid};
+      dl_sof   <= {dl_sof[OUT_DELAY-1:0], sof_beat};
     end
-    out_word <= !beat ? '0 : (pl_beat && xor_en) ? (in_word ^ ks_data) : in_word;
+    dl_word <= {dl_word[OUT_DELAY-1:0], !beat ? '0 : (pl_beat && xor_en) ? (in_word ^ ks_data) : in_word};
   end
+  assign out_valid = dl_valid[OUT_DELAY];
+  assign out_sof   = dl_sof[OUT_DELAY];
+  assign out_word  = dl_word[OUT_DELAY];
 
   // ====================================================================== GHASH
   // As physec_sec_tx: (A0, A1) at word 3, (A2, A3) at word 4, then (kept, first) per
   // payload word, (C_5129 or last payload block, len) in the clock after word 2569.
   // The blocks are the words as received (ciphertext, or the clear payload as AAD).
-  logic         fin_q, fin_d1_q, fin_d2_q;
+  logic         fin_q;
   logic [127:0] carry_q, ekj0_cur_q, ekj0_fin_q;
   logic [127:0] len_q;
-  logic         gh_ready;
+  logic         gh_ready, gh_out_valid;
   logic [127:0] gh_out;
 
   wire logic gh_beat = w3_beat || w4_beat || pl_beat;
@@ -592,34 +616,47 @@ module physec_sec_rx #(
       tag_exp_q  <= '0;
     end else begin
       if (w1_beat)  ekj0_cur_q <= ks_data[255:128];
-      if (fin_q)    ekj0_fin_q <= ekj0_cur_q;
-      if (fin_d2_q) tag_exp_q  <= gh_out ^ ekj0_fin_q;
+      if (fin_q)        ekj0_fin_q <= ekj0_cur_q;
+      if (gh_out_valid) tag_exp_q  <= gh_out ^ ekj0_fin_q;
     end
   end
 
   always_ff @(posedge clk) begin
-    if (rst) begin
-      fin_q    <= 1'b0;
-      fin_d1_q <= 1'b0;
-      fin_d2_q <= 1'b0;
-    end else begin
-      fin_q    <= last_beat;
-      fin_d1_q <= fin_q;
-      fin_d2_q <= fin_d1_q;
-    end
+    if (rst) fin_q <= 1'b0;
+    else     fin_q <= last_beat;
   end
 
-  physec_ghash u_ghash (
-    .clk     (clk),
-    .rst     (rst),
-    .clr     (flush),
-    .h_load  (w1_beat),
-    .h_in    (ks_data[127:0]),
-    .ready   (gh_ready),
-    .start   (w3_beat),
-    .in_valid((gh_beat || fin_q) ? 2'b11 : 2'b00),
-    .in_data (gh_data),
-    .out     (gh_out)
+  // The beats wait GH_DELAY clocks for the powers of H (as physec_sec_tx; the words as
+  // received, no key material).
+  logic [GH_DELAY-1:0]        gd_valid, gd_start, gd_last;
+  logic [GH_DELAY-1:0][255:0] gd_data;
+  always_ff @(posedge clk) begin
+    if (rst) begin
+      gd_valid <= '0;
+      gd_start <= '0;
+      gd_last  <= '0;
+    end else begin
+      gd_valid <= {gd_valid[GH_DELAY-2:0], gh_beat || fin_q};
+      gd_start <= {gd_start[GH_DELAY-2:0], w3_beat};
+      gd_last  <= {gd_last[GH_DELAY-2:0], fin_q};
+    end
+    gd_data <= {gd_data[GH_DELAY-2:0], gh_data};
+  end
+  wire logic gh_start = gd_start[GH_DELAY-1];
+
+  physec_ghash #(.BLOCKS(2)) u_ghash (
+    .clk      (clk),
+    .rst      (rst),
+    .clr      (flush),
+    .h_load   (w1_beat),
+    .h_in     (ks_data[127:0]),
+    .ready    (gh_ready),
+    .start    (gh_start),
+    .last     (gd_last[GH_DELAY-1]),
+    .in_valid (gd_valid[GH_DELAY-1] ? 2'b11 : 2'b00),
+    .in_data  (gd_data[GH_DELAY-1]),
+    .out_valid(gh_out_valid),
+    .out      (gh_out)
   );
 
   // ====================================================================== checks
@@ -629,7 +666,7 @@ module physec_sec_rx #(
     if (rst) begin
       err_ks <= 1'b0;
     end else if (ks_underrun || jq_ovf || (w1_beat && !(ks_valid && ks_first && ks_tag == jr_tag)) ||
-                 (gh_beat && !gh_ready)) begin
+                 (gh_start && !gh_ready)) begin
       err_ks <= 1'b1;
     end
   end
@@ -641,7 +678,7 @@ module physec_sec_rx #(
     if (rst) sa_rst_seen <= 1'b1;
     if (!rst && ks_pop && !ks_valid)
       $error("physec_sec_rx: keystream FIFO ran dry while payload data flows (word %0d)", widx);
-    if (!rst && gh_beat && !gh_ready)
+    if (!rst && gh_start && !gh_ready)
       $error("physec_sec_rx: GHASH beat while GHASH is not ready (word %0d)", widx);
     if (!rst && w1_beat && ks_valid && ks_first && ks_tag != jr_tag)
       $error("physec_sec_rx: a frame's keystream entry 0 is not of the job taken for it");

@@ -7,9 +7,9 @@
 // the tag of frame n (AES-GCM over AAD = PAD bytes 0..39 || OH, spec 6.1) travels in
 // frame n+1's PAD.
 //
-//   in --> [XOR keystream] --> s1 --> [PAD words 1..3] --> out          (2 clocks)
-//                 |                        ^ tag of the previous frame, CRC-32
-//                 +--> GHASH (AAD, C, len) -+-- tag = GHASH xor E_K(J0)
+//   in --> [XOR keystream] --> s1 --> delay (6) --> [PAD words 1..3] --> out   (8 clocks)
+//                 |                                   ^ tag of the previous frame, CRC-32
+//                 +--> delay (4) --> GHASH (AAD, C, len) -+-- tag = GHASH xor E_K(J0)
 //   physec_sec_ksgen: {E_K(J0), H}, keystream pairs, run ahead through a FIFO
 //
 // Ports (rst: synchronous, active high; clears all state, keys and alarms):
@@ -18,7 +18,7 @@
 //                 (spec 2.1, 5.1); in_sof on word 0.  Frames must be whole (2570 valid
 //                 words from one in_sof to the next); pauses (in_valid = 0) are allowed
 //                 anywhere.  Words before the first in_sof leave as zeros.
-//   out_valid, out_sof, out_word[255:0]  the same words 2 clocks later (fixed latency,
+//   out_valid, out_sof, out_word[255:0]  the same words 8 clocks later (fixed latency,
 //                 pauses kept): word 0 (AM), word 4 (OH) and OH bits of word 3 unchanged;
 //                 PAD bits 480..959 (word 1 bits 31:0, word 2, word 3 bits 255:64)
 //                 replaced by the frame's PAD; payload words 5..2569 encrypted (mode 2),
@@ -81,11 +81,16 @@
 // clocks of AES, the FIFO write of keystream entry 0); a frame that comes earlier is
 // blank (err_ks is set) and the next one takes the parameters.
 //
-// Latency and the tag deadline: out = in + 2 clocks.  The last GHASH block (len) enters
-// in the clock after payload word 2569, physec_ghash answers 2 clocks later, the tag
-// register loads in the next clock; the next frame's word 3 (which carries TAG and the
-// CRC-32 folded over it) is written into the out register at the earliest 5 clocks
-// after word 2569 entered, so there is one clock of slack (err_tag_late checks it).
+// Latency and the tag deadline: out = in + 2 + OUT_DELAY clocks (8).  physec_ghash
+// takes H at word 1 (keystream entry 0) and needs INSTALL = 6 clocks for its powers
+// before a message begins, so its beats (from word 3 on) reach it GH_DELAY = 4 clocks
+// late; a message keeps the powers it began with, so the next frame's H may load while
+// the last beats of this one are in the delay.  The last beat (C_5129, len) is formed in
+// the clock after payload word 2569 (t + 1), enters physec_ghash at t + 5, out_valid at
+// t + 10, the tag register loads then; the next frame's word 3 (which carries TAG and
+// the CRC-32 folded over it) enters at t + 4 at the earliest and is written into the out
+// register OUT_DELAY = 6 clocks after s1, at t + 11: no clock of slack (err_tag_late
+// checks it), the output delay being the least that meets the deadline.
 //
 // Timing (one word per clock, 412.7 MHz at 100g): the keystream XOR is the FIFO's
 // head register mux plus one XOR into s1; the PAD header's CRC-32 (40 bytes) has a clock
@@ -162,6 +167,8 @@ module physec_sec_tx #(
   end
 
   localparam int IW      = 12;                                   // word index width
+  localparam int GH_DELAY  = 4;     // GHASH beats after h_load + 2 (word 1 -> word 3): INSTALL - 2
+  localparam int OUT_DELAY = 6;     // s1 -> out: the tag deadline (see Latency above)
   localparam int LASTW   = WORDS_PER_FRAME - 1;
   localparam int ENTRIES = WORDS_PER_FRAME - HEADER_WORDS + 1;   // keystream entries
   localparam int MFW     = (MF_FRAMES <= 2) ? 1 : $clog2(MF_FRAMES + 1);
@@ -509,6 +516,29 @@ module physec_sec_tx #(
     s1_word <= !beat ? '0 : !pl_beat ? in_word : cur_prot_q ? x_word : '0;
   end
 
+  // s1 -> out: OUT_DELAY clocks, so that the previous frame's tag is ready for word 3.
+  logic [OUT_DELAY-1:0]          dl_valid, dl_sof, dl_live;
+  logic [OUT_DELAY-1:0][IW-1:0]  dl_idx;
+  logic [OUT_DELAY-1:0][255:0]   dl_word;
+  always_ff @(posedge clk) begin
+    if (rst) begin
+      dl_valid <= '0;
+      dl_sof   <= '0;
+      dl_live  <= '0;
+    end else begin
+      dl_valid <= {dl_valid[OUT_DELAY-2:0], s1_valid};
+      dl_sof   <= {dl_sof[OUT_DELAY-2:0], s1_sof};
+      dl_live  <= {dl_live[OUT_DELAY-2:0], s1_live};
+    end
+    dl_idx  <= {dl_idx[OUT_DELAY-2:0], s1_idx};
+    dl_word <= {dl_word[OUT_DELAY-2:0], s1_word};
+  end
+  wire logic          o_valid = dl_valid[OUT_DELAY-1];
+  wire logic          o_sof   = dl_sof[OUT_DELAY-1];
+  wire logic          o_live  = dl_live[OUT_DELAY-1];
+  wire logic [IW-1:0] o_idx   = dl_idx[OUT_DELAY-1];
+  wire logic [255:0]  o_word  = dl_word[OUT_DELAY-1];
+
   // ====================================================================== GHASH
   // Blocks of the frame in order: A0..A4 (PAD bytes 0..39 || OH), C_0..C_5129 (the
   // payload on the line in encrypt mode; in authenticate-only mode the clear payload,
@@ -517,10 +547,10 @@ module physec_sec_tx #(
   //   word 4: (A2, A3), keep A4
   //   word k >= 5: (kept block, first block of word k), keep its second block
   //   the clock after word 2569: (C_5129, len).
-  logic         fin_q, fin_d1_q, fin_d2_q;
+  logic         fin_q;
   logic [127:0] carry_q, ekj0_cur_q, ekj0_fin_q, tag_q;
   logic         tag_rdy_q;
-  logic         gh_ready;
+  logic         gh_ready, gh_out_valid;
   logic [127:0] gh_out;
 
   wire logic gh_beat = cur_gh && (w3_beat || w4_beat || pl_beat);
@@ -541,34 +571,47 @@ module physec_sec_tx #(
       tag_q      <= '0;
     end else begin
       if (w1_beat && cur_gh) ekj0_cur_q <= ks_data[255:128];
-      if (fin_q)    ekj0_fin_q <= ekj0_cur_q;
-      if (fin_d2_q) tag_q      <= gh_out ^ ekj0_fin_q;
+      if (fin_q)        ekj0_fin_q <= ekj0_cur_q;
+      if (gh_out_valid) tag_q      <= gh_out ^ ekj0_fin_q;
     end
   end
 
   always_ff @(posedge clk) begin
-    if (rst) begin
-      fin_q    <= 1'b0;
-      fin_d1_q <= 1'b0;
-      fin_d2_q <= 1'b0;
-    end else begin
-      fin_q    <= last_beat && cur_gh;
-      fin_d1_q <= fin_q;
-      fin_d2_q <= fin_d1_q;
-    end
+    if (rst) fin_q <= 1'b0;
+    else     fin_q <= last_beat && cur_gh;
   end
 
-  physec_ghash u_ghash (
-    .clk     (clk),
-    .rst     (rst),
-    .clr     (flush),
-    .h_load  (w1_beat && cur_gh),
-    .h_in    (ks_data[127:0]),
-    .ready   (gh_ready),
-    .start   (w3_beat && cur_gh),
-    .in_valid((gh_beat || fin_q) ? 2'b11 : 2'b00),
-    .in_data (gh_data),
-    .out     (gh_out)
+  // The beats wait GH_DELAY clocks for the powers of H (ciphertext and AAD only: no key
+  // material, so the delay needs no zeroisation).  gd_*[GH_DELAY-1] reach physec_ghash.
+  logic [GH_DELAY-1:0]        gd_valid, gd_start, gd_last;
+  logic [GH_DELAY-1:0][255:0] gd_data;
+  always_ff @(posedge clk) begin
+    if (rst) begin
+      gd_valid <= '0;
+      gd_start <= '0;
+      gd_last  <= '0;
+    end else begin
+      gd_valid <= {gd_valid[GH_DELAY-2:0], gh_beat || fin_q};
+      gd_start <= {gd_start[GH_DELAY-2:0], w3_beat && cur_gh};
+      gd_last  <= {gd_last[GH_DELAY-2:0], fin_q};
+    end
+    gd_data <= {gd_data[GH_DELAY-2:0], gh_data};
+  end
+  wire logic gh_start = gd_start[GH_DELAY-1];
+
+  physec_ghash #(.BLOCKS(2)) u_ghash (
+    .clk      (clk),
+    .rst      (rst),
+    .clr      (flush),
+    .h_load   (w1_beat && cur_gh),
+    .h_in     (ks_data[127:0]),
+    .ready    (gh_ready),
+    .start    (gh_start),
+    .last     (gd_last[GH_DELAY-1]),
+    .in_valid (gd_valid[GH_DELAY-1] ? 2'b11 : 2'b00),
+    .in_data  (gd_data[GH_DELAY-1]),
+    .out_valid(gh_out_valid),
+    .out      (gh_out)
   );
 
   // ====================================================================== out register
@@ -581,14 +624,14 @@ module physec_sec_tx #(
       out_valid <= 1'b0;
       out_sof   <= 1'b0;
     end else begin
-      out_valid <= s1_valid;
-      out_sof   <= s1_sof;
+      out_valid <= o_valid;
+      out_sof   <= o_sof;
     end
-    if (!s1_live)                 out_word <= '0;
-    else if (s1_idx == IW'(1))    out_word <= {s1_word[255:32], pad_hdr_q[319:288]};
-    else if (s1_idx == IW'(2))    out_word <= pad_hdr_q[287:32];
-    else if (s1_idx == IW'(3))    out_word <= {pad_hdr_q[31:0], tag_field, crc_fin, s1_word[63:0]};
-    else                          out_word <= s1_word;
+    if (!o_live)                 out_word <= '0;
+    else if (o_idx == IW'(1))    out_word <= {o_word[255:32], pad_hdr_q[319:288]};
+    else if (o_idx == IW'(2))    out_word <= pad_hdr_q[287:32];
+    else if (o_idx == IW'(3))    out_word <= {pad_hdr_q[31:0], tag_field, crc_fin, o_word[63:0]};
+    else                          out_word <= o_word;
   end
 
   // ====================================================================== checks
@@ -598,11 +641,11 @@ module physec_sec_tx #(
       err_ks       <= 1'b0;
       err_tag_late <= 1'b0;
     end else begin
-      if (fin_d2_q) tag_rdy_q <= 1'b1;
-      else if (s1_live && s1_idx == IW'(3)) tag_rdy_q <= 1'b0;
-      if (s1_live && s1_idx == IW'(3) && cur_tv_q && !tag_rdy_q) err_tag_late <= 1'b1;
+      if (gh_out_valid) tag_rdy_q <= 1'b1;
+      else if (o_live && o_idx == IW'(3)) tag_rdy_q <= 1'b0;
+      if (o_live && o_idx == IW'(3) && cur_tv_q && !tag_rdy_q) err_tag_late <= 1'b1;
       if (ks_underrun || (sof_beat && nxt_valid_q && !nxt_ready) || (w1_beat && cur_gh && !ks_first) ||
-          (gh_beat && !gh_ready)) err_ks <= 1'b1;
+          (gh_start && !gh_ready)) err_ks <= 1'b1;
     end
   end
 
@@ -629,7 +672,7 @@ module physec_sec_tx #(
       for (int a = 0; a < 4; a++) if (k_wr_done[a]) sa_have[a] <= 1'b0;
       if (ks_pop && !ks_valid)
         $error("physec_sec_tx: keystream FIFO ran dry while payload data flows (word %0d)", widx);
-      if (gh_beat && !gh_ready)
+      if (gh_start && !gh_ready)
         $error("physec_sec_tx: GHASH beat while GHASH is not ready (word %0d)", widx);
       if (active_q && act_q)
         $error("physec_sec_tx: illegal state: a key in use and an activation under way");

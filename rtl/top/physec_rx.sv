@@ -74,10 +74,11 @@
 //
 // Latency (no pauses; frame word k = frame bits [256k, 256k + 255], at the line's bit
 // offset): a 257b slot's 66b blocks leave LATENCY clocks after the line word that
-// completes the frame word holding the slot's last bit: aligner 6, security stage 1,
-// buffer 3 (FIFO 2 + its output register), demapper 4, de-transcoder 1 = 15 in
-// cut-through; store-and-forward adds the wait for the verdict, which comes 3 clocks
-// after the next frame's word 3 entered the security stage (tb/physec_rx measures both).
+// completes the frame word holding the slot's last bit: aligner 6, security stage 7
+// (decrypt 1, 6 for the tag deadline), buffer 3 (FIFO 2 + its output register), demapper
+// 4, de-transcoder 1 = 21 in cut-through; store-and-forward adds the wait for the
+// verdict, which comes 9 clocks after the next frame's word 3 entered the security stage
+// (tb/physec_rx measures both).
 //
 // Geometry: the 100g profile of physec_profile_pkg only (256-bit words: one slot ends
 // per word at most; physec_sec_rx supports no other).
@@ -273,23 +274,33 @@ module physec_rx #(
     .err_ks            (err_ks)
   );
 
-  // The aligner's side lanes, delayed by the security stage's latency (1 clock).
+  // The aligner's side lanes, delayed by the security stage's latency (SEC_LAT = 7
+  // clocks: physec_sec_rx's out = in + 7).
+  localparam int SEC_LAT = 7;
   logic            d_am_good, d_loss, d_vvalid;
   logic [IDXW-1:0] d_vidx;
   logic [LIMW-1:0] d_vlim;
+  logic [SEC_LAT-1:0]           sd_am_good, sd_loss, sd_vvalid;
+  logic [SEC_LAT-1:0][IDXW-1:0] sd_vidx;
+  logic [SEC_LAT-1:0][LIMW-1:0] sd_vlim;
 
   always_ff @(posedge clk) begin
     if (rst) begin
-      d_loss   <= 1'b0;
-      d_vvalid <= 1'b0;
+      sd_loss   <= '0;
+      sd_vvalid <= '0;
     end else begin
-      d_loss   <= ev_loss;
-      d_vvalid <= vw_valid;
+      sd_loss   <= {sd_loss[SEC_LAT-2:0], ev_loss};
+      sd_vvalid <= {sd_vvalid[SEC_LAT-2:0], vw_valid};
     end
-    d_am_good <= fw_am_good;
-    d_vidx    <= vw_idx;
-    d_vlim    <= vw_lim;
+    sd_am_good <= {sd_am_good[SEC_LAT-2:0], fw_am_good};
+    sd_vidx    <= {sd_vidx[SEC_LAT-2:0], vw_idx};
+    sd_vlim    <= {sd_vlim[SEC_LAT-2:0], vw_lim};
   end
+  assign d_loss    = sd_loss[SEC_LAT-1];
+  assign d_vvalid  = sd_vvalid[SEC_LAT-1];
+  assign d_am_good = sd_am_good[SEC_LAT-1];
+  assign d_vidx    = sd_vidx[SEC_LAT-1];
+  assign d_vlim    = sd_vlim[SEC_LAT-1];
   wire logic unused_idx = &{1'b0, fw_idx};
 
   // ---- Release gate and store-and-forward buffer: every beat with a frame word, a

@@ -9,14 +9,14 @@
 //
 //   client 66b x4 --> physec_xcode_257b --> physec_frame_tx --> physec_sec_tx --> line
 //                      (1 clock)            (GMP map, framer,   (PAD, AES-GCM,
-//                                            gearbox: 4 clocks)  2 clocks)
+//                                            gearbox: 4 clocks)  8 clocks)
 //
 // Ports (rst: synchronous, active high; clears all state, keys, alarms and counters):
 //   start         the framing path (transcoder, physec_frame_tx) is held in reset until
 //                 start is first seen high after reset (sticky: later levels are ignored),
 //                 so that frame 0 can wait for a key.  Clock S = the first clock with
 //                 start high (rst low) is the mapper's clock 0: frame 0's line_sof leaves
-//                 in clock S + 6, and a client group offered in a clock before S is
+//                 in clock S + 12, and a client group offered in a clock before S is
 //                 discarded (not counted: cnt_underflow, cnt_overflow stay 0 until S).
 //                 start tied to 1'b1: S = 0, clock for clock the timing of a top without it.
 //                 To protect frame 0 (PN 1, as the model's FrameTx with SecTx): key_we,
@@ -33,12 +33,12 @@
 //                 control; block type in bits 9:2), as physec_xcode_257b.  No
 //                 back-pressure: a group offered while the GMP FIFO is full is dropped and
 //                 counted (cnt_overflow).  An invalid block becomes EBLOCK_R (spec 3.4).
-//   line_valid    0 in clocks < S + 6 (LATENCY = 6 clocks after the start), then 1 in
+//   line_valid    0 in clocks < S + 12 (LATENCY = 12 clocks after the start), then 1 in
 //                 every clock.
 //   line_sof      line_word is word 0 of a frame (its AM starts in line_word[255]).
 //   line_word[255:0]  one line word per clock, line_word[255] first transmitted: frame
 //                 bits [256k, 256k + 255] of word k.  Frame t's word k leaves in clock
-//                 S + 6 + 2570 t + k, clock 0 being the first clock with rst low.
+//                 S + 12 + 2570 t + k, clock 0 being the first clock with rst low.
 //   cfg_mode[1:0], cfg_link_id[31:0], key_we, key_an[1:0], key[255:0], key_len,
 //   salt[95:0], erase, erase_an[1:0], rekey_req, rekey_an[1:0]   the security configuration, exactly as
 //                 physec_sec_tx (key byte 0 in key[255:248], AES-128 in key[255:128],
@@ -62,8 +62,8 @@
 //                 full one.  All 32-bit, wrapping (cnt_underflow / cnt_overflow are
 //                 physec_frame_tx's counts, which saturate at 2^32 - 1 first).
 //
-// Latency (LATENCY = 6 clocks): a mapper clock's line word leaves 6 clocks later
-// (physec_frame_tx 4, physec_sec_tx 2); a client group offered in clock c can be mapped
+// Latency (LATENCY = 12 clocks): a mapper clock's line word leaves 12 clocks later
+// (physec_frame_tx 4, physec_sec_tx 8); a client group offered in clock c can be mapped
 // into a slot that starts in clock c + 2 or later (transcoder 1, FIFO write 1).
 //
 // Geometry: the 100g profile of physec_profile_pkg (physec_sec_tx supports no other).
@@ -222,8 +222,10 @@ module physec_tx #(
 
   // ---- Per-frame record.  physec_frame_tx sends every frame without a pause, so word 3
   // (OH byte 0 = MFAS in bits 63:56) is on f_word 3 clocks after f_sof; sec_tx's fr_* are
-  // valid from 1 clock after f_sof until the next f_sof and f_cm from f_sof on.
-  logic [2:0] sof_d;               // f_sof delayed 1, 2, 3 clocks
+  // valid from 1 clock after f_sof until the next f_sof and f_cm from f_sof on.  The
+  // record is taken then and fr_valid given 2 clocks after the frame's line_sof (f_sof +
+  // 8, physec_sec_tx's latency).
+  logic [8:0] sof_d;               // f_sof delayed 1 .. 9 clocks
   wire logic  unused_fr_valid = s_fr_valid;
 
   always_ff @(posedge clk) begin
@@ -232,8 +234,8 @@ module physec_tx #(
       fr_valid   <= 1'b0;
       cnt_frames <= '0;
     end else begin
-      sof_d      <= {sof_d[1:0], f_sof};
-      fr_valid   <= sof_d[2];
+      sof_d      <= {sof_d[7:0], f_sof};
+      fr_valid   <= sof_d[8];
       cnt_frames <= cnt_frames + 32'(line_sof);
     end
     if (sof_d[2]) begin

@@ -339,7 +339,8 @@ async def tx_ks_dry(dut):
 
     def release():
         dut.u_dut.ks_valid.value = Release()
-    await _tx_play(dut, 2, [_frame_rows(8, 0)], 40, lambda sofs: [(sofs[0] + 6, force), (sofs[0] + 7, release)])
+    # ready low in the clock the frame's GHASH message begins: word 3 + GH_DELAY (4).
+    await _tx_play(dut, 2, [_frame_rows(8, 0)], 40, lambda sofs: [(sofs[0] + 10, force), (sofs[0] + 11, release)])
 
 
 @cocotb.test()
@@ -349,7 +350,8 @@ async def tx_ghash_not_ready(dut):
 
     def release():
         dut.u_dut.gh_ready.value = Release()
-    await _tx_play(dut, 2, [_frame_rows(8, 0)], 40, lambda sofs: [(sofs[0] + 6, force), (sofs[0] + 7, release)])
+    # ready low in the clock the frame's GHASH message begins: word 3 + GH_DELAY (4).
+    await _tx_play(dut, 2, [_frame_rows(8, 0)], 40, lambda sofs: [(sofs[0] + 10, force), (sofs[0] + 11, release)])
 
 
 @cocotb.test()
@@ -397,7 +399,7 @@ async def rx_ks_dry(dut):
 
     def release():
         dut.u_rx.ks_valid.value = Release()
-    await _rx_play(dut, lambda sof: [(sof + 6, force), (sof + 7, release)])
+    await _rx_play(dut, lambda sof: [(sof + 10, force), (sof + 11, release)])   # word 3 + GH_DELAY
 
 
 @cocotb.test()
@@ -407,7 +409,7 @@ async def rx_ghash_not_ready(dut):
 
     def release():
         dut.u_rx.gh_ready.value = Release()
-    await _rx_play(dut, lambda sof: [(sof + 6, force), (sof + 7, release)])
+    await _rx_play(dut, lambda sof: [(sof + 10, force), (sof + 11, release)])   # word 3 + GH_DELAY
 
 
 def _jq_valid(dut, v0, v1):

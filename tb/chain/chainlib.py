@@ -45,11 +45,11 @@ SOURCES = (["rtl/pcs/physec_pcs_pkg.sv", "rtl/common/physec_crc_pkg.sv"] + SEC_R
               "rtl/frame/physec_frame_tx.sv", "rtl/frame/physec_aligner.sv", "rtl/frame/physec_gmp_demap.sv", "rtl/frame/physec_rx_counters.sv",
               "rtl/top/physec_tx.sv", "rtl/top/physec_rx.sv", "tb/chain/physec_chain_tb.sv"])
 
-TX_LATENCY = 6          # mapper clock -> line word (physec_tx header)
+TX_LATENCY = 12         # mapper clock -> line word (physec_tx header)
 # Line word completing the frame word with a slot's last bit -> its 66b blocks (physec_rx
 # header), per policy: cut-through; store-and-forward one frame period more (plus the
 # check latency), the same for every block of a stream without pauses.
-RX_LATENCY = {CUT_THROUGH: 16, STORE_AND_FORWARD: 16 + 2570}
+RX_LATENCY = {CUT_THROUGH: 22, STORE_AND_FORWARD: 22 + 2570}
 HOLD = RX_LATENCY[STORE_AND_FORWARD] - RX_LATENCY[CUT_THROUGH]   # a held frame's wait for its verdict
 POLICIES = (STORE_AND_FORWARD, CUT_THROUGH)
 RESET_ROWS = 4

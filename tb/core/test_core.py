@@ -71,7 +71,7 @@ from physec_tb.secframes import (P, W, WB, SecFrame, blank_pad, first_diff, make
 TOPLEVEL = "physec_core_tb"
 SOURCES = (["rtl/csr/physec_csr_regs.vlt", "rtl/csr/physec_csr_regs_pkg.sv"] + [s for s in C.SOURCES if s.startswith("rtl/")]
            + ["rtl/csr/physec_csr_regs.sv", "rtl/csr/physec_csr.sv", "rtl/top/physec_core.sv", "tb/core/physec_core_tb.sv"])
-TX_LATENCY = 6                     # clock of frame 0's line_sof (physec_tx header)
+TX_LATENCY = 12                    # clock of frame 0's line_sof (physec_tx header)
 STIM_W = 265
 MIN_REKEY_FRAMES = 19              # switch at frame 16 (announced in 8..15); traffic past it
 REKEY_AT = TX_LATENCY + 2 * W + 600    # REKEY_CMD in frame 2, after its OH (parameters of frame 3 fixed)

@@ -19,7 +19,7 @@ played into the RTL (some scenarios with line_valid pauses), keys installed afte
 * clean: the Ethernet frames decoded from the RTL's 66b groups (decode_66b, mac_decode)
   are exactly the transmitted ones;
 * latency (scenarios without pauses or lost frames): every 66b group leaves exactly
-  RX_LATENCY[CUT_THROUGH] = 16 clocks after the line word that completes the frame word
+  RX_LATENCY[CUT_THROUGH] = 22 clocks after the line word that completes the frame word
   holding its slot's last bit (chainlib.block_latency), plus HOLD = 2570 clocks for a
   frame that store-and-forward holds for its verdict (the last frame is released at
   finish and not measured);

@@ -10,7 +10,7 @@ reset and activated after frame 0's start (frame 0 leaves blank).  Checked after
 * every line word of every frame against the model (chainlib.model_tx: transcode_257b ->
   FrameTx with the schedule one clock later -> SecTx from frame 1 on; frame 0 blank),
   first mismatch reported as frame, word and field;
-* latency: line_valid from clock TX_LATENCY = 6 after reset, line_sof of frame t exactly in
+* latency: line_valid from clock TX_LATENCY = 12 after reset, line_sof of frame t exactly in
   clock 6 + 2570 t;
 * the per-frame record (PAD fields, Cm, MFAS) 2 clocks after each line_sof, the FIFO
   underflow/overflow counters against the model's mapper, cnt_frames, no alarm or error;

@@ -17,8 +17,9 @@ RTL gets as its ``finish`` input).  Checked afterwards:
 * per verdict (vd_* strobe): pass / tag lost / tag mismatch with AN and PN, in the same
   clock as the next frame's fs_* strobe, against the model's final verdicts;
 * all twelve counters against ``SecCounters``; no err_ks;
-* latency: every output word exactly 1 clock after its input word (the decrypt latency
-  from ciphertext word in to plaintext word out).
+* latency: every output word exactly 7 clocks after its input word (the decrypt latency
+  from ciphertext word in to plaintext word out: 1 clock, plus 6 with which the PAD
+  checks wait for the previous frame's expected tag).
 
 The model reference is ``physec.sec.SecRx`` (cut-through); the first frame a receiver
 sees fails as "PN not predicted" (nothing was predicted, so no keystream is ready).
@@ -88,7 +89,8 @@ from physec_tb.secframes import (SEC_RTL, COUNTERS, LINK, OH_OFF, PAD_OFF, PL_OF
 
 TOPLEVEL = "physec_sec_rx_tb"
 SOURCES = SEC_RTL + ["tb/sec_rx/physec_sec_rx_tb.sv"]
-LATENCY = 1
+LATENCY = 7                   # physec_sec_rx: out = in + 7 clocks (decrypt 1, the tag deadline 6)
+FS_AFTER_W3 = 9               # physec_sec_rx: fs_valid 9 clocks after word 3 (with out word 5)
 STIM_W, TAIL = 272, 16
 R_TERASE, R_RERASE, R_LOST, R_RST, R_LOOP, R_REQ, R_FIN, R_TREKEY, R_RKWE, R_TKWE, R_AN, R_KSEL, R_VALID, R_SOF = \
     271, 270, 269, 268, 267, 266, 265, 264, 263, 262, 260, 258, 257, 256
@@ -388,8 +390,13 @@ def key_material(sec, an: int, flushed: bool) -> list:
             chk(kg.u_keyexp.w_q[i], f"key window {i}")
         for i in range(len(kg.mem)):
             chk(kg.mem[i], f"FIFO entry {i}", (1 << 256) - 1)
-        for n in ("h_q", "h2_q", "k_q", "y_q"):
-            chk(getattr(sec.u_ghash, n), f"GHASH {n}")
+        gh = sec.u_ghash
+        for n in ("pw_q", "mp_q", "ix_q", "x_q", "s_q", "a_q", "a_prev_q", "fq1_q", "fq2_q", "fs1_q", "fs2_q",
+                  "st_q", "out"):
+            chk(getattr(gh, n), f"GHASH {n}")
+        for name, m in (("u_inst", gh.u_inst), ("u_ring", gh.u_ring), ("u_fold1", gh.u_fold1),
+                        ("u_fold2", gh.u_fold2), ("g_ff[0]", gh.g_ff[0].u_mul), ("g_ff[1]", gh.g_ff[1].u_mul)):
+            chk(m.pp_q, f"GHASH {name} partial products")
         for n in ("ekj0_cur_q", "ekj0_fin_q", "tag_exp_q" if hasattr(sec, "tag_exp_q") else "tag_q"):
             chk(getattr(sec, n), n)
     return bad
@@ -420,9 +427,9 @@ def _check(dut, st: Stim, ref: Ref, r: dict) -> dict:
     # Latency: every input word comes out exactly LATENCY clocks later.
     ov = [bit(c, 257) for c in cap]
     iv = [bit(c, 515) for c in cap]
-    assert ov[LATENCY:] == iv[:len(iv) - LATENCY], "out_valid is not in_valid delayed by 1 clock"
+    assert ov[LATENCY:] == iv[:len(iv) - LATENCY], f"out_valid is not in_valid delayed by {LATENCY} clocks"
     out_sof = [p for p, c in enumerate(cap) if bit(c, 256)]
-    assert [o - i for o, i in zip(out_sof, in_sof)] == [LATENCY] * nf, "out_sof is not in_sof + 1"
+    assert [o - i for o, i in zip(out_sof, in_sof)] == [LATENCY] * nf, f"out_sof is not in_sof + {LATENCY}"
     out_words = [cap[p + LATENCY] & M for p in in_rows if p >= in_sof[0]]
     # Words: header unchanged; released payloads = the model's payload.
     hw = P.header_words
@@ -467,8 +474,8 @@ def _check(dut, st: Stim, ref: Ref, r: dict) -> dict:
             got.update(an=(v >> 75) & 3, pn=(v >> 11) & ((1 << 64) - 1), mode=(v >> 9) & 3)
         assert got == want, f"{st.name}: frame {t} on arrival: RTL {got}, model {want}"
         w3 = in_rows[in_rows.index(in_sof[t]) + 3]
-        assert v >> FS_CLOCK == w3 + 3, \
-            f"frame {t}: fs_valid in clock {v >> FS_CLOCK}, expected 3 clocks after word 3 ({w3})"
+        assert v >> FS_CLOCK == w3 + FS_AFTER_W3, \
+            f"frame {t}: fs_valid in clock {v >> FS_CLOCK}, expected {FS_AFTER_W3} clocks after word 3 ({w3})"
     # Verdicts: {clock, pass, lost, mismatch, an, pn}; one per frame that was pending.
     pend = [t for t, s in enumerate(ref.snaps) if s[0] == "pending"]
     vd = r["vd"]

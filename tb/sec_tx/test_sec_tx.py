@@ -13,7 +13,7 @@ where the model's ``rekey`` happens.  Checked afterwards:
   mismatch reported as frame, word and field: PAD byte/field, OH byte, payload block);
 * the per-frame fr_* strobe (protected, mode, AN, PN, tag valid, key change pending,
   next AN) against the model's PAD fields;
-* the latency: out_sof exactly 2 clocks after in_sof; out_valid = in_valid delayed;
+* the latency: out_sof exactly 8 clocks after in_sof; out_valid = in_valid delayed;
 * no err_* flag, and alarm_pn / err_*_refused exactly where a scenario expects them.
 
 Blank frames (RTL only, see physec_sec_tx): before an activation and after PN
@@ -62,7 +62,7 @@ from physec_tb.secframes import (SEC_RTL, LINK, P, PAD_OFF, W, WB, SecFrame, bla
 
 TOPLEVEL = "physec_sec_tx_tb"
 SOURCES = SEC_RTL + ["tb/sec_tx/physec_sec_tx_tb.sv"]
-LATENCY = 2
+LATENCY = 8                   # physec_sec_tx: out = in + 8 clocks (the tag deadline)
 
 
 # --------------------------------------------------------------------------- stimulus
@@ -224,7 +224,7 @@ def _check(dut, st: Stim, r: dict):
     assert len(out_sofs) == nf and set(lat) == {LATENCY}, f"out_sof - in_sof per frame: {lat}"
     iv = [bit(x, R_VALID) for x in rows] + [0] * TAIL
     ov = [bit(c, 257) for c in cap]
-    assert ov[LATENCY:] == iv[:len(ov) - LATENCY], "out_valid is not in_valid delayed by 2 clocks"
+    assert ov[LATENCY:] == iv[:len(ov) - LATENCY], f"out_valid is not in_valid delayed by {LATENCY} clocks"
     # Words.
     pos = [p for p, c in enumerate(cap) if bit(c, 257) and p >= out_sofs[0]]
     got_w = [cap[p] & ((1 << 256) - 1) for p in pos]

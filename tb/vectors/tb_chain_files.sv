@@ -72,6 +72,7 @@ module tb_chain_files #(
   localparam int W        = physec_profile_pkg::WORDS_PER_FRAME;
   localparam int ACTIVATE = 4;         // TX activation clock: after the key installs (clocks 0..3)
   localparam int START    = ACTIVATE + 2 + 14;   // physec_tx start: keystream ready (RPR = 1)
+  localparam int TX_LATENCY = 12;      // physec_tx: frame 0's line_sof START + 12 clocks (its header)
   localparam int MF       = physec_profile_pkg::MF_FRAMES;
   localparam int RX_START = 30;        // first RX line word: after the RX key installs
   localparam int FLUSH_WORDS = 2;
@@ -275,7 +276,7 @@ module tb_chain_files #(
     n_groups = 0;
     rk_early = 0;
     for (int e = 0; e < n_rekeys; e++) rk_early |= u_cfg.mem[CFG_KEYS + 16 + n_ranges + e][63:32] == 0;
-    rx_end   = RX_START + n_run * W + FLUSH_WORDS + 24;
+    rx_end   = RX_START + n_run * W + FLUSH_WORDS + 30;   // + the RX latency (21 clocks) and margin
     repeat (4) @(posedge clk);
     for (cyc = 0; !(tx_done && rx_done); cyc++) begin
       @(negedge clk);
@@ -361,8 +362,9 @@ module tb_chain_files #(
         fail($sformatf("physec_tx alarm at clock %0d: alarm_pn %b err_key_refused %b err_rekey_refused %b err_ks %b err_tag_late %b",
                        cyc, t_alarm_pn, t_err_key_refused, t_err_rekey_refused, t_err_ks, t_err_tag_late));
       // cyc has moved on to the next clock at this edge: clock cyc - 1 ends here
-      if (l_valid && tx_words == 0 && cyc - 1 != START + 6)
-        fail($sformatf("TX: first line word in clock %0d, expected START + 6 = %0d", cyc - 1, START + 6));
+      if (l_valid && tx_words == 0 && cyc - 1 != START + TX_LATENCY)
+        fail($sformatf("TX: first line word in clock %0d, expected START + %0d = %0d", cyc - 1, TX_LATENCY,
+                       START + TX_LATENCY));
       if (l_valid && !tx_done) begin
         frame = tx_words / W;
         k     = tx_words % W;
@@ -383,7 +385,7 @@ module tb_chain_files #(
         end
         tx_words++;
         if (tx_words == n_run * W) tx_done = 1;
-      end else if (!l_valid && cyc > START + 6 && !tx_done)
+      end else if (!l_valid && cyc > START + TX_LATENCY && !tx_done)
         fail($sformatf("TX: line_valid low at clock %0d", cyc));
       if (t_fr_valid && tx_frames_seen < n_run) begin
         frame = tx_frames_seen;
