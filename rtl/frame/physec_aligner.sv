@@ -35,18 +35,19 @@
 // each with a valid bit, so a pause costs nothing but the pause.
 //   win  the last NW line words; start-word S = the oldest: its WORD_BITS start
 //        offsets o are the AM candidates x = WORD_BITS*S + o.
-//   eq   per offset and AM_CHUNK-bit chunk: chunk equal (W x NCH compares).
-//   m    per offset: whole AM equal (AND of the chunks), find-first encoders and the
-//        per-candidate/grid selects, registered.
+//   eq   per offset: whole AM equal (W compares of AM_BITS bits), registered.
+//   m    the per-candidate/grid selects and the first half of the find-first
+//        encoders, registered.
 //   dec  search, lock and frame-grid state machine; emits frame word fw_idx of the
 //        frame whose start-word is S (its bits lie in words S, S+1 of the window),
-//        and the virtual word vw_idx of the old grid.
+//        and the virtual word vw_idx of the old grid.  The encoders' second half runs
+//        beside it; the candidate it finds is opened a clock later (see dec).
 //   out  barrel shift of those two words by the grid offset.
-// TIMING: the compare bank (WORD_BITS offsets x AM_BITS-bit equality: 122,880 bit
-// compares at 100g, 412.7 MHz) and the find-first encoders over WORD_BITS offsets are
-// the hard paths; they have a clock each (eq, m).  More stages fit between eq and m
-// (a second AND level) without touching the state machine, which only sees
-// registered flags.
+// TIMING (syn/notes.md, "Aligner"): every stage is at most 4 LUT6 levels at 100g
+// (412.7 MHz): the compare (a 480-bit AND tree), the 256:1 selects, each half of the
+// encoders, the state machine (its lock decision reads registered per-candidate flags
+// and one-hot selects registered values; no adder or compare between its registers
+// is wider than the frame word index) and the shift (four 4:1 levels).
 //
 // Search (model: find_am from the cursor, confirm, restart at p + 1).  The model
 // locks at the smallest match position c >= cursor whose next LOCK_GOOD - 1 AMs at
@@ -88,7 +89,6 @@ module physec_aligner #(
   parameter int LOCK_BAD        = physec_profile_pkg::LOCK_BAD,
   parameter logic [AM_BITS-1:0] AM_LINE = physec_profile_pkg::AM_LINE,
   parameter int NCAND           = 4,      // search candidates tracked at once
-  parameter int AM_CHUNK        = 60,     // compare stage 1 chunk width
   localparam int IDXW = $clog2(WORDS_PER_FRAME),
   localparam int OFFW = $clog2(WORD_BITS),
   localparam int LIMW = $clog2(WORD_BITS + 1)
@@ -116,7 +116,6 @@ module physec_aligner #(
   // Words holding an AM that starts at any of the W offsets of the oldest one.
   localparam int NWIN = (AM_BITS + 2 * W - 2) / W;
   localparam int NW   = (NWIN < 2) ? 2 : NWIN;
-  localparam int NCH  = (AM_BITS + AM_CHUNK - 1) / AM_CHUNK;
   // Tick position: F/2 bits after a grid frame start (same offset when WPF is even).
   localparam int HALF_BITS  = WPF * W / 2;
   localparam int HALF_WORDS = HALF_BITS / W;
@@ -127,12 +126,11 @@ module physec_aligner #(
   localparam int REMW = $clog2((HEADER_WORDS + 1) * W);   // virtual bits left after relock
 
   if (W < 2 || WPF < 4 || AM_BITS < 1 || AM_BITS > WPF * W || HEADER_WORDS < 2 ||
-      HEADER_WORDS + 2 > WPF || LOCK_GOOD < 2 || LOCK_BAD < 1 || NCAND < LOCK_GOOD - 1 ||
-      AM_CHUNK < 1) begin : g_bad_params
+      HEADER_WORDS + 2 > WPF || LOCK_GOOD < 2 || LOCK_BAD < 1 || NCAND < LOCK_GOOD - 1) begin : g_bad_params
 `ifdef __ICARUS__
-    initial $fatal(1, "physec_aligner: illegal parameters (need WORD_BITS >= 2, WORDS_PER_FRAME >= 4, 1 <= AM_BITS <= frame, 2 <= HEADER_WORDS <= WORDS_PER_FRAME - 2, LOCK_GOOD >= 2 (a match is confirmed one frame later), LOCK_BAD >= 1, NCAND >= LOCK_GOOD - 1, AM_CHUNK >= 1)");
+    initial $fatal(1, "physec_aligner: illegal parameters (need WORD_BITS >= 2, WORDS_PER_FRAME >= 4, 1 <= AM_BITS <= frame, 2 <= HEADER_WORDS <= WORDS_PER_FRAME - 2, LOCK_GOOD >= 2 (a match is confirmed one frame later), LOCK_BAD >= 1, NCAND >= LOCK_GOOD - 1)");
 `else
-    $fatal(1, "physec_aligner: illegal parameters (need WORD_BITS >= 2, WORDS_PER_FRAME >= 4, 1 <= AM_BITS <= frame, 2 <= HEADER_WORDS <= WORDS_PER_FRAME - 2, LOCK_GOOD >= 2 (a match is confirmed one frame later), LOCK_BAD >= 1, NCAND >= LOCK_GOOD - 1, AM_CHUNK >= 1)");
+    $fatal(1, "physec_aligner: illegal parameters (need WORD_BITS >= 2, WORDS_PER_FRAME >= 4, 1 <= AM_BITS <= frame, 2 <= HEADER_WORDS <= WORDS_PER_FRAME - 2, LOCK_GOOD >= 2 (a match is confirmed one frame later), LOCK_BAD >= 1, NCAND >= LOCK_GOOD - 1)");
 `endif
   end
 
@@ -155,76 +153,76 @@ module physec_aligner #(
     if (line_valid) win_q <= {win_q[(NW-1)*W-1:0], line_word};
   end
 
-  // ---------------------------------------------------------------- eq: chunk compares
-  logic [W-1:0][NCH-1:0] eq_d, eq_q;
-  logic [2*W-1:0]        hi1_q;      // start-word and the next: the frame word's bits
-  logic                  v1_q;
+  // ---------------------------------------------------------------- eq: AM compares
+  // m_q[o]: the whole AM matches at offset o of the start-word.  One 480-bit compare
+  // with a constant is a 6-ary AND tree of 4 LUT6 levels (6^3 < 480 <= 6^4), so the
+  // match needs no second AND stage.
+  logic [W-1:0]   m_d, m_q;
+  logic [2*W-1:0] hi1_q;             // start-word and the next: the frame word's bits
+  logic           v1_q;
 
   for (genvar o = 0; o < W; o++) begin : g_off
-    for (genvar c = 0; c < NCH; c++) begin : g_chunk
-      localparam int LO  = c * AM_CHUNK;
-      localparam int LEN = (AM_BITS - LO < AM_CHUNK) ? AM_BITS - LO : AM_CHUNK;
-      assign eq_d[o][c] = win_q[NW*W-1-o-LO -: LEN] == AM_LINE[AM_BITS-1-LO -: LEN];
-    end
+    assign m_d[o] = win_q[NW*W-1-o -: AM_BITS] == AM_LINE;
   end
 
-  // While locked the dec stage reads the compares only for frame word 0 (grid_hit_q,
-  // after_*_q): eq_q and the m stage's registers hold still elsewhere (eq_en, m_en_q),
-  // which saves their toggling in hardware and their evaluation in a cycle-based
-  // simulator (docs/performance.md, seventh pass).  eq_q takes start-word x's window one
-  // clock after the window moved; the dec stage is then deciding x - 2, x - 1 or (the
-  // line paused) already waiting for x, so fidx_q is idx(x) - 2 .. idx(x), and a window
-  // of WPF - 3 .. 2 covers idx(x) = 0 with a word of room either side, also for the
-  // words after a loss (at idx 0; locked_q is 0 from then on).  WPF - 2 .. 0 is the
-  // least that passes the chain sets; WPF - 1 .. 0 fails all of them.
+  // While locked the dec stage reads the matches only for frame word 0 (grid_hit_q,
+  // the loss beat's allocation): m_q and the m stage's registers hold still elsewhere
+  // (eq_en, m_en_q), which saves their toggling in hardware and their evaluation in a
+  // cycle-based simulator (docs/performance.md, seventh pass).  m_q takes start-word
+  // x's window one clock after the window moved; the dec stage is then deciding x - 2,
+  // x - 1 or (the line paused) already waiting for x, so fidx_q is idx(x) - 2 ..
+  // idx(x), and a window of WPF - 3 .. 2 covers idx(x) = 0 with a word of room either
+  // side, also for the words after a loss (at idx 0; locked_q is 0 from then on).
+  // WPF - 2 .. 0 is the least that passes the chain sets; WPF - 1 .. 0 fails all of them.
   logic            locked_q;           // dec state
   logic [IDXW-1:0] fidx_q;             // dec state
   logic            eq_en, m_en_q;
   assign eq_en = !locked_q || int'(fidx_q) >= WPF - 3 || int'(fidx_q) <= 2;
 
   always_ff @(posedge clk) begin
-    if (eq_en) eq_q <= eq_d;
+    if (eq_en) m_q <= m_d;
     m_en_q <= eq_en;
     hi1_q  <= win_q[NW*W-1 -: 2*W];
   end
 
-  // ---------------------------------------------------------------- m: matches, selects
+  // ---------------------------------------------------------------- m: selects, encoders
   // State of the dec stage used here (grid offset, candidate offsets) changes at least
-  // WORDS_PER_FRAME beats before it is next looked at, so reading it one stage early
+  // WORDS_PER_FRAME - 2 beats before it is next looked at, so reading it one stage early
   // is safe.
   logic [OFFW-1:0]       grid_off_q;              // dec state: offset of the frame grid
   logic [NCAND-1:0][OFFW-1:0] c_off_q;            // dec state: candidate offsets
 
-  logic [W-1:0]    m;
   logic [W-1:0]    after_mask_q;                  // offsets after the grid offset
   logic [W-1:0]    m_after;                       // matches after the grid offset
-  logic [OFFW:0]   first_d, after_d;              // {found, offset}
   logic [NCAND-1:0] c_hit_d;
 
-  for (genvar o = 0; o < W; o++) begin : g_m
-    assign m[o] = &eq_q[o];
-  end
   // The mask (a thermometer code of grid_off_q) is registered, so it lags grid_off_q by
-  // one clock.  It only matters in after_off_q/after_any_q, which the dec stage reads
-  // at a loss beat only: word 0 of a frame of the locked grid, so at least WPF >= 4
-  // clocks after the lock clock that set grid_off_q (only a lock changes it).  The
-  // after_* it reads were formed from the mask of 1 clock earlier, which was formed
-  // from grid_off_q of 2 clocks earlier: already the new one.  So every output equals
-  // that of the unregistered mask {W{1}} << (grid_off_q + 1), written here as
-  // (ones << 1) << grid_off_q: bit 0 stays a constant 0 and the shift amount OFFW bits
-  // wide (fewest LUTs of the forms tried).
+  // one clock.  It only matters in the loss beat's allocation: word 0 of a frame of the
+  // locked grid, so at least WPF >= 4 clocks after the lock clock that set grid_off_q
+  // (only a lock changes it).  The encoder registers it reads were formed from the mask
+  // of at least 1 clock earlier, which was formed from grid_off_q of 2 clocks earlier:
+  // already the new one.  So every output equals that of the unregistered mask
+  // {W{1}} << (grid_off_q + 1), written here as (ones << 1) << grid_off_q: bit 0 stays
+  // a constant 0 and the shift amount OFFW bits wide (fewest LUTs of the forms tried).
   always_ff @(posedge clk) after_mask_q <= ({W{1'b1}} << 1) << grid_off_q;
-  assign m_after = m & after_mask_q;
+  assign m_after = m_q & after_mask_q;
 
-  // Find-first encoders, first_d over m and after_d over m_after: {found, smallest o
+  // Find-first encoders over m_q (first_*) and m_after (after_*): {found, smallest o
   // with v[o]} as a tree of OFFW levels of 2:1 choices (a priority loop over the W
   // offsets would be a W-step chain).  Node i of level s covers offsets
   // [i * 2^s, (i + 1) * 2^s) and holds {found, first offset within it} (0 when none);
-  // v is padded to NP bits with zeros.  Nets rather than a function with loops: the
-  // same gates, but a cycle-based simulator would run the loops every clock.
-  localparam int NP = 1 << OFFW;
+  // v is padded to NP bits with zeros.  The tree is cut by registers at level FF_CUT
+  // (m stage: levels 1 .. FF_CUT; dec clock: the rest, registered at its end as
+  // ff_*_q): one clock of the tree is 4 LUT6 levels at 256 offsets, the whole tree in
+  // one clock 6 or more.  Only the search's allocation reads the result, and it takes
+  // effect a clock after its beat (below), so the cut costs no latency.  Nets rather
+  // than a function with loops: the same gates, but a cycle-based simulator would run
+  // the loops every clock.
+  localparam int NP     = 1 << OFFW;
+  localparam int FF_CUT = (OFFW + 1) / 2;
   wire logic [NP-1:0] ff_in [2];
-  assign ff_in[0] = NP'(m);
+  logic              alloc_req_d;                 // dec: this beat's allocation request
+  assign ff_in[0] = NP'(m_q);
   assign ff_in[1] = NP'(m_after);
   for (genvar k = 0; k < 2; k++) begin : g_ff
     for (genvar s = 0; s <= OFFW; s++) begin : g_lvl
@@ -237,23 +235,34 @@ module physec_aligner #(
         end else begin : g_pick
           wire logic lo = g_lvl[s-1].g_n[2*i].found;
           wire logic hi = g_lvl[s-1].g_n[2*i+1].found;
-          assign found = lo | hi;
-          assign off   = lo ? g_lvl[s-1].g_n[2*i].off
-                       : {OFFW{hi}} & (g_lvl[s-1].g_n[2*i+1].off | OFFW'(1 << (s - 1)));
+          wire logic            found_c = lo | hi;
+          wire logic [OFFW-1:0] off_c = lo ? g_lvl[s-1].g_n[2*i].off
+                                     : {OFFW{hi}} & (g_lvl[s-1].g_n[2*i+1].off | OFFW'(1 << (s - 1)));
+          if (s == FF_CUT) begin : g_cut
+            // Offset within the node: the bits above FF_CUT are constant 0 (synthesis
+            // drops their registers).
+            logic            found_q;
+            logic [OFFW-1:0] off_q;
+            always_ff @(posedge clk) if (m_en_q) {found_q, off_q} <= {found_c, off_c};
+            assign found = found_q;
+            assign off   = off_q;
+          end else begin : g_comb
+            assign found = found_c;
+            assign off   = off_c;
+          end
         end
       end
     end
   end
-  assign first_d = {g_ff[0].g_lvl[OFFW].g_n[0].found, g_ff[0].g_lvl[OFFW].g_n[0].off};
-  assign after_d = {g_ff[1].g_lvl[OFFW].g_n[0].found, g_ff[1].g_lvl[OFFW].g_n[0].off};
   for (genvar i = 0; i < NCAND; i++) begin : g_chit
-    assign c_hit_d[i] = m[c_off_q[i]];
+    assign c_hit_d[i] = m_q[c_off_q[i]];
   end
 
-  logic             v2_q, grid_hit_q, first_any_q, after_any_q;
-  logic [OFFW-1:0]  first_off_q, after_off_q;
+  logic             v2_q, grid_hit_q;
   logic [NCAND-1:0] c_hit_q;
   logic [2*W-1:0]   hi2_q;
+  logic             ff_first_any_q, ff_after_any_q;  // encoder results of the request's beat
+  logic [OFFW-1:0]  ff_first_off_q, ff_after_off_q;
 
   always_ff @(posedge clk) begin
     if (rst) begin
@@ -264,39 +273,62 @@ module physec_aligner #(
       v2_q <= v1_q;
     end
     if (m_en_q) begin
-      grid_hit_q  <= m[grid_off_q];
-      {first_any_q, first_off_q} <= first_d;
-      {after_any_q, after_off_q} <= after_d;
+      grid_hit_q  <= m_q[grid_off_q];
       c_hit_q     <= c_hit_d;
     end
     hi2_q       <= hi1_q;
+    // The m-stage registers change every clock (when enabled), so the second half of
+    // the tree is taken in the clock of the beat that asks for it.
+    if (alloc_req_d) begin
+      {ff_first_any_q, ff_first_off_q} <= {g_ff[0].g_lvl[OFFW].g_n[0].found,
+                                           g_ff[0].g_lvl[OFFW].g_n[0].off};
+      {ff_after_any_q, ff_after_off_q} <= {g_ff[1].g_lvl[OFFW].g_n[0].found,
+                                           g_ff[1].g_lvl[OFFW].g_n[0].off};
+    end
   end
 
   // ---------------------------------------------------------------- dec: state machine
   // Frame grid (locked): fidx = frame word index of the current start-word on the
-  // grid at offset grid_off.  Candidate i: live, offset, beats to its next AM (cd),
-  // AMs matched so far (cnt).  Virtual grid (from a loss to the new frame's payload):
-  // vidx = the old grid's frame word index of the start-word (the old offset stays in
-  // grid_off until the relock); outage = lost and not yet relocked; vwin = relocked,
-  // vrem virtual bits (from the start-word's virtual word on) left before q' + H.
+  // grid at offset grid_off.  Candidate i: live, offset, beats to its next AM (cd; zero:
+  // cd == 0), AMs matched so far (cnt; fin: cnt == LOCK_GOOD - 1, so a match completes
+  // the chain), and two figures fixed at its opening for the relock it may cause (vr:
+  // vrem at that relock; tk: the tick of the relock beat lies after q').  Virtual grid
+  // (from a loss to the new frame's payload): vidx = the old grid's frame word index of
+  // the start-word (the old offset stays in grid_off until the relock); outage = lost
+  // and not yet relocked; vwin = relocked, vrem virtual bits (from the start-word's
+  // virtual word on) left before q' + H.
+  //
+  // Timing: a beat's lock decision reads only registered per-candidate flags and the
+  // hits (done[i] = live & zero & fin & hit, at most one candidate per beat: each
+  // beat opens at most one and they advance in step, so two that check together were
+  // opened in the same beat), and the new grid offset, vrem and the tick are one-hot
+  // selects of registered values.  A candidate is opened (allocated) a clock after the
+  // beat that asks for it (alloc_req_q), when the encoder has finished: its first AM is
+  // a frame later, and the free slots are those after the beat (c_live_q then), so the
+  // search is the same as opening it in the beat; a lock in the next beat clears it as
+  // it would have cleared the one opened in the beat.
   logic                  outage_q, vwin_q, am_good_q;
   logic [IDXW-1:0]       vidx_q, tick_idx_q;
   logic [OFFW-1:0]       tick_off_q;
   logic [REMW-1:0]       vrem_q;
   logic [$clog2(LOCK_BAD+1)-1:0] bad_q;
-  logic [NCAND-1:0]      c_live_q;
+  logic                  alloc_req_q, alloc_after_q;   // allocation asked by the last beat
+  logic [NCAND-1:0]      c_live_q, c_zero_q, c_fin_q, c_tk_q;
   logic [NCAND-1:0][IDXW-1:0] c_cd_q;
   logic [NCAND-1:0][CW-1:0]   c_cnt_q;
+  logic [NCAND-1:0][REMW-1:0] c_vr_q;
 
   logic                  locked_d, outage_d, vwin_d, am_good_d;
   logic [IDXW-1:0]       fidx_d, vidx_d, tick_idx_d;
   logic [OFFW-1:0]       grid_off_d, tick_off_d;
   logic [REMW-1:0]       vrem_d;
   logic [$clog2(LOCK_BAD+1)-1:0] bad_d;
-  logic [NCAND-1:0]      c_live_d;
+  logic                  alloc_after_d;
+  logic [NCAND-1:0]      c_live_d, c_zero_d, c_fin_d, c_tk_d, c_done;
   logic [NCAND-1:0][OFFW-1:0] c_off_d;
   logic [NCAND-1:0][IDXW-1:0] c_cd_d;
   logic [NCAND-1:0][CW-1:0]   c_cnt_d;
+  logic [NCAND-1:0][REMW-1:0] c_vr_d;
   logic                  emit_d, emit_good_d, lock_d, loss_d, am_bad_d, tick_d;
   logic [OFFW-1:0]       emit_off_d;
   logic [IDXW-1:0]       emit_idx_d;
@@ -309,23 +341,26 @@ module physec_aligner #(
   endfunction
 
   always_comb begin
-    logic            done_any, free_any;
-    logic [CIW-1:0]  win_i, free_i;
-    logic            alloc;
-    logic [OFFW-1:0] alloc_off;
+    logic            done_any, free_any, tick_late;
+    logic [CIW-1:0]  free_i;
+    logic            alloc_any;
+    logic [OFFW-1:0] alloc_off, lock_off;
+    logic [REMW-1:0] lock_vr;
     int              tsum;
 
     locked_d = locked_q;   outage_d = outage_q;  vwin_d = vwin_q;   am_good_d = am_good_q;
     fidx_d = fidx_q;       vidx_d = vidx_q;      tick_idx_d = tick_idx_q; tick_off_d = tick_off_q;
     grid_off_d = grid_off_q; vrem_d = vrem_q;    bad_d = bad_q;
     c_live_d = c_live_q;   c_off_d = c_off_q;    c_cd_d = c_cd_q;   c_cnt_d = c_cnt_q;
+    c_zero_d = c_zero_q;   c_fin_d = c_fin_q;    c_vr_d = c_vr_q;   c_tk_d = c_tk_q;
+    c_done = '0;
     emit_d = 1'b0;         emit_good_d = am_good_q; emit_off_d = grid_off_q;
     emit_idx_d = fidx_q;   lock_d = 1'b0;        loss_d = 1'b0;     am_bad_d = 1'b0;
     tick_d = 1'b0;
     vemit_d = 1'b0;        vemit_idx_d = vidx_q; vemit_lim_d = LIMW'(W);
-    done_any = 1'b0;       free_any = 1'b0;
-    win_i = '0;            free_i = '0;
-    alloc = 1'b0;          alloc_off = first_off_q;
+    alloc_req_d = 1'b0;    alloc_after_d = 1'b0;
+    done_any = 1'b0;       free_any = 1'b0;      free_i = '0;
+    lock_off = '0;         lock_vr = '0;         tick_late = 1'b0;
     tsum = 0;
 
     if (v2_q && locked_q) begin
@@ -339,64 +374,67 @@ module physec_aligner #(
         if (!grid_hit_q && int'(bad_q) + 1 >= LOCK_BAD) begin
           // Loss: this frame is not processed; search from one bit after its start.
           // The virtual grid starts with it (virtual word 0 now).
-          emit_d      = 1'b0;
-          loss_d      = 1'b1;
-          locked_d    = 1'b0;
-          outage_d    = 1'b1;
-          vemit_d     = 1'b1;
-          vemit_idx_d = '0;
-          vidx_d      = idx_next('0);
-          tsum        = int'(grid_off_q) + HALF_REM;
-          tick_off_d  = OFFW'((tsum >= W) ? tsum - W : tsum);
-          tick_idx_d  = IDXW'((tsum >= W) ? HALF_WORDS + 1 : HALF_WORDS);
-          alloc       = after_any_q;
-          alloc_off   = after_off_q;
+          emit_d        = 1'b0;
+          loss_d        = 1'b1;
+          locked_d      = 1'b0;
+          outage_d      = 1'b1;
+          vemit_d       = 1'b1;
+          vemit_idx_d   = '0;
+          vidx_d        = idx_next('0);
+          tsum          = int'(grid_off_q) + HALF_REM;
+          tick_off_d    = OFFW'((tsum >= W) ? tsum - W : tsum);
+          tick_idx_d    = IDXW'((tsum >= W) ? HALF_WORDS + 1 : HALF_WORDS);
+          alloc_req_d   = 1'b1;
+          alloc_after_d = 1'b1;
         end
       end
     end else if (v2_q) begin
       for (int i = 0; i < NCAND; i++) begin
         if (c_live_q[i]) begin
-          if (c_cd_q[i] == '0) begin
-            c_cd_d[i]  = IDXW'(WPF - 1);
-            c_cnt_d[i] = c_cnt_q[i] + 1'b1;
-            if (!c_hit_q[i]) begin
-              c_live_d[i] = 1'b0;
-            end else if (int'(c_cnt_q[i]) + 1 == LOCK_GOOD &&
-                         (!done_any || c_off_q[i] < c_off_q[win_i])) begin
-              done_any = 1'b1;    // equal start-words: the smaller offset is the smaller c
-              win_i    = CIW'(i);
-            end
+          if (c_zero_q[i]) begin
+            c_cd_d[i]   = IDXW'(WPF - 1);
+            c_zero_d[i] = 1'b0;
+            c_cnt_d[i]  = c_cnt_q[i] + 1'b1;
+            c_fin_d[i]  = int'(c_cnt_q[i]) + 2 == LOCK_GOOD;
+            if (!c_hit_q[i]) c_live_d[i] = 1'b0;
+            else if (c_fin_q[i]) c_done[i] = 1'b1;
           end else begin
-            c_cd_d[i] = c_cd_q[i] - 1'b1;
+            c_cd_d[i]   = c_cd_q[i] - 1'b1;
+            c_zero_d[i] = int'(c_cd_q[i]) == 1;
           end
         end
+      end
+      done_any = |c_done;
+      for (int i = 0; i < NCAND; i++) begin
+        lock_off  |= {OFFW{c_done[i]}} & c_off_q[i];
+        lock_vr   |= {REMW{c_done[i]}} & c_vr_q[i];
+        tick_late |= c_done[i] & c_tk_q[i];
       end
       if (done_any) begin
         // Lock: the frame whose AM completed the chain is the first one processed.
         lock_d      = 1'b1;
         locked_d    = 1'b1;
         outage_d    = 1'b0;
-        grid_off_d  = c_off_q[win_i];
+        grid_off_d  = lock_off;
         fidx_d      = IDXW'(1);
         bad_d       = '0;
         am_good_d   = 1'b1;
         emit_d      = 1'b1;
         emit_good_d = 1'b1;
-        emit_off_d  = c_off_q[win_i];
+        emit_off_d  = lock_off;
         emit_idx_d  = '0;
         c_live_d    = '0;
       end else begin
-        alloc = first_any_q;
+        alloc_req_d = 1'b1;
       end
       if (outage_q) begin
         // Virtual word of this beat, and the tick in it (counted if at or before q').
         vemit_d = 1'b1;
         vidx_d  = idx_next(vidx_q);
-        tick_d  = vidx_q == tick_idx_q && !(done_any && tick_off_q > c_off_q[win_i]);
+        tick_d  = vidx_q == tick_idx_q && !tick_late;
         if (done_any) begin
-          // q' = this start-word + c_off; the virtual word starts at + grid_off (old).
           vwin_d = 1'b1;
-          vrem_d = REMW'(HEADER_WORDS * W + int'(c_off_q[win_i]) - int'(grid_off_q) - W);
+          vrem_d = lock_vr;
         end
       end
     end
@@ -410,10 +448,13 @@ module physec_aligner #(
       vwin_d      = int'(vrem_q) > W;
     end
 
-    // Open a candidate at the first new match (search beats and the loss beat).
-    if (alloc) begin
+    // Open a candidate at the first new match of the last beat (a search beat, or the
+    // loss beat: the first match after the grid offset), unless this beat locks.
+    alloc_any = alloc_after_q ? ff_after_any_q : ff_first_any_q;
+    alloc_off = alloc_after_q ? ff_after_off_q : ff_first_off_q;
+    if (alloc_req_q && alloc_any && !done_any) begin
       for (int i = NCAND - 1; i >= 0; i--) begin
-        if (!c_live_d[i]) begin
+        if (!c_live_q[i]) begin
           free_any = 1'b1;
           free_i   = CIW'(i);
         end
@@ -421,8 +462,15 @@ module physec_aligner #(
       if (free_any) begin
         c_live_d[free_i] = 1'b1;
         c_off_d[free_i]  = alloc_off;
-        c_cd_d[free_i]   = IDXW'(WPF - 1);
+        // It would have counted this beat down already.
+        c_cd_d[free_i]   = IDXW'(v2_q ? WPF - 2 : WPF - 1);
+        c_zero_d[free_i] = 1'b0;
         c_cnt_d[free_i]  = CW'(1);
+        c_fin_d[free_i]  = LOCK_GOOD == 2;
+        // At its relock q' = its start-word + its offset; the virtual word starts at
+        // + grid_off (the old grid's, which holds until a lock); vrem = q' + H - that.
+        c_vr_d[free_i]   = REMW'(HEADER_WORDS * W - W + int'(alloc_off) - int'(grid_off_q));
+        c_tk_d[free_i]   = tick_off_q > alloc_off;
       end
     end
   end
@@ -432,12 +480,16 @@ module physec_aligner #(
       locked_q <= 1'b0;  outage_q <= 1'b0;  vwin_q <= 1'b0;    am_good_q <= 1'b0;
       fidx_q <= '0;      vidx_q <= '0;      tick_idx_q <= '0;  tick_off_q <= '0;
       grid_off_q <= '0;  vrem_q <= '0;      bad_q <= '0;
+      alloc_req_q <= 1'b0;  alloc_after_q <= 1'b0;
       c_live_q <= '0;    c_off_q <= '0;     c_cd_q <= '0;      c_cnt_q <= '0;
+      c_zero_q <= '0;    c_fin_q <= '0;     c_vr_q <= '0;      c_tk_q <= '0;
     end else begin
       locked_q <= locked_d;  outage_q <= outage_d;  vwin_q <= vwin_d;  am_good_q <= am_good_d;
       fidx_q <= fidx_d;      vidx_q <= vidx_d;      tick_idx_q <= tick_idx_d;
       tick_off_q <= tick_off_d;  grid_off_q <= grid_off_d;  vrem_q <= vrem_d;  bad_q <= bad_d;
+      alloc_req_q <= alloc_req_d;  alloc_after_q <= alloc_after_d;
       c_live_q <= c_live_d;  c_off_q <= c_off_d;    c_cd_q <= c_cd_d;  c_cnt_q <= c_cnt_d;
+      c_zero_q <= c_zero_d;  c_fin_q <= c_fin_d;    c_vr_q <= c_vr_d;  c_tk_q <= c_tk_d;
     end
   end
 
@@ -479,12 +531,14 @@ module physec_aligner #(
 
 `ifndef SYNTHESIS
   // ---- Simulation checks (tb/assertions proves each one fires).  Legal dec states:
-  // searching (candidates, maybe an outage), locked (no candidates, fewer than LOCK_BAD
-  // bad AMs in a row; the relock window may still run), word indices inside a frame.
+  // searching (candidates, maybe an outage; at most one candidate whose chain a match
+  // completes at this beat), locked (no candidates, fewer than LOCK_BAD bad AMs in a
+  // row; the relock window may still run), word indices inside a frame.
   logic sa_rst_seen;
   always @(posedge clk) begin
     if (rst) sa_rst_seen <= 1'b1;
     if (!rst && ((locked_q && (outage_q || c_live_q != '0 || int'(bad_q) >= LOCK_BAD)) ||
+                 !$onehot0(c_live_q & c_zero_q & c_fin_q) ||
                  (outage_q && vwin_q) || int'(fidx_q) >= WPF || int'(vidx_q) >= WPF))
       $error("physec_aligner: illegal state (locked %b, outage %b, relock window %b, candidates %b, bad AMs %0d, word %0d, virtual word %0d)",
              locked_q, outage_q, vwin_q, c_live_q, bad_q, fidx_q, vidx_q);
