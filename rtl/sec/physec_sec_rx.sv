@@ -16,8 +16,10 @@
 //                 frame bits [256k, 256k + 255], the first of them in in_word[255];
 //                 in_sof on word 0.  Frames must be whole (2570 valid words from one
 //                 in_sof to the next, the aligner's contract); pauses are allowed.  The
-//                 first in_sof at least 24 clocks after reset (the keystream entry 0 of
-//                 the first frame's job; the aligner needs two frames to lock anyway).
+//                 first in_sof at least 24 clocks after reset at RPR 1, 33 at RPR 2 (the
+//                 keystream entry 0 of the first frame's job is readable then; formal
+//                 ks_underflow proves RPR 1 from 24 on, RPR 2 is not proven and underflows
+//                 from 24; the aligner needs two frames to lock anyway).
 //   out_valid, out_sof, out_word[255:0]  the same words 7 clocks later: header words
 //                 unchanged, payload words 5..2569 decrypted (XOR with the keystream of
 //                 the predicted parameters) when the PAD's mode byte is 2, else unchanged.
