@@ -160,7 +160,7 @@ PROOFS = [
                      "a pop in a clock with an issue returns no credit (the generator stalls)"),
           ]),
     Proof("ks_consumer", "physec_sec_rx pops keystream exactly at word 1 and the payload words, pushes each job "
-          "2 clocks after word 3 and flushes nothing before the first frame (ks_underflow's assumptions)",
+          "8 clocks after word 3 (OUT_DELAY + 2) and flushes nothing before the first frame (ks_underflow's assumptions)",
           "sec_rx_ks_formal",
           ["rtl/frame/physec_profile_pkg.sv", "rtl/aes/physec_aes_pkg.sv", "rtl/aes/physec_aes_sbox.sv",
            "rtl/ghash/physec_gf128_pkg.sv", "rtl/sec/physec_sec_pkg.sv", "rtl/common/physec_pipe.sv",

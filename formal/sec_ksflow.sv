@@ -6,12 +6,12 @@
 // the parts of the stage that decide when entries are made and taken:
 //
 //   frame stream --> physec_word_index --> pops (word 1: entry 0; words 5..: payload)
-//                                      \-> job push 2 clocks after word 3 --> physec_sec_jobq
+//                                      \-> job push PUSH_AT clocks after word 3 --> physec_sec_jobq
 //   physec_sec_jobq --> physec_sec_ksgen (two AES pipe stubs of the real latency,
 //                       formal/aes_pipe_stub.sv; the real key expansion) --> FIFO --> pops
 //
 // The pop and push rules are physec_sec_rx's (ks_pop = w1_beat || pl_beat; push = ck2_q,
-// its check stage 2 clock); proof ks_consumer (formal/sec_rx_ks.sv) shows on the real
+// its check stage 2 clock, OUT_DELAY + 2 = 8 clocks after word 3); proof ks_consumer (formal/sec_rx_ks.sv) shows on the real
 // stage, for the same frame stream, that its pops, pushes and flushes are these.  The
 // stage's environment, as assumed here:
 //   - whole frames of WORDS words, pauses anywhere (in_valid free), in_sof on word 0
@@ -35,10 +35,11 @@
 // B must cover the start (at the first in_sof, t >= START, credits >= START - 3:
 // B >= DEPTH - START + 1) and leave an entry at a pop (B <= DEPTH - LAT - 3): with
 // DEPTH 32, START 24, any B in 9 .. 14.  Frame length enters only through two relations:
-// WORDS - DEPTH >= 6 (the next job is queued, 2 clocks after word 3, before the generator
+// WORDS - DEPTH >= PUSH_AT + 4 (the next job is queued, PUSH_AT clocks after word 3, so by
+// word PUSH_AT + 3 at the latest, before the generator
 // finishes the current one, which it does at word >= WORDS - DEPTH) and WORDS - 5 >= 14
-// (an expansion ends within the job that started it).  100g: 2538 and 2565; the 48-word
-// profile of the mutant runs: 16 and 43.
+// (an expansion ends within the job that started it).  100g: 2538 >= 12 and 2565; the
+// 48-word profile of the mutant runs: 16 >= 12 and 43.
 
 `default_nettype none
 
@@ -46,7 +47,8 @@ module sec_ksflow_formal #(
   parameter int WORDS = 2570,     // words per frame (header 5): 100g
   parameter int DEPTH = 32,       // keystream FIFO entries (the stage's KS_DEPTH)
   parameter int START = 24,       // first in_sof this many clocks after reset, or later
-  parameter int B     = 12        // deficit bound of the invariants
+  parameter int B     = 12,       // deficit bound of the invariants
+  parameter int PUSH_AT = 8       // clocks from word 3 to the job push (physec_sec_rx: OUT_DELAY + 2)
 ) (
   input wire logic        clk,
   input wire logic        in_valid_free,
@@ -93,16 +95,19 @@ module sec_ksflow_formal #(
   wire logic w3_beat = beat && widx == IW'(3);
   wire logic pl_beat = beat && widx >= IW'(HEADER);
   wire logic ks_pop  = w1_beat || pl_beat;
-  logic ck1_q, ck2_q;
+  logic [PUSH_AT-1:0] h_q;              // h_q[i]: word 3 was i + 1 clocks ago
   always_ff @(posedge clk) begin
-    if (rst) begin
-      ck1_q <= 1'b0;
-      ck2_q <= 1'b0;
-    end else begin
-      ck1_q <= w3_beat;
-      ck2_q <= ck1_q;
-    end
+    if (rst) h_q <= '0;
+    else     h_q <= {h_q[PUSH_AT-2:0], w3_beat};
   end
+  wire logic push = h_q[PUSH_AT-1];
+  // The push pipeline against the word index: i + 1 clocks after word 3 the next word
+  // index is 4 .. 4 + i (at most one beat per clock).
+  function automatic logic h_in_step(input logic [PUSH_AT-1:0] h, input logic [IW-1:0] m);
+    h_in_step = $onehot0(h);
+    for (int i = 0; i < PUSH_AT; i++)
+      if (h[i] && !(m >= IW'(4) && m <= IW'(4 + i))) h_in_step = 1'b0;
+  endfunction
 
   always @(*) if (!started) assume (!clr);
 
@@ -112,7 +117,7 @@ module sec_ksflow_formal #(
   logic [63:0] j_pn;
   logic [3:0]  held;
   physec_sec_jobq u_jobq (
-    .clk, .rst, .push(ck2_q), .push_an, .push_null, .push_pn(64'd0), .job_valid(j_valid),
+    .clk, .rst, .push(push), .push_an, .push_null, .push_pn(64'd0), .job_valid(j_valid),
     .job_nul(j_nul), .job_an(j_an), .job_pn(j_pn), .job_ready(gen_ready), .chg, .flush(jq_flush),
     .arrive(w1_beat), .chk_an(2'd0), .chk_bad, .jr_nul, .jr_an, .jc_nul, .jc_an, .jc_flush, .held,
     .ovf(jq_ovf)
@@ -146,7 +151,7 @@ module sec_ksflow_formal #(
   wire logic s_idle = u_ksgen.st_q == 2'd0;          // the ksgen's S_IDLE, S_LOAD, S_RUN
   wire logic s_load = u_ksgen.st_q == 2'd1;
   wire logic s_run  = u_ksgen.st_q == 2'd2;
-  wire logic pushed = m_q >= IW'(4) && !ck1_q && !ck2_q;      // this frame's push is done
+  wire logic pushed = m_q >= IW'(4) && h_q == '0;           // this frame's push is done
   int credit, deficit, issued, queued;
   always_comb begin
     credit  = int'(u_ksgen.credit_q);
@@ -160,14 +165,13 @@ module sec_ksflow_formal #(
       // The property: a pop (word 1 or a payload word) finds an entry.
       no_underflow: assert (!ks_pop || ks_valid);
       // Jobs are never pushed into a full queue (physec_sec_jobq's ovf).
-      no_job_ovf: assert (!(ck2_q && u_jobq.jq_valid_q[1] && !(j_valid && gen_ready)));
+      no_job_ovf: assert (!(push && u_jobq.jq_valid_q[1] && !(j_valid && gen_ready)));
 
       // Invariants.  Stream model = word index; the push pipeline.
       inv_idx: assert (m_q <= IW'(WORDS - 1) &&
                        (started ? (u_widx.idx_q == ((m_q == '0) ? IW'(WORDS) : m_q))
                                 : (m_q == '0 && u_widx.idx_q == '0)));
-      inv_ck: assert (!(ck1_q && ck2_q) && (!ck1_q || m_q == IW'(4)) &&
-                      (!ck2_q || m_q == IW'(4) || m_q == IW'(5)));
+      inv_ck: assert (h_in_step(h_q, m_q));
       // Credits: issued and not popped = in pipe A's delay line + in the FIFO (no drops).
       inv_credit: assert (rel_q <= 2'd1 && u_ksgen.st_q != 2'd3 && credit <= DEPTH &&
                           (!s_load || u_ksgen.cnt_q == '0) && t_q != '0 && t_q <= TW'(START) && (!started || t_q == TW'(START)) &&

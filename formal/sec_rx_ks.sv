@@ -8,7 +8,8 @@
 // harness's own word count of the stream:
 //   ks_rule    the ksgen's ks_pop is high exactly on word 1 and on the payload words
 //              (5 .. WORDS-1) of each frame;
-//   push_rule  the job queue's push is high exactly 2 clocks after each word 3;
+//   push_rule  the job queue's push is high exactly PUSH_AT = 8 clocks after each word 3
+//              (the stage's OUT_DELAY + 2: check stage 2);
 //   clr_rule   no keystream flush (the ksgen's clr) before the first frame starts;
 //   wiring     the ksgen's job handshake is the job queue's; every job is a full one.
 // The stage's own assertions (zeroisation, proven in the zero_* proofs) are removed in
@@ -19,7 +20,8 @@
 
 module sec_rx_ks_formal #(
   parameter int WORDS = 2570,
-  parameter int START = 24
+  parameter int START = 24,
+  parameter int PUSH_AT = 8        // physec_sec_rx: OUT_DELAY + 2
 ) (
   input wire logic         clk,
   input wire logic         in_valid_free,
@@ -63,16 +65,11 @@ module sec_rx_ks_formal #(
       seen_q <= 1'b1;
     end
   end
-  // The pushes the proof assumes: 2 clocks after each word 3.
-  logic h1_q, h2_q;
+  // The pushes the proof assumes: PUSH_AT clocks after each word 3 (h_q[i]: i + 1 ago).
+  logic [PUSH_AT-1:0] h_q;
   always_ff @(posedge clk) begin
-    if (rst) begin
-      h1_q <= 1'b0;
-      h2_q <= 1'b0;
-    end else begin
-      h1_q <= in_valid && m_q == IW'(3);
-      h2_q <= h1_q;
-    end
+    if (rst) h_q <= '0;
+    else     h_q <= {h_q[PUSH_AT-2:0], in_valid && m_q == IW'(3)};
   end
 
   logic out_valid, out_sof, fs_valid, fs_pad_invalid, fs_bypass, fs_bypass_refused, fs_unknown_an;
@@ -99,7 +96,7 @@ module sec_rx_ks_formal #(
   always @(*) begin
     if (!rst) begin
       ks_rule: assert (dut.ks_pop == (in_valid && (m_q == IW'(1) || m_q >= IW'(5))));
-      push_rule: assert (dut.u_jobq.push == h2_q);
+      push_rule: assert (dut.u_jobq.push == h_q[PUSH_AT-1]);
       clr_rule: assert (seen_q || !dut.u_ksgen.clr);
       wiring: assert (dut.u_ksgen.job_valid == dut.u_jobq.job_valid &&
                       dut.u_ksgen.job_ready == dut.u_jobq.job_ready &&
@@ -109,8 +106,8 @@ module sec_rx_ks_formal #(
       inv_idx: assert (m_q <= IW'(WORDS - 1) &&
                        (seen_q ? (dut.u_widx.idx_q == ((m_q == '0) ? IW'(WORDS) : m_q)) && dut.u_widx.started
                                : (m_q == '0 && dut.u_widx.idx_q == '0 && !dut.u_widx.started)));
-      inv_ck: assert (dut.ck1_q == h1_q && dut.ck2_q == h2_q);
-      if (!seen_q) inv_clean: assert (!h1_q && !h2_q && !dut.prev_pend_q && dut.jb_held == 4'b0000 &&
+      inv_ck: assert ({dut.ck2_q, dut.ck1_q, dut.ck_d} == h_q);
+      if (!seen_q) inv_clean: assert (h_q == '0 && !dut.prev_pend_q && dut.jb_held == 4'b0000 &&
                                       !dut.u_jobq.jq_valid_q[1] && dut.u_jobq.jq_null_q[0]);
     end
   end
