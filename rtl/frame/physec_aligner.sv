@@ -534,11 +534,13 @@ module physec_aligner #(
   // searching (candidates, maybe an outage; at most one candidate whose chain a match
   // completes at this beat), locked (no candidates, fewer than LOCK_BAD bad AMs in a
   // row; the relock window may still run), word indices inside a frame.
-  logic sa_rst_seen;
+  logic             sa_rst_seen;
+  logic [NCAND-1:0] sa_fin;      // candidates whose chain completes at this beat
+  assign sa_fin = c_live_q & c_zero_q & c_fin_q;
   always @(posedge clk) begin
     if (rst) sa_rst_seen <= 1'b1;
     if (!rst && ((locked_q && (outage_q || c_live_q != '0 || int'(bad_q) >= LOCK_BAD)) ||
-                 !$onehot0(c_live_q & c_zero_q & c_fin_q) ||
+                 (sa_fin & (sa_fin - 1'b1)) != '0 ||  // not $onehot0, which Icarus 11 evaluates wrongly here
                  (outage_q && vwin_q) || int'(fidx_q) >= WPF || int'(vidx_q) >= WPF))
       $error("physec_aligner: illegal state (locked %b, outage %b, relock window %b, candidates %b, bad AMs %0d, word %0d, virtual word %0d)",
              locked_q, outage_q, vwin_q, c_live_q, bad_q, fidx_q, vidx_q);

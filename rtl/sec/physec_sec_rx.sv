@@ -573,18 +573,20 @@ module physec_sec_rx #(
 
   // The decrypted word, then OUT_DELAY clocks: the checks of a PAD wait that long for the
   // previous frame's expected tag, and the words wait with them (fs_valid stays with out
-  // word 5).
+  // word 5).  The words reset too (a synchronous reset pin, no logic), so that out_word is
+  // never X after a reset shorter than the delay.
   logic [OUT_DELAY:0]        dl_valid, dl_sof;
   logic [OUT_DELAY:0][255:0] dl_word;
   always_ff @(posedge clk) begin
     if (rst) begin
       dl_valid <= '0;
       dl_sof   <= '0;
+      dl_word  <= '0;
     end else begin
       dl_valid <= {dl_valid[OUT_DELAY-1:0], in_valid};
       dl_sof   <= {dl_sof[OUT_DELAY-1:0], sof_beat};
+      dl_word  <= {dl_word[OUT_DELAY-1:0], !beat ? '0 : (pl_beat && xor_en) ? (in_word ^ ks_data) : in_word};
     end
-    dl_word <= {dl_word[OUT_DELAY-1:0], !beat ? '0 : (pl_beat && xor_en) ? (in_word ^ ks_data) : in_word};
   end
   assign out_valid = dl_valid[OUT_DELAY];
   assign out_sof   = dl_sof[OUT_DELAY];

@@ -339,8 +339,7 @@ async def tx_ks_dry(dut):
 
     def release():
         dut.u_dut.ks_valid.value = Release()
-    # ready low in the clock the frame's GHASH message begins: word 3 + GH_DELAY (4).
-    await _tx_play(dut, 2, [_frame_rows(8, 0)], 40, lambda sofs: [(sofs[0] + 10, force), (sofs[0] + 11, release)])
+    await _tx_play(dut, 2, [_frame_rows(8, 0)], 40, lambda sofs: [(sofs[0] + 7, force), (sofs[0] + 8, release)])
 
 
 @cocotb.test()
@@ -351,7 +350,7 @@ async def tx_ghash_not_ready(dut):
     def release():
         dut.u_dut.gh_ready.value = Release()
     # ready low in the clock the frame's GHASH message begins: word 3 + GH_DELAY (4).
-    await _tx_play(dut, 2, [_frame_rows(8, 0)], 40, lambda sofs: [(sofs[0] + 10, force), (sofs[0] + 11, release)])
+    await _tx_play(dut, 2, [_frame_rows(8, 0)], 40, lambda sofs: [(sofs[0] + 7, force), (sofs[0] + 8, release)])
 
 
 @cocotb.test()
@@ -399,7 +398,7 @@ async def rx_ks_dry(dut):
 
     def release():
         dut.u_rx.ks_valid.value = Release()
-    await _rx_play(dut, lambda sof: [(sof + 10, force), (sof + 11, release)])   # word 3 + GH_DELAY
+    await _rx_play(dut, lambda sof: [(sof + 7, force), (sof + 8, release)])     # a payload word
 
 
 @cocotb.test()
@@ -409,7 +408,7 @@ async def rx_ghash_not_ready(dut):
 
     def release():
         dut.u_rx.gh_ready.value = Release()
-    await _rx_play(dut, lambda sof: [(sof + 10, force), (sof + 11, release)])   # word 3 + GH_DELAY
+    await _rx_play(dut, lambda sof: [(sof + 7, force), (sof + 8, release)])     # word 3 + GH_DELAY
 
 
 def _jq_valid(dut, v0, v1):
@@ -453,7 +452,8 @@ async def rx_job_other_key(dut):
 
     def release():
         dut.u_rx.r_accept.value = Release()
-    await _rx_play(dut, lambda sof: [(sof + 5, force), (sof + 6, release)])
+    # in the check's second stage: word 3 + OUT_DELAY (6) + 2
+    await _rx_play(dut, lambda sof: [(sof + 11, force), (sof + 12, release)])
 
 
 @cocotb.test()
