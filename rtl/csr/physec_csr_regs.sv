@@ -620,6 +620,8 @@ module physec_csr_regs (
         } IRQ_ENABLE;
     } field_combo_t;
     field_combo_t field_combo;
+    // verilator lint_off MULTIDRIVEN
+    // (field_combo: one always_comb per member; see model/physec/regmap.py)
 
     typedef struct {
         struct {
@@ -1969,6 +1971,7 @@ module physec_csr_regs (
     assign cpuif_rd_ack = readback_done;
     assign cpuif_rd_data = readback_data;
     assign cpuif_rd_err = readback_err;
+    // verilator lint_on MULTIDRIVEN
 endmodule
 
 `default_nettype wire
