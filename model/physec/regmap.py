@@ -247,7 +247,7 @@ def _regblock(top, out: Path) -> dict:
         if rel == REGBLOCK_SV:
             text = _waive_field_combo(text)
         files[rel] = (f"// SPDX-License-Identifier: Apache-2.0\n// {_GEN_NOTE}.\n"
-                      f"// Lint waivers for this generated code: physec_csr_regs.vlt.\n"
+                      f"// Lint waivers for this generated code: physec_csr_regs.vlt, and MULTIDRIVEN inline.\n"
                       f"`default_nettype none\n{text.rstrip()}\n\n`default_nettype wire\n")
     return files
 
